@@ -1,0 +1,111 @@
+"""Normalisers shared by the text and HTML parsers: white space, dates, handles, URLs."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from urllib.parse import urlsplit, urlunsplit
+
+# Month names of the languages embed widgets render dates in (twitter's `data-lang`).
+# A table, not a date library: embed dates come in a handful of fixed shapes, and this
+# runs for every post of every page, where a general parser would cost more than the
+# whole HTML parse (see README, "Dependencies").
+_MONTHS: dict[str, int] = {}
+for _number, _names in enumerate(
+    (
+        "january jan januar janvier enero gennaio janeiro januari jänner",
+        "february feb februar février fevrier febrero febbraio fevereiro februari",
+        "march mar märz maerz mars marzo março maart",
+        "april apr avril abril aprile",
+        "may mai mayo maggio maio mei",
+        "june jun juni juin junio giugno junho",
+        "july jul juli juillet julio luglio julho",
+        "august aug août aout agosto augustus",
+        "september sep sept septembre septiembre settembre setembro",
+        "october oct oktober octobre octubre ottobre outubro",
+        "november nov novembre noviembre novembro",
+        "december dec dezember décembre decembre diciembre dicembre dezembro",
+    ),
+    start=1,
+):
+    for _name in _names.split():
+        _MONTHS[_name] = _number
+
+_MONTH = r"([^\W\d_]+)\.?"
+_DAY = r"(\d{1,2})(?:st|nd|rd|th|er|º|\.)?"
+_MONTH_DAY_YEAR = re.compile(rf"{_MONTH}\s+{_DAY},?\s+(\d{{4}})", re.IGNORECASE)
+_DAY_MONTH_YEAR = re.compile(rf"{_DAY}\s+(?:de\s+)?{_MONTH}\s+(?:de\s+)?(\d{{4}})", re.IGNORECASE)
+_ISO = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
+
+
+def collapse_ws(text: str) -> str:
+    """Collapse every run of white space (NBSP and U+3000 included) to one space."""
+    return " ".join(text.split())
+
+
+def normalise_paragraphs(paragraphs: list[str]) -> str:
+    """Join paragraphs with a blank line, each collapsed, empty ones dropped."""
+    return "\n\n".join(p for p in (collapse_ws(p) for p in paragraphs) if p)
+
+
+def _build(year: str, month: int, day: str) -> str | None:
+    try:
+        return dt.date(int(year), month, int(day)).isoformat()
+    except ValueError:
+        return None
+
+
+def parse_date(text: str) -> str | None:
+    """Return the first date written in ``text`` as ISO ``YYYY-MM-DD``, or None.
+
+    Understands ``January 1, 2024``, ``June 12th 2022``, ``25. September 2018``,
+    ``3 de enero de 2024`` and ISO dates, in the languages of ``_MONTHS``.
+    """
+    for pattern, order in ((_MONTH_DAY_YEAR, "mdy"), (_DAY_MONTH_YEAR, "dmy")):
+        for match in pattern.finditer(text):
+            if order == "mdy":
+                name, day, year = match.groups()
+            else:
+                day, name, year = match.groups()
+            month = _MONTHS.get(name.casefold())
+            if month and (date := _build(year, month, day)):
+                return date
+    if match := _ISO.search(text):
+        return _build(match[1], int(match[2]), match[3])
+    return None
+
+
+def clean_handle(handle: str | None) -> str | None:
+    """Return a handle without its ``@`` and white space, or None when empty."""
+    if not handle:
+        return None
+    cleaned = handle.strip().lstrip("@").strip()
+    return cleaned or None
+
+
+def strip_tracking(url: str | None) -> str | None:
+    """Return ``url`` without its query string and fragment (``?ref_src=…``, ``?s=21``)."""
+    if not url:
+        return None
+    url = url.strip()
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return None
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        return None
+    return urlunsplit((parts.scheme, parts.netloc, parts.path, "", ""))
+
+
+_STATUS = re.compile(
+    r"^https?://(?:www\.|mobile\.)?(?:twitter|x)\.com/([A-Za-z0-9_]{1,30})/status(?:es)?/(\d+)",
+    re.IGNORECASE,
+)
+
+
+def status_parts(url: str | None) -> tuple[str, str] | None:
+    """Return ``(handle, status_id)`` of a twitter.com or x.com status URL, else None."""
+    if not url:
+        return None
+    match = _STATUS.match(url.strip())
+    return (match[1], match[2]) if match else None

@@ -54,6 +54,16 @@ class ReactionPage:
 
 
 @dataclass(frozen=True, slots=True)
+class SearchPage:
+    """One page of the reactions a full-text search found, and how many it found in all."""
+
+    query: str
+    reactions: tuple[StoredReaction, ...]
+    offset: int
+    total: int
+
+
+@dataclass(frozen=True, slots=True)
 class IngestResult:
     """What storing one article did."""
 
@@ -103,6 +113,37 @@ class ReactionStore(Protocol):
         self, movie_id: int, guild_id: int | None, *, offset: int, limit: int
     ) -> ReactionPage:
         """Return visible reactions of a movie, featured first, then in article order."""
+
+    async def search_reactions(
+        self,
+        query: str,
+        guild_id: int | None,
+        *,
+        movie_id: int | None = None,
+        offset: int,
+        limit: int,
+    ) -> SearchPage:
+        """Return visible reactions whose text, author or handle hold every word of ``query``."""
+
+    async def add_alias(self, movie_id: int, alias: str, *, guild_id: int | None = None) -> bool:
+        """Give a movie another name, global or for one guild; False if the name is taken."""
+
+    async def set_reaction_state(
+        self,
+        guild_id: int,
+        reaction_id: int,
+        *,
+        hidden: bool | None = None,
+        featured: bool | None = None,
+        reason: str | None = None,
+    ) -> bool:
+        """Hide/unhide or feature/unfeature a reaction in one guild; False if no such reaction."""
+
+    async def get_meta(self, key: str) -> str | None:
+        """Return the bot's stored fact ``key`` (such as a commands hash), or None."""
+
+    async def set_meta(self, key: str, value: str) -> None:
+        """Store the bot's fact ``key``."""
 
     async def counts(self) -> StoreCounts:
         """Return row counts of movies, articles and reactions."""

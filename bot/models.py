@@ -83,9 +83,7 @@ class Article:
         """Return the article in the shape of DESIGN.md's ``parse`` contract."""
         return {
             "title": self.title,
-            "movie": (
-                {"title": self.movie.title, "slug": self.movie.slug} if self.movie else None
-            ),
+            "movie": ({"title": self.movie.title, "slug": self.movie.slug} if self.movie else None),
             "spoiler": self.spoiler,
             "published": self.published,
             "source": self.source,

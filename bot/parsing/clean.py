@@ -70,8 +70,8 @@ def parse_date(text: str) -> str | None:
             month = _MONTHS.get(name.casefold())
             if month and (date := _build(year, month, day)):
                 return date
-    if match := _ISO.search(text):
-        return _build(match[1], int(match[2]), match[3])
+    if iso := _ISO.search(text):
+        return _build(iso[1], int(iso[2]), iso[3])
     return None
 
 

@@ -1,0 +1,52 @@
+"""Turn an article's bytes into text: BOM, the server's charset, the page's declared one."""
+
+from __future__ import annotations
+
+import codecs
+import re
+
+from bot.errors import ParseError
+
+_META_CHARSET = re.compile(
+    rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9._:-]+)""", re.IGNORECASE
+)
+_BOMS = (
+    (codecs.BOM_UTF8, "utf-8"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+)
+
+
+def _known(name: str | None) -> str | None:
+    if not name:
+        return None
+    try:
+        return codecs.lookup(name.strip().strip("\"'")).name
+    except LookupError:
+        return None
+
+
+def decode_document(data: bytes, charset: str | None = None) -> str:
+    """Decode ``data``: BOM first, then ``charset``, then a ``<meta charset>``, then UTF-8.
+
+    A document that is not valid in any of these but is mostly printable is decoded
+    with replacement characters; binary data (NUL bytes, mostly control bytes) raises
+    `ParseError`.
+    """
+    for bom, name in _BOMS:
+        if data.startswith(bom):
+            return data[len(bom) :].decode(name, errors="replace")
+    if b"\x00" in data[:8192]:
+        raise ParseError("the file is not text (it contains NUL bytes)")
+    declared = _known(charset)
+    if declared is None and (match := _META_CHARSET.search(data[:4096])):
+        declared = _known(match[1].decode("ascii"))
+    for name in (declared or "utf-8", "utf-8"):
+        try:
+            return data.decode(name)
+        except UnicodeDecodeError:
+            continue
+    text = data.decode("utf-8", errors="replace")
+    if text.count("\ufffd") > max(16, len(text) // 20):
+        raise ParseError("the file is not text in any encoding I can read")
+    return text

@@ -1,0 +1,100 @@
+"""HTML articles: the embedded posts, title, date and prose of a page, in one Lexbor parse."""
+
+from __future__ import annotations
+
+from selectolax.lexbor import LexborDocumentOptions, LexborHTMLParser, LexborNode
+
+from bot.errors import ParseError
+from bot.models import Reaction
+from bot.parsing.extract import Extract
+from bot.parsing.html_guard import check_depth
+from bot.parsing.html_instagram import from_instagram
+from bot.parsing.html_meta import page_prose, page_published, page_title, read_meta, time_published
+from bot.parsing.html_text import classes
+from bot.parsing.html_twitter import from_blockquote, from_substack, from_wrapper
+
+__all__ = ["EMBEDS", "extract_html"]
+
+# Every element that is, or wraps, an embedded post. Lexbor returns the matches of a
+# selector list in document order, which is the order of the posts in the page.
+EMBEDS = ", ".join(
+    (
+        ".twitter-tweet",  # classic blockquote, and the div of a rendered one
+        ".twitter-video",
+        "amp-twitter",
+        "[data-tweet-id]",  # ID-only widgets, rendered iframes
+        "div.tweet",  # Substack
+        ".instagram-media",
+    )
+)
+_CLASSIC = frozenset({"twitter-tweet", "twitter-video"})
+_MAX_EMBEDS = 2_000
+
+
+def _read_embed(node: LexborNode) -> Reaction | None:
+    """Read one embed with the reader of its family; None when it is not a post."""
+    tag = node.tag
+    names = classes(node)
+    if "instagram-media" in names:
+        return from_instagram(node)
+    if tag == "blockquote" and names & _CLASSIC:
+        return from_blockquote(node)
+    if tag == "div" and "tweet" in names and not names & _CLASSIC:
+        return from_substack(node)
+    return from_wrapper(node)
+
+
+def _embedded_posts(tree: LexborHTMLParser) -> tuple[list[Reaction], list[LexborNode]]:
+    """Return the posts of the page in order, and the elements they were read from.
+
+    An embed inside an embed already read (a quoted tweet, the iframe of a rendered
+    embed, the blockquote inside ``amp-twitter``) belongs to the outer one.
+    """
+    scope = tree.body or tree.root
+    if scope is None:
+        return [], []
+    reactions: list[Reaction] = []
+    read: list[LexborNode] = []
+    inside: set[int] = set()
+    for node in scope.css(EMBEDS)[:_MAX_EMBEDS]:
+        if node.mem_id in inside:
+            continue
+        reaction = _read_embed(node)
+        if reaction is None or not (reaction.text or reaction.post_id):
+            continue
+        reactions.append(reaction)
+        read.append(node)
+        inside.update(inner.mem_id for inner in node.css(EMBEDS))
+    return reactions, read
+
+
+def _parse_tree(document: str) -> LexborHTMLParser:
+    """Parse ``document`` once; lone surrogates become ``?`` instead of failing to encode."""
+    check_depth(document)
+    data = document.encode("utf-8", errors="replace")
+    try:
+        # scripting=True parses <noscript> as a browser running scripts does: as text,
+        # so the fallback markup inside it is not mistaken for embeds. Without mutation
+        # events (which only mirror <option>s into <selectedcontent>) a page with many
+        # <option>s no longer parses in quadratic time, and every page parses faster.
+        return LexborHTMLParser(data, scripting=True, options=LexborDocumentOptions.WO_EVENTS)
+    except (RuntimeError, ValueError, MemoryError) as error:
+        raise ParseError("the HTML could not be parsed") from error
+
+
+def extract_html(document: str) -> Extract:
+    """Extract embedded posts, title, publication date and prose from an HTML page.
+
+    Pure: one parse, no I/O. Raises `ParseError` only for markup too hostile to parse.
+    """
+    tree = _parse_tree(document)
+    meta = read_meta(tree)
+    title = page_title(tree, meta)
+    published = page_published(tree, meta)
+    reactions, embeds = _embedded_posts(tree)
+    for embed in embeds:  # their text is not the article's prose
+        embed.decompose(recursive=False)
+    prose, container = page_prose(tree, title)
+    if published is None and container is not None:
+        published = time_published(container)
+    return Extract(title=title, published=published, prose=prose, reactions=reactions)

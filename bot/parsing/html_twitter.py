@@ -1,0 +1,228 @@
+"""Twitter/X embeds: classic blockquotes, Substack cards, and embeds that hold only an ID."""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+import json
+import re
+from typing import Any
+
+from selectolax.lexbor import LexborNode
+
+from bot.models import Reaction
+from bot.parsing.clean import clean_handle, collapse_ws, parse_date, status_parts, strip_tracking
+from bot.parsing.html_text import (
+    Paragraphs,
+    attr,
+    classes,
+    embed_date,
+    join_paragraphs,
+    node_text,
+    parse_attribution,
+    split_attribution,
+    visible_text,
+)
+
+__all__ = ["from_blockquote", "from_substack", "from_wrapper", "snowflake_date"]
+
+PLATFORM = "twitter"
+
+# Attributes that embed wrappers put a status URL or a numeric ID in.
+_ID_ATTRIBUTES = (
+    "data-tweet-id",
+    "data-tweetid",
+    "data-url",
+    "data-href",
+    "data-oembed-url",
+    "data-id",
+    "cite",
+)
+_DIGITS = re.compile(r"^\d{1,25}$")
+_STATUS_IN_TEXT = re.compile(r"https?://(?:www\.|mobile\.)?(?:twitter|x)\.com/\S+", re.IGNORECASE)
+_SNOWFLAKE_EPOCH_MS = 1_288_834_974_657
+_FIRST_SNOWFLAKE = 2**22 * 10**9  # IDs below this predate time-based tweet IDs
+_API_DATE = re.compile(r"^\w{3} (\w{3}) (\d{1,2}) \d\d:\d\d:\d\d [+-]\d{4} (\d{4})$")
+_TAG = re.compile(r"<[^>]*>")
+_BLANK_LINE = re.compile(r"\n[^\S\n]*\n")
+_MAX_MARKUP = 100_000
+# Substack card parts that are not the main post's text.
+_SUBSTACK_CHROME = frozenset(
+    {"tweet-header", "tweet-footer", "quoted-tweet", "tweet-photos-container", "tweet-photo"}
+)
+
+
+def snowflake_date(post_id: str | None) -> str | None:
+    """Return the UTC date encoded in a (post-2010) tweet ID, or None."""
+    if not post_id or not _DIGITS.match(post_id):
+        return None
+    number = int(post_id)
+    if number < _FIRST_SNOWFLAKE:
+        return None
+    millis = (number >> 22) + _SNOWFLAKE_EPOCH_MS
+    try:
+        moment = dt.datetime.fromtimestamp(millis / 1000, tz=dt.UTC)
+    except (OverflowError, OSError, ValueError):
+        return None
+    return moment.date().isoformat()
+
+
+def _identity(value: str | None) -> tuple[str | None, str | None, str | None]:
+    """Return ``(url, handle, post_id)`` from a status URL or a bare numeric ID."""
+    if not value:
+        return None, None, None
+    value = value.strip()
+    if _DIGITS.match(value):
+        return None, None, value
+    parts = status_parts(value)
+    if parts is None:
+        return None, None, None
+    return strip_tracking(value), parts[0], parts[1]
+
+
+def _status_link(node: LexborNode) -> LexborNode | None:
+    """Return the last link to a status in ``node``: the embed's date link."""
+    for link in reversed(node.css('a[href*="/status"]')):
+        if status_parts(link.attrs.get("href")):
+            return link
+    return None
+
+
+def _is_nested_post(node: LexborNode) -> bool:
+    """Say whether ``node`` is a post quoted inside a post (never part of the text)."""
+    return node.tag == "blockquote" or "quoted-tweet" in classes(node)
+
+
+def from_blockquote(node: LexborNode) -> Reaction:
+    """Read a classic ``blockquote.twitter-tweet``: text, ``— Name (@handle)``, date link."""
+    link = _status_link(node)
+    url, handle, post_id = _identity(link.attrs.get("href") if link is not None else None)
+    if post_id is None:
+        for attribute in _ID_ATTRIBUTES:
+            url, handle, post_id = _identity(attr(node, attribute))
+            if post_id:
+                break
+    paragraphs = visible_text(
+        node, stop=link.mem_id if link is not None else None, skip=_is_nested_post
+    )
+    paragraphs, attribution = split_attribution(paragraphs)
+    name, shown_handle = parse_attribution(attribution)
+    date = None
+    if link is not None:
+        shown_date = node_text(link)
+        date = embed_date(shown_date) or (snowflake_date(post_id) if shown_date else None)
+    return Reaction(
+        platform=PLATFORM,
+        text=join_paragraphs(paragraphs),
+        author_name=name,
+        handle=clean_handle(shown_handle) or handle,
+        date=date,
+        url=url,
+        post_id=post_id,
+    )
+
+
+def from_wrapper(node: LexborNode) -> Reaction | None:
+    """Read an embed wrapper (``amp-twitter``, rendered iframe, ``[data-tweet-id]``...).
+
+    A blockquote inside it is read as a classic embed; otherwise the post is known by
+    its ID or status URL alone and has no text. None when the wrapper names no post.
+    """
+    own: tuple[str | None, str | None, str | None] = (None, None, None)
+    for name in _ID_ATTRIBUTES:
+        own = _identity(attr(node, name))
+        if own[2]:
+            break
+    quote = node.css_first("blockquote")
+    if quote is not None:
+        reaction = from_blockquote(quote)
+        if reaction.post_id or not own[2]:
+            return reaction
+        return Reaction(
+            platform=PLATFORM,
+            text=reaction.text,
+            author_name=reaction.author_name,
+            handle=reaction.handle or own[1],
+            date=reaction.date,
+            url=own[0],
+            post_id=own[2],
+        )
+    if not own[2]:
+        inner = node.css_first("[data-tweet-id], [data-tweetid]")
+        if inner is not None:
+            own = _identity(attr(inner, "data-tweet-id") or attr(inner, "data-tweetid"))
+    if not own[2] and (link := _status_link(node)) is not None:
+        own = _identity(link.attrs.get("href"))
+    if not own[2] and (match := _STATUS_IN_TEXT.search(node.text()[:_MAX_MARKUP])):
+        own = _identity(match[0])
+    url, handle, post_id = own
+    if post_id is None:
+        return None
+    return Reaction(platform=PLATFORM, text="", handle=handle, url=url, post_id=post_id)
+
+
+def _json_object(raw: str | None) -> dict[str, Any]:
+    if not raw or len(raw) > 10 * _MAX_MARKUP:
+        return {}
+    try:
+        data = json.loads(raw)
+    except (ValueError, RecursionError):
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def _string(data: dict[str, Any], key: str) -> str | None:
+    value = data.get(key)
+    return value if isinstance(value, str) and value.strip() else None
+
+
+def _markup_paragraphs(markup: str) -> Paragraphs:
+    """Return the paragraphs of a tweet text given as light HTML with newlines."""
+    plain = html.unescape(_TAG.sub("", markup[:_MAX_MARKUP]))
+    paragraphs: Paragraphs = []
+    for block in _BLANK_LINE.split(plain.replace("\r\n", "\n")):
+        lines = [collapse_ws(line) for line in block.split("\n")]
+        lines = [line for line in lines if line]
+        if lines:
+            paragraphs.append(lines)
+    return paragraphs
+
+
+def _api_date(value: str | None) -> str | None:
+    """Return the date of a Twitter API timestamp (``Sun Jun 12 11:19:35 +0000 2022``)."""
+    match = _API_DATE.match(value.strip()) if value else None
+    return parse_date(f"{match[1]} {match[2]}, {match[3]}") if match else None
+
+
+def _is_substack_chrome(node: LexborNode) -> bool:
+    return node.tag == "blockquote" or bool(classes(node) & _SUBSTACK_CHROME)
+
+
+def from_substack(node: LexborNode) -> Reaction | None:
+    """Read a Substack ``div.tweet`` card from its ``data-attrs`` JSON and rendered HTML."""
+    data = _json_object(node.attrs.get("data-attrs"))
+    header = node.css_first(".tweet-header")
+    if header is None and "full_text" not in data:
+        return None
+    raw_url = _string(data, "url")
+    if raw_url is None and (link := _status_link(node)) is not None:
+        raw_url = link.attrs.get("href")
+    url, url_handle, post_id = _identity(raw_url)
+    name = node_text(node.css_first(".tweet-author-name")) or _string(data, "name")
+    shown = clean_handle(node_text(node.css_first(".tweet-author")))
+    handle = shown or clean_handle(_string(data, "username")) or url_handle
+    date = embed_date(node_text(node.css_first(".tweet-date"))) or _api_date(_string(data, "date"))
+    full_text = _string(data, "full_text")
+    if full_text is not None:
+        paragraphs = _markup_paragraphs(full_text)
+    else:
+        paragraphs = visible_text(node, skip=_is_substack_chrome)
+    return Reaction(
+        platform=PLATFORM,
+        text=join_paragraphs(paragraphs),
+        author_name=collapse_ws(name) if name else None,
+        handle=handle,
+        date=date,
+        url=url,
+        post_id=post_id,
+    )

@@ -1,0 +1,68 @@
+"""Find what an article is about: its movie and whether it warns of spoilers."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Iterable
+
+from bot.models import MovieRef, Reaction
+
+_QUOTE_OPEN = "\"“‘'«"
+_QUOTE_CLOSE = "\"”’'»"
+# "from the movie 12th Fail", "the film 'Oppenheimer'"
+_NAMED = re.compile(
+    r"\bthe\s+(?:movie|film)\s+[\"“‘'«]?(?P<title>[^\n.,;:!?\"”’«»()]{1,80}?)[\"”’'»]?"
+    r"(?=\s*(?:[.,;:!?()\n]|$|\s(?:is|has|was|and|which|that|by|from|starring|directed)\b))",
+    re.IGNORECASE,
+)
+# "Internet reacts to 'Barbie'", "reactions to Oppenheimer", "Twitter reacted to Dune"
+_REACTED_TO = re.compile(
+    r"\breact(?:s|ed|ions?)?\s+to\s+(?:the\s+)?(?:movie\s+|film\s+)?"
+    r"[\"“‘'«](?P<quoted>[^\"”’'»]{1,80})[\"”’'»]",
+    re.IGNORECASE,
+)
+_QUOTED = re.compile(r"[\"“‘«](?P<title>[^\"”’»]{1,60})[\"”’»]")
+_HASHTAG = re.compile(r"#(\w{3,40})")
+_CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])|(?<=[A-Za-z])(?=\d)(?!\d*(?:st|nd|rd|th)\b)")
+
+_SPOILER_WARNING = re.compile(
+    r"\bspoilers?\s*(?:alert|warning|ahead)\b|\bspoiler\s*:|\bcontains?\s+(?:major\s+|minor\s+|a\s+|some\s+)?spoilers?\b"
+    r"|\b(?:major|minor|heavy)\s+spoilers\b",
+    re.IGNORECASE,
+)
+_SPOILER_FREE = re.compile(
+    r"\b(?:spoiler[- ]free|no\s+spoilers|without\s+spoilers)\b", re.IGNORECASE
+)
+
+
+def _from_hashtags(reactions: Iterable[Reaction]) -> MovieRef | None:
+    """Take the hashtag most posts share, ``#12thFail`` -> ``12th Fail``."""
+    counts = Counter(tag for reaction in reactions for tag in set(_HASHTAG.findall(reaction.text)))
+    if not counts:
+        return None
+    tag, count = counts.most_common(1)[0]
+    if count < 2 and len(counts) > 1:
+        return None
+    return MovieRef.from_title(_CAMEL.sub(" ", tag))
+
+
+def detect_movie(title: str | None, prose: str, reactions: Iterable[Reaction]) -> MovieRef | None:
+    """Return the movie an article is about, from its prose, title or hashtags."""
+    head = prose[:5000]
+    if match := _NAMED.search(head):
+        return MovieRef.from_title(match["title"])
+    for text in (title or "", head):
+        if match := _REACTED_TO.search(text):
+            return MovieRef.from_title(match["quoted"])
+    if title and (match := _QUOTED.search(title)):
+        return MovieRef.from_title(match["title"])
+    return _from_hashtags(reactions)
+
+
+def detect_spoiler(prose: str) -> bool:
+    """Say whether the article warns that it contains spoilers."""
+    head = prose[:5000]
+    if _SPOILER_FREE.search(head):
+        return False
+    return bool(_SPOILER_WARNING.search(head))

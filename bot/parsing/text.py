@@ -1,0 +1,105 @@
+"""Plain-text article parser: posts end in attribution lines such as `— Name (@handle) Date`."""
+
+from __future__ import annotations
+
+import re
+
+from bot.models import Reaction
+from bot.parsing.clean import clean_handle, collapse_ws, parse_date, status_parts, strip_tracking
+from bot.parsing.extract import Extract
+
+# `— Name (@handle) January 1, 2024`, the em dash form embed codes print. The name may
+# itself hold parentheses and emoji, so it is everything between the last dash and the
+# last `(@handle)` of the paragraph.
+_ATTRIBUTION = re.compile(
+    r"(?P<before>.*?)\s*(?:—|–|&mdash;|--)\s*(?P<name>[^—–]*?)\s*"
+    r"\(\s*@(?P<handle>[A-Za-z0-9_.]{1,30})\s*\)\s*(?P<tail>[^()]{0,80})$",
+    re.DOTALL,
+)
+# Lines that news sites leave between posts when an article is copied as text.
+_NOISE = re.compile(
+    r"^(?:advertisement|ad|twitter|x|instagram|tiktok|facebook|embed|"
+    r"view this post on instagram|story continues below advertisement|"
+    r"continue reading below|scroll to continue)\W*$",
+    re.IGNORECASE,
+)
+_PUBLISHED = re.compile(r"^\s*(?:date|published|posted|updated)\s*[:\s]\s*(.{6,40})", re.IGNORECASE)
+_URL = re.compile(r"https?://\S+")
+# A post is a few paragraphs at most; longer runs of text before an attribution are
+# article prose that happens to precede it, not part of the post.
+_MAX_POST_CHARS = 1200
+
+
+def _paragraphs(text: str) -> list[str]:
+    blocks = re.split(r"\n\s*\n", text.replace("\r\n", "\n").replace("\r", "\n"))
+    return [block.strip() for block in blocks if block.strip()]
+
+
+def _post_text(pending: list[str], last: str) -> str:
+    parts = [*pending, last] if last else list(pending)
+    parts = [collapse_ws(part) for part in parts if collapse_ws(part)]
+    while len(parts) > 1 and sum(len(part) for part in parts) > _MAX_POST_CHARS:
+        parts.pop(0)
+    return "\n\n".join(parts)
+
+
+def _reaction(match: re.Match[str], pending: list[str]) -> Reaction:
+    tail = match["tail"]
+    url = strip_tracking(next(iter(_URL.findall(tail)), None))
+    parts = status_parts(url)
+    return Reaction(
+        platform="twitter",
+        text=_post_text(pending, match["before"]),
+        author_name=collapse_ws(match["name"]) or None,
+        handle=clean_handle(match["handle"]),
+        date=parse_date(tail),
+        url=url if parts else None,
+        post_id=parts[1] if parts else None,
+    )
+
+
+def _published(head: str) -> str | None:
+    for line in head.splitlines()[:5]:
+        if match := _PUBLISHED.match(line):
+            return parse_date(match[1])
+    return None
+
+
+def _title(first: str) -> str | None:
+    """Take a short first line as the title; a sentence or a metadata line is not one."""
+    line = first.strip()
+    if "\n" in line or len(line) > 150 or line.endswith((".", ":", "!", "?")):
+        return None
+    if _PUBLISHED.match(line) or _ATTRIBUTION.match(line):
+        return None
+    return line.lstrip("# ").strip() or None
+
+
+def extract_text(text: str) -> Extract:
+    """Find the posts in a plain-text article and the prose around them."""
+    paragraphs = _paragraphs(text)
+    reactions: list[Reaction] = []
+    prose: list[str] = []
+    pending: list[str] = []
+    for paragraph in paragraphs:
+        if _NOISE.match(paragraph):
+            prose.extend(pending)
+            pending = []
+            continue
+        if match := _ATTRIBUTION.match(paragraph):
+            reactions.append(_reaction(match, pending))
+            pending = []
+            continue
+        if paragraph.rstrip().endswith(":"):
+            # "Here's how the internet reacted:" introduces posts; it is not one.
+            prose.extend([*pending, paragraph])
+            pending = []
+            continue
+        pending.append(paragraph)
+    prose.extend(pending)
+    return Extract(
+        title=_title(paragraphs[0]) if paragraphs else None,
+        published=_published(paragraphs[0]) if paragraphs else None,
+        prose="\n\n".join(prose)[:20_000],
+        reactions=reactions,
+    )

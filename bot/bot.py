@@ -1,0 +1,122 @@
+"""`ReelBot`: intents, no mentions, start-up order, error routing and shutdown."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+from typing import Any
+
+import discord
+import yarl
+from discord import app_commands
+from discord.ext import commands
+
+from bot.config import Settings
+from bot.ingest import ingest_paths
+from bot.reporter import report_to_context, report_to_interaction
+from bot.store import ReactionStore, open_sqlite_store
+from bot.ui import PageButton
+
+log = logging.getLogger(__name__)
+
+EXTENSIONS = ("cogs.reactions",)
+COMMANDS_HASH_KEY = "global_commands_hash"
+
+
+def use_api_base(base: str) -> None:
+    """Send REST calls to ``base`` instead of Discord (a proxy, or the tests' fake).
+
+    The gateway URL is asked of that API in `ReelBot.setup_hook`, because discord.py
+    otherwise dials Discord's default gateway whatever the REST base is.
+    """
+    discord.http.Route.BASE = base
+
+
+class ReelTree(app_commands.CommandTree["ReelBot"]):
+    """Command tree whose errors go through the bot's one reporter."""
+
+    async def on_error(
+        self, interaction: discord.Interaction[ReelBot], error: app_commands.AppCommandError
+    ) -> None:
+        """Report a slash command's failure to its user, ephemerally."""
+        await report_to_interaction(interaction, error)
+
+
+class ReelBot(commands.Bot):
+    """The Reaction Reel bot: one store, the cogs, and the start-up sequence."""
+
+    store: ReactionStore
+    user: discord.ClientUser
+
+    def __init__(self, settings: Settings) -> None:
+        intents = discord.Intents.default()
+        intents.message_content = True  # prefix commands read message text
+        super().__init__(
+            command_prefix=settings.command_prefix,
+            intents=intents,
+            allowed_mentions=discord.AllowedMentions.none(),
+            tree_cls=ReelTree,
+            case_insensitive=True,
+            strip_after_prefix=True,
+            description="Movie reactions from around the internet, spoiler-tagged.",
+        )
+        self.settings = settings
+
+    async def setup_hook(self) -> None:
+        """Open the store, load articles and cogs, register buttons, sync commands."""
+        if self.settings.discord_api_base:
+            _shards, url, _limits = await self.http.get_bot_gateway()
+            discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY = yarl.URL(url)
+            log.info("Using the API at %s and its gateway %s", self.settings.discord_api_base, url)
+        self.store = await open_sqlite_store(self.settings.database_path)
+        log.info(
+            "Database %s at schema version %d",
+            self.settings.database_path,
+            await self.store.schema_version(),
+        )
+        report = await ingest_paths(self.store, [self.settings.articles_dir])
+        log.info(
+            "Loaded %d article(s) from %s, skipped %d",
+            len(report.stored),
+            self.settings.articles_dir,
+            len(report.failed),
+        )
+        for extension in EXTENSIONS:
+            await self.load_extension(extension)
+        self.add_dynamic_items(PageButton)
+        await self.sync_commands()
+
+    async def sync_commands(self) -> None:
+        """Sync slash commands: to the dev guild at once, globally only when they changed."""
+        if self.settings.dev_guild_id:
+            guild = discord.Object(id=self.settings.dev_guild_id)
+            self.tree.copy_global_to(guild=guild)
+            synced = await self.tree.sync(guild=guild)
+            log.info("Synced %d command(s) to guild %s", len(synced), guild.id)
+            return
+        payload = [command.to_dict(self.tree) for command in self.tree.get_commands()]
+        digest = hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()
+        if await self.store.get_meta(COMMANDS_HASH_KEY) == digest:
+            log.info("Global commands unchanged; not syncing")
+            return
+        synced = await self.tree.sync()
+        await self.store.set_meta(COMMANDS_HASH_KEY, digest)
+        log.info("Synced %d global command(s)", len(synced))
+
+    async def on_ready(self) -> None:
+        """Log who the bot is and where."""
+        log.info("Ready as %s (%s) in %d guild(s)", self.user, self.user.id, len(self.guilds))
+
+    async def on_command_error(
+        self, ctx: commands.Context[Any], error: commands.CommandError
+    ) -> None:
+        """Report a prefix command's failure to its invoker."""
+        await report_to_context(ctx, error)
+
+    async def close(self) -> None:
+        """Close the Discord connection, then the database."""
+        await super().close()
+        store = getattr(self, "store", None)
+        if store is not None:
+            await store.close()

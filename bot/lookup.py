@@ -1,0 +1,67 @@
+"""Find the movie a member means: by title, slug or alias, else "did you mean" suggestions."""
+
+from __future__ import annotations
+
+from rapidfuzz import fuzz, process, utils
+
+from bot.errors import UnknownMovie
+from bot.models import slugify
+from bot.store.protocol import Movie, ReactionStore
+
+MAX_CHOICES = 25
+MAX_SUGGESTIONS = 3
+# WRatio scores (0-100) under which a title is too far from the query to offer.
+SUGGESTION_CUTOFF = 60
+AUTOCOMPLETE_CUTOFF = 45
+
+
+def _ranked(names: list[tuple[Movie, str]], query: str, *, limit: int, cutoff: int) -> list[Movie]:
+    """Return distinct movies whose title or alias is closest to ``query``, best first."""
+    choices = {index: name for index, (_, name) in enumerate(names)}
+    matches = process.extract(
+        query,
+        choices,
+        scorer=fuzz.WRatio,
+        processor=utils.default_process,
+        limit=None,
+        score_cutoff=cutoff,
+    )
+    movies: list[Movie] = []
+    seen: set[int] = set()
+    for _name, _score, index in matches:
+        movie = names[index][0]
+        if movie.id not in seen:
+            seen.add(movie.id)
+            movies.append(movie)
+            if len(movies) == limit:
+                break
+    return movies
+
+
+async def resolve_movie(store: ReactionStore, query: str, guild_id: int | None) -> Movie:
+    """Return the movie ``query`` names, or raise `UnknownMovie` with suggestions."""
+    query = " ".join(query.split())
+    if slugify(query) and (movie := await store.find_movie(query, guild_id)):
+        return movie
+    names = await store.movie_names(guild_id)
+    suggestions = _ranked(names, query, limit=MAX_SUGGESTIONS, cutoff=SUGGESTION_CUTOFF)
+    raise UnknownMovie(query, [movie.title for movie in suggestions])
+
+
+async def autocomplete_movies(
+    store: ReactionStore, current: str, guild_id: int | None
+) -> list[Movie]:
+    """Return at most 25 movies for a slash option, closest to what was typed so far."""
+    current = " ".join(current.split())
+    if not current:
+        summaries = await store.list_movies(guild_id)
+        return [summary.movie for summary in summaries[:MAX_CHOICES]]
+    names = await store.movie_names(guild_id)
+    prefix = current.casefold()
+    starts = [movie for movie, name in names if name.casefold().startswith(prefix)]
+    ranked = _ranked(names, current, limit=MAX_CHOICES, cutoff=AUTOCOMPLETE_CUTOFF)
+    movies: list[Movie] = []
+    for movie in [*starts, *ranked]:
+        if all(movie.id != kept.id for kept in movies):
+            movies.append(movie)
+    return movies[:MAX_CHOICES]

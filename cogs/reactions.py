@@ -1,0 +1,113 @@
+"""Members read reactions: `reactions` (prefix and slash), `movies`, autocomplete, paging."""
+
+from __future__ import annotations
+
+import re
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from bot.bot import ReelBot
+from bot.lookup import autocomplete_movies, resolve_movie
+from bot.pages import movie_page
+from bot.render import MAX_DESCRIPTION, escape
+from bot.ui import pager_view
+
+_TRAILING_PAGE = re.compile(r"^(?P<query>.*?)\s+(?P<page>\d{1,6})$")
+MAX_CHOICE_NAME = 100
+
+
+def split_page(text: str) -> tuple[str, int]:
+    """Split "12th fail 2" into the movie and the page; a lone number is a title."""
+    text = " ".join(text.split())
+    if match := _TRAILING_PAGE.match(text):
+        return match["query"], int(match["page"])
+    return text, 1
+
+
+class Reactions(commands.Cog):
+    """Commands members use to read a movie's reactions."""
+
+    def __init__(self, bot: ReelBot) -> None:
+        self.bot = bot
+
+    async def _page_message(
+        self, query: str, guild_id: int | None, page: int
+    ) -> tuple[str, list[discord.Embed], discord.ui.View | None]:
+        movie = await resolve_movie(self.bot.store, query, guild_id)
+        rendered = await movie_page(self.bot.store, movie, guild_id, page)
+        return rendered.content, rendered.embeds, pager_view(movie.id, rendered)
+
+    @commands.command(name="reactions", aliases=["r"])
+    async def reactions_prefix(self, ctx: commands.Context[ReelBot], *, movie: str) -> None:
+        """Show a movie's reactions, five at a time: `!reactions 12th fail [page]`."""
+        query, page = split_page(movie)
+        guild_id = ctx.guild.id if ctx.guild else None
+        content, embeds, view = await self._page_message(query, guild_id, page)
+        if view is None:
+            await ctx.send(content=content, embeds=embeds)
+        else:
+            await ctx.send(content=content, embeds=embeds, view=view)
+
+    @app_commands.command(name="reactions", description="Show a movie's reactions, spoiler-tagged")
+    @app_commands.describe(movie="The movie: title, short name or alias", page="Page number")
+    async def reactions_slash(
+        self,
+        interaction: discord.Interaction[ReelBot],
+        movie: str,
+        page: app_commands.Range[int, 1, 100_000] = 1,
+    ) -> None:
+        """Show a movie's reactions as a page of embeds with ◀ ▶ buttons."""
+        content, embeds, view = await self._page_message(movie, interaction.guild_id, page)
+        if view is None:
+            await interaction.response.send_message(content=content, embeds=embeds)
+        else:
+            await interaction.response.send_message(content=content, embeds=embeds, view=view)
+
+    @reactions_slash.autocomplete("movie")
+    async def movie_autocomplete(
+        self, interaction: discord.Interaction[ReelBot], current: str
+    ) -> list[app_commands.Choice[str]]:
+        """Offer the movies closest to what has been typed so far."""
+        movies = await autocomplete_movies(self.bot.store, current, interaction.guild_id)
+        return [
+            app_commands.Choice(
+                name=movie.title[:MAX_CHOICE_NAME], value=movie.title[:MAX_CHOICE_NAME]
+            )
+            for movie in movies
+        ]
+
+    # discord.py's hybrid_command overloads reject a typed cog method under mypy strict
+    # (Rapptz/discord.py #9468); the runtime signature is the documented one.
+    @commands.hybrid_command(name="movies")  # type: ignore[arg-type]
+    async def movies(self, ctx: commands.Context[ReelBot]) -> None:
+        """List the movies I know, with how many reactions each has."""
+        guild_id = ctx.guild.id if ctx.guild else None
+        summaries = await self.bot.store.list_movies(guild_id)
+        if not summaries:
+            await ctx.send("I don't know any movies yet. A moderator can add an article.")
+            return
+        lines: list[str] = []
+        length = 0
+        for index, summary in enumerate(summaries):
+            count = summary.reaction_count
+            line = (
+                f"**{escape(summary.movie.title)}** (`{summary.movie.slug}`) — "
+                f"{count} reaction{'s' if count != 1 else ''}"
+            )
+            if length + len(line) + 40 > MAX_DESCRIPTION:
+                lines.append(f"…and {len(summaries) - index} more")
+                break
+            lines.append(line)
+            length += len(line) + 1
+        embed = discord.Embed(
+            title="Movies", description="\n".join(lines), colour=discord.Colour.blurple()
+        )
+        embed.set_footer(text="Read them with !reactions <movie> or /reactions")
+        await ctx.send(embed=embed)
+
+
+async def setup(bot: ReelBot) -> None:
+    """Load the Reactions cog."""
+    await bot.add_cog(Reactions(bot))

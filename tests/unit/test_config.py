@@ -1,0 +1,70 @@
+import re
+from pathlib import Path
+
+import pytest
+
+from bot.config import ConfigError, Secret, Settings, bundled_articles_dir
+
+REPO = Path(__file__).resolve().parents[2]
+ENV_NAMES = {
+    "DISCORD_TOKEN",
+    "DATABASE_PATH",
+    "ARTICLES_DIR",
+    "COMMAND_PREFIX",
+    "DISCORD_API_BASE",
+    "DEV_GUILD_ID",
+    "FETCH_ALLOW_HOSTS",
+    "LOG_LEVEL",
+}
+
+
+def test_defaults_match_design() -> None:
+    settings = Settings.from_env({})
+    assert settings.database_path == Path("data/reactions.db")
+    assert settings.articles_dir == bundled_articles_dir()
+    assert (settings.articles_dir / "12th-fail.txt").is_file()
+    assert settings.command_prefix == "!"
+    assert settings.discord_api_base is None
+    assert settings.dev_guild_id is None
+    assert settings.log_level == "INFO"
+    assert not settings.discord_token
+
+
+def test_values_are_read_and_trimmed() -> None:
+    settings = Settings.from_env(
+        {
+            "DISCORD_TOKEN": " abc.def ",
+            "DEV_GUILD_ID": "123",
+            "DISCORD_API_BASE": "http://127.0.0.1:9/api/v10/",
+            "FETCH_ALLOW_HOSTS": "Example.test, intranet ,",
+            "LOG_LEVEL": "debug",
+        }
+    )
+    assert settings.discord_token.reveal() == "abc.def"
+    assert settings.dev_guild_id == 123
+    assert settings.discord_api_base == "http://127.0.0.1:9/api/v10"
+    assert settings.fetch_allow_hosts == {"example.test", "intranet"}
+    assert settings.log_level == "DEBUG"
+
+
+@pytest.mark.parametrize(
+    ("name", "value"), [("DEV_GUILD_ID", "abc"), ("LOG_LEVEL", "loud")], ids=["guild", "level"]
+)
+def test_bad_values_say_which_setting(name: str, value: str) -> None:
+    with pytest.raises(ConfigError, match=name):
+        Settings.from_env({name: value})
+
+
+def test_token_never_shows_itself() -> None:
+    settings = Settings.from_env({"DISCORD_TOKEN": "super-secret-token"})
+    assert "super-secret-token" not in repr(settings)
+    assert "super-secret-token" not in str(Secret("super-secret-token"))
+
+
+def test_env_example_and_readme_list_every_setting() -> None:
+    example = (REPO / ".env.example").read_text(encoding="utf-8")
+    in_example = set(re.findall(r"^([A-Z_]+)=", example, re.MULTILINE))
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    in_readme = set(re.findall(r"^\| `([A-Z_]+)` \|", readme, re.MULTILINE))
+    assert in_example == ENV_NAMES
+    assert in_readme == ENV_NAMES

@@ -1,0 +1,106 @@
+"""E2E fixtures: the loopback fake Discord, the bot process, and failing tests on violations.
+
+The fake, its guild and the bot process are module-scoped and live on the module's event
+loop, so e2e test modules declare
+``pytestmark = [pytest.mark.e2e, pytest.mark.asyncio(loop_scope="module")]``.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import AsyncIterator, Iterator, Sequence
+from typing import Any
+
+import pytest
+import pytest_asyncio
+
+from tests.e2e.fake_discord import BotProcess, Channel, FakeDiscord, Guild, Violation
+
+PHASE_REPORTS = pytest.StashKey[dict[str, pytest.TestReport]]()
+
+
+@pytest.hookimpl(wrapper=True, tryfirst=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Any:
+    """Keep each phase's report on the item, so fixture teardown can see a failure."""
+    report = yield
+    item.stash.setdefault(PHASE_REPORTS, {})[report.when] = report
+    return report
+
+
+def format_violations(violations: Sequence[Violation]) -> str:
+    """Describe violations for a failure message."""
+    lines = "\n".join(f"  - {violation}" for violation in violations)
+    return (
+        f"the bot broke {len(violations)} Discord rule(s) (see fake_discord/validate.py):\n{lines}"
+    )
+
+
+@pytest_asyncio.fixture(scope="module", loop_scope="module")
+async def fake_discord() -> AsyncIterator[FakeDiscord]:
+    """Start the fake Discord for this module; leftover violations fail the module teardown."""
+    async with FakeDiscord() as fake:
+        yield fake
+    leftovers = fake.drain_violations()
+    if leftovers:
+        pytest.fail(format_violations(leftovers), pytrace=False)
+
+
+@pytest_asyncio.fixture(scope="module", loop_scope="module")
+async def guild(fake_discord: FakeDiscord) -> Guild:
+    """Create the module's guild (its id is the bot's DEV_GUILD_ID)."""
+    return await fake_discord.driver.create_guild("Reel Test Guild")
+
+
+@pytest_asyncio.fixture(loop_scope="module")
+async def channel(
+    fake_discord: FakeDiscord, guild: Guild, request: pytest.FixtureRequest
+) -> Channel:
+    """Create a fresh text channel for one test."""
+    name = request.node.name.lower().replace("[", "-").strip("]")[:90]
+    return await fake_discord.driver.create_channel(guild, name)
+
+
+@pytest.fixture(scope="module")
+def bot_argv() -> list[str]:
+    """Return the bot's command line (a module may override this fixture)."""
+    return [sys.executable, "-m", "bot"]
+
+
+@pytest_asyncio.fixture(scope="module", loop_scope="module")
+async def bot_process(
+    fake_discord: FakeDiscord,
+    guild: Guild,
+    bot_argv: list[str],
+    tmp_path_factory: pytest.TempPathFactory,
+) -> AsyncIterator[BotProcess]:
+    """Run one bot process for the whole module; stopped at module teardown."""
+    bot = BotProcess(fake_discord, guild, tmp_path_factory.mktemp("bot"), argv=bot_argv)
+    await bot.start()
+    yield bot
+    await bot.stop()
+
+
+@pytest.fixture(autouse=True)
+def _fail_on_violations(request: pytest.FixtureRequest) -> Iterator[None]:
+    """Fail the running test (at teardown) if the bot broke a rule while it ran."""
+    yield
+    if "fake_discord" in request.fixturenames:
+        fake: FakeDiscord = request.getfixturevalue("fake_discord")
+        found = fake.drain_violations()
+        if found:
+            pytest.fail(format_violations(found), pytrace=False)
+
+
+@pytest.fixture(autouse=True)
+def _bot_log_on_failure(request: pytest.FixtureRequest) -> Iterator[None]:
+    """Attach the bot's log lines written during a failed test to that test's report."""
+    if "bot_process" not in request.fixturenames:
+        yield
+        return
+    bot: BotProcess = request.getfixturevalue("bot_process")
+    start = bot.log_size()
+    yield
+    reports = request.node.stash.get(PHASE_REPORTS, {})
+    for report in reports.values():
+        if report.failed:
+            report.sections.append(("bot log during this test", bot.log_text(start)))

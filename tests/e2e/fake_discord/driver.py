@@ -1,0 +1,331 @@
+"""The test-facing API: build guilds, inject messages and interactions, wait on requests."""
+
+from __future__ import annotations
+
+import asyncio
+import re
+import secrets
+from collections.abc import Iterable, Mapping
+from typing import TYPE_CHECKING, Any
+
+from tests.e2e.fake_discord import payloads
+from tests.e2e.fake_discord.models import Channel, Guild, Member, Role, User
+from tests.e2e.fake_discord.options import (
+    SELECT_TYPES,
+    AttachmentLike,
+    as_upload,
+    command_data,
+    member_of,
+    modal_components,
+)
+from tests.e2e.fake_discord.recorder import Call, Matcher
+from tests.e2e.fake_discord.world import InteractionRecord
+
+if TYPE_CHECKING:
+    from tests.e2e.fake_discord.fake import FakeDiscord
+
+MessageRef = int | str | Mapping[str, Any] | Call
+MENTION = re.compile(r"<@!?(\d+)>")
+
+
+class InteractionHandle:
+    """An interaction the driver dispatched; await the bot's answers to it."""
+
+    def __init__(self, driver: Driver, record: InteractionRecord, mark: int) -> None:
+        self.driver = driver
+        self.record = record
+        self.mark = mark
+
+    @property
+    def id(self) -> int:
+        """Return the interaction id."""
+        return self.record.id
+
+    @property
+    def token(self) -> str:
+        """Return the interaction (and webhook) token."""
+        return self.record.token
+
+    @property
+    def payload(self) -> dict[str, Any]:
+        """Return the INTERACTION_CREATE payload that was dispatched."""
+        return self.record.payload
+
+    @property
+    def message(self) -> dict[str, Any] | None:
+        """Return the current state of the response message (``@original``), if any."""
+        original = self.record.original_message_id
+        return self.driver.world.messages.get(original) if original else None
+
+    async def _wait(self, pattern: str, timeout: float) -> Call:  # noqa: ASYNC109
+        __tracebackhide__ = True
+        return await self.driver.wait_for(pattern, timeout=timeout, since=self.mark)
+
+    async def callback(self, timeout: float = 5.0) -> Call:  # noqa: ASYNC109
+        """Wait for the bot's ``POST /interactions/{id}/{token}/callback``."""
+        __tracebackhide__ = True
+        return await self._wait(f"POST /interactions/{self.id}/{self.token}/callback", timeout)
+
+    async def followup(self, timeout: float = 5.0) -> Call:  # noqa: ASYNC109
+        """Wait for the bot's first follow-up message."""
+        __tracebackhide__ = True
+        app = self.driver.world.application_id
+        return await self._wait(f"POST /webhooks/{app}/{self.token}", timeout)
+
+    async def original_edit(self, timeout: float = 5.0) -> Call:  # noqa: ASYNC109
+        """Wait for the bot's ``PATCH .../messages/@original``."""
+        __tracebackhide__ = True
+        app = self.driver.world.application_id
+        return await self._wait(f"PATCH /webhooks/{app}/{self.token}/messages/@original", timeout)
+
+
+def _find_component(components: Iterable[Any], custom_id: str) -> dict[str, Any] | None:
+    for component in components:
+        if component.get("custom_id") == custom_id:
+            return dict(component)
+        nested = [*(component.get("components") or [])]
+        nested += [component[k] for k in ("component", "accessory") if component.get(k)]
+        found = _find_component(nested, custom_id)
+        if found is not None:
+            return found
+    return None
+
+
+def _custom_ids(components: Iterable[Any]) -> list[str]:
+    found = []
+    for component in components:
+        if component.get("custom_id"):
+            found.append(component["custom_id"])
+        found += _custom_ids(component.get("components") or [])
+    return found
+
+
+class Driver:
+    """Act as Discord's users: every injection moves ``cursor``, the default for waits."""
+
+    def __init__(self, fake: FakeDiscord) -> None:
+        self.fake = fake
+        self.world = fake.world
+        self.gateway = fake.gateway
+        self.recorder = fake.recorder
+        self.cursor = 0
+
+    # Waiting on recorded requests.
+
+    def mark(self) -> int:
+        """Return a cursor for ``since=``: only requests recorded after now."""
+        return self.recorder.mark()
+
+    async def wait_for(
+        self,
+        match: Matcher,
+        *,
+        timeout: float = 5.0,  # noqa: ASYNC109 - mirrors asyncio.wait_for / Client.wait_for
+        since: int | None = None,
+    ) -> Call:
+        """Wait for a request matching a pattern (``"POST /channels/{id}/messages"``) or predicate.
+
+        Searches from ``since`` (default: the last injected event), so a reply that arrived
+        before the wait began still counts. Raises ``TimeoutError`` listing what did arrive.
+        """
+        __tracebackhide__ = True
+        self.fake.check_loop()
+        start = self.cursor if since is None else since
+        return await self.recorder.wait_for(match, timeout=timeout, since=start)
+
+    def calls(self, match: Matcher, *, since: int | None = None) -> list[Call]:
+        """Return the matching requests since ``since`` (default: the last injected event)."""
+        return self.recorder.matching(match, self.cursor if since is None else since)
+
+    def message(self, ref: MessageRef) -> dict[str, Any]:
+        """Return the current state of a stored message (id, payload, or a call answering one)."""
+        if isinstance(ref, Call):
+            ref = ref.response or {}
+        if isinstance(ref, Mapping):
+            resource = ref.get("resource")
+            ref = resource["message"]["id"] if isinstance(resource, Mapping) else ref["id"]
+        found = self.world.messages.get(int(str(ref)))
+        if found is None:
+            raise LookupError(f"the fake holds no message {ref}")
+        return found
+
+    # Building the world.
+
+    async def create_guild(self, name: str = "Test Guild") -> Guild:
+        """Create a guild (owner, moderator, member, bot, #general); GUILD_CREATE if connected."""
+        guild = self.world.create_guild(name)
+        if self.gateway.current is not None:
+            await self.gateway.dispatch("GUILD_CREATE", payloads.guild_create_payload(guild))
+        return guild
+
+    async def create_channel(self, guild: Guild, name: str = "test") -> Channel:
+        """Add a text channel (a fresh one per test keeps tests apart); CHANNEL_CREATE."""
+        channel = self.world.add_channel(guild, name)
+        await self.gateway.publish("CHANNEL_CREATE", payloads.channel_payload(channel))
+        return channel
+
+    async def add_member(self, guild: Guild, username: str, *roles: Role) -> Member:
+        """Add a person to the guild; GUILD_MEMBER_ADD."""
+        member = self.world.add_member(guild, username, roles)
+        data = payloads.member_payload(member) | {"guild_id": str(guild.id)}
+        await self.gateway.publish("GUILD_MEMBER_ADD", data)
+        return member
+
+    def _default_channel(self) -> Channel:
+        if not self.world.guilds:
+            raise LookupError("create a guild first")
+        return next(iter(self.world.guilds.values())).channel
+
+    def _member(self, who: Member | User | None, guild: Guild) -> Member:
+        return member_of(self.world, who, guild)
+
+    # Injecting events.
+
+    async def send_message(
+        self,
+        channel: Channel | None = None,
+        author: Member | User | None = None,
+        content: str = "",
+        attachments: Iterable[AttachmentLike] = (),
+    ) -> dict[str, Any]:
+        """Dispatch MESSAGE_CREATE from a user; attachments are served by the fake's CDN."""
+        channel = channel or self._default_channel()
+        guild = self.world.guilds[channel.guild_id]
+        member = self._member(author, guild)
+        files = [self.world.store_upload(channel.id, as_upload(a)) for a in attachments]
+        mentions = []
+        for user_id in dict.fromkeys(int(m) for m in MENTION.findall(content)):
+            mentioned = self.world.member(guild.id, user_id)
+            if mentioned is not None:
+                extra = {"member": payloads.member_payload(mentioned, with_user=False)}
+                mentions.append(payloads.user_payload(mentioned.user) | extra)
+        message = payloads.message_payload(
+            message_id=payloads.snowflake(),
+            channel=channel,
+            author=member.user,
+            member=member,
+            content=content,
+            attachments=files,
+            mentions=mentions,
+        )
+        self.world.messages[int(message["id"])] = message
+        self.fake.check_loop()
+        self.cursor = self.recorder.mark()
+        await self.gateway.dispatch("MESSAGE_CREATE", message)
+        return message
+
+    async def slash(
+        self,
+        name: str,
+        options: Mapping[str, Any] | None = None,
+        user: Member | User | None = None,
+        channel: Channel | None = None,
+    ) -> InteractionHandle:
+        """Dispatch a slash command (type 2) built from what the bot synced.
+
+        ``name`` may name a subcommand: ``"reel add"`` or ``"reel admin purge"``. Option
+        values are Python values: str, int, float, bool, a Member/User, Channel, Role, or an
+        ``Upload`` for attachment options (served by the fake, listed in ``resolved``).
+        """
+        channel = channel or self._default_channel()
+        data = command_data(self.world, name, options or {}, channel, focused=None)
+        guild = self.world.guilds[channel.guild_id]
+        return await self._interaction(2, data, channel, self._member(user, guild))
+
+    async def autocomplete(
+        self,
+        name: str,
+        options: Mapping[str, Any],
+        focused: str,
+        user: Member | User | None = None,
+        channel: Channel | None = None,
+        timeout: float = 3.0,  # noqa: ASYNC109
+    ) -> list[dict[str, Any]]:
+        """Dispatch an autocomplete (type 4) for option ``focused``; return the bot's choices."""
+        channel = channel or self._default_channel()
+        data = command_data(self.world, name, options, channel, focused=focused)
+        guild = self.world.guilds[channel.guild_id]
+        handle = await self._interaction(4, data, channel, self._member(user, guild))
+        body = (await handle.callback(timeout)).json or {}
+        if body.get("type") != 8:
+            raise AssertionError(f"autocomplete answered with callback {body!r}")
+        return list((body.get("data") or {}).get("choices") or [])
+
+    async def click(
+        self,
+        message: MessageRef,
+        custom_id: str,
+        user: Member | User | None = None,
+        values: list[str] | None = None,
+    ) -> InteractionHandle:
+        """Dispatch a component interaction (type 3) for a button or select on a bot message."""
+        stored = self.message(message)
+        component = _find_component(stored["components"], custom_id)
+        if component is None:
+            have = _custom_ids(stored["components"])
+            raise LookupError(f"message {stored['id']} has no component {custom_id!r}; has {have}")
+        if component.get("disabled"):
+            raise ValueError(f"component {custom_id!r} is disabled")
+        channel = self.world.channels[int(stored["channel_id"])]
+        member = self._member(user, self.world.guilds[channel.guild_id])
+        owner = (stored.get("interaction_metadata") or {}).get("user", {}).get("id")
+        if stored["flags"] & payloads.EPHEMERAL_FLAG and owner != str(member.id):
+            raise LookupError(f"ephemeral message {stored['id']} is not visible to {member.user}")
+        data: dict[str, Any] = {"custom_id": custom_id, "component_type": component["type"]}
+        if component["type"] in SELECT_TYPES:
+            data["values"] = list(values or [])
+        return await self._interaction(3, data, channel, member, stored)
+
+    async def submit_modal(
+        self, custom_id: str, values: Mapping[str, Any], user: Member | User | None = None
+    ) -> InteractionHandle:
+        """Dispatch a modal submit (type 5) for the modal the bot last showed ``user``."""
+        shown = [
+            (record, modal)
+            for record, modal in self.world.modals
+            if modal.get("custom_id") == custom_id and (user is None or record.member.id == user.id)
+        ]
+        if not shown:
+            raise LookupError(f"the bot showed no modal {custom_id!r} to {user}")
+        record, modal = shown[-1]
+        data = {"custom_id": custom_id, "components": modal_components(modal, values)}
+        message = self.world.messages.get(record.message_id or 0)
+        return await self._interaction(5, data, record.channel, record.member, message)
+
+    async def _interaction(
+        self,
+        kind: int,
+        data: dict[str, Any],
+        channel: Channel,
+        member: Member,
+        message: dict[str, Any] | None = None,
+    ) -> InteractionHandle:
+        guild = self.world.guilds[channel.guild_id]
+        interaction_id, token = payloads.snowflake(), secrets.token_urlsafe(48)
+        payload = payloads.interaction_payload(
+            interaction_id=interaction_id,
+            token=token,
+            kind=kind,
+            data=data,
+            application_id=self.world.application_id,
+            guild=guild,
+            channel=channel,
+            member=member,
+            message=message,
+        )
+        record = InteractionRecord(
+            id=interaction_id,
+            token=token,
+            kind=kind,
+            payload=payload,
+            guild=guild,
+            channel=channel,
+            member=member,
+            dispatched_at=asyncio.get_running_loop().time(),
+            message_id=int(message["id"]) if message else None,
+        )
+        self.world.interactions[interaction_id] = record
+        self.fake.check_loop()
+        self.cursor = self.recorder.mark()
+        await self.gateway.dispatch("INTERACTION_CREATE", payload)
+        return InteractionHandle(self, record, self.cursor)

@@ -1,0 +1,125 @@
+"""The FakeDiscord server: lifecycle, violations, injected 429s and gateway controls."""
+
+from __future__ import annotations
+
+import asyncio
+from types import TracebackType
+from typing import Self
+
+from aiohttp import web
+
+from tests.e2e.fake_discord.driver import Driver
+from tests.e2e.fake_discord.gateway import Gateway
+from tests.e2e.fake_discord.recorder import Call, Matcher, Recorder, Violation, to_predicate
+from tests.e2e.fake_discord.server import API_PREFIX, build_app
+from tests.e2e.fake_discord.validate import Problem
+from tests.e2e.fake_discord.world import InteractionRecord, World
+
+
+class FakeDiscord:
+    """Discord's REST API, CDN and gateway on ``127.0.0.1:<free port>``, in this event loop.
+
+    ``interaction_timeout`` is Discord's 3-second window to answer an interaction; tests of
+    the fake lower it. ``driver`` is the test-facing API for injecting events and waiting.
+    """
+
+    def __init__(
+        self,
+        *,
+        interaction_timeout: float = 3.0,
+        heartbeat_interval: float = 41.25,
+        retry_after: float = 0.05,
+    ) -> None:
+        self.interaction_timeout = interaction_timeout
+        self.retry_after = retry_after
+        self.world = World()
+        self.recorder = Recorder()
+        self.gateway = Gateway(self.world, self.recorder, heartbeat_interval)
+        self.violations: list[Violation] = []
+        self.unknown: list[Call] = []
+        self.driver = Driver(self)
+        self._rate_limits: list[tuple[Matcher, float]] = []
+        self._runner: web.AppRunner | None = None
+        self.loop: asyncio.AbstractEventLoop | None = None
+
+    async def start(self) -> Self:
+        """Listen on a free loopback port."""
+        self.loop = asyncio.get_running_loop()
+        self._runner = web.AppRunner(build_app(self), access_log=None, shutdown_timeout=1.0)
+        await self._runner.setup()
+        site = web.TCPSite(self._runner, "127.0.0.1", 0)
+        await site.start()
+        host, port = self._runner.addresses[0][:2]
+        self.world.base_url = f"http://{host}:{port}"
+        return self
+
+    async def close(self) -> None:
+        """Close the gateway sockets and stop listening."""
+        await self.gateway.close()
+        if self._runner is not None:
+            await self._runner.cleanup()
+            self._runner = None
+
+    async def __aenter__(self) -> Self:
+        return await self.start()
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        await self.close()
+
+    def check_loop(self) -> None:
+        """Fail fast when a test drives the fake from another event loop (it would hang)."""
+        if self.loop is not None and asyncio.get_running_loop() is not self.loop:
+            raise RuntimeError(
+                "the fake runs on another event loop: mark tests that use module-scoped "
+                'fixtures with pytest.mark.asyncio(loop_scope="module")'
+            )
+
+    @property
+    def api_base(self) -> str:
+        """Return the value for ``DISCORD_API_BASE`` (``http://127.0.0.1:PORT/api/v10``)."""
+        return self.world.base_url + API_PREFIX
+
+    @property
+    def gateway_url(self) -> str:
+        """Return the websocket URL (what ``GET /gateway/bot`` answers)."""
+        return self.gateway.url
+
+    @property
+    def calls(self) -> list[Call]:
+        """Return every recorded call, oldest first."""
+        return self.recorder.calls
+
+    @property
+    def expired(self) -> list[InteractionRecord]:
+        """Return interactions answered too late (each also recorded a violation)."""
+        return [record for record in self.world.interactions.values() if record.late]
+
+    def violate(self, problem: Problem, call: Call | None = None) -> None:
+        """Record a broken rule; the e2e fixtures fail the running test on any of these."""
+        self.violations.append(Violation(problem.rule, problem.detail, call))
+
+    def drain_violations(self) -> list[Violation]:
+        """Return and forget the violations recorded so far."""
+        found, self.violations = self.violations, []
+        return found
+
+    def rate_limit_next(self, match: Matcher, retry_after: float | None = None) -> None:
+        """Answer the next matching REST request with one 429 (``global: false``)."""
+        self._rate_limits.append((match, self.retry_after if retry_after is None else retry_after))
+
+    def take_rate_limit(self, call: Call) -> float | None:
+        """Pop the queued 429 this call triggers, returning its ``retry_after``."""
+        for index, (match, retry_after) in enumerate(self._rate_limits):
+            if to_predicate(match)(call):
+                del self._rate_limits[index]
+                return retry_after
+        return None
+
+    async def drop_gateway(self, code: int = 4000) -> None:
+        """Close the bot's websocket; the session stays resumable and events queue for replay."""
+        await self.gateway.drop(code)

@@ -1,0 +1,98 @@
+"""Plain data classes for the users, guilds, channels and uploads the fake knows about."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class User:
+    """A Discord user (a person or the bot)."""
+
+    id: int
+    username: str
+    bot: bool = False
+
+    @property
+    def mention(self) -> str:
+        """Return the ``<@id>`` mention string."""
+        return f"<@{self.id}>"
+
+
+@dataclass(frozen=True)
+class Role:
+    """A guild role; ``permissions`` is Discord's permission bit set."""
+
+    id: int
+    name: str
+    permissions: int
+    position: int = 0
+
+
+@dataclass(frozen=True)
+class Channel:
+    """A guild channel (type 0 is a text channel)."""
+
+    id: int
+    guild_id: int
+    name: str
+    type: int = 0
+    position: int = 0
+
+
+@dataclass(frozen=True)
+class Member:
+    """A user's membership of one guild."""
+
+    user: User
+    guild_id: int
+    role_ids: tuple[int, ...] = ()
+    nick: str | None = None
+
+    @property
+    def id(self) -> int:
+        """Return the user id."""
+        return self.user.id
+
+    @property
+    def mention(self) -> str:
+        """Return the ``<@id>`` mention string."""
+        return self.user.mention
+
+
+@dataclass
+class Guild:
+    """A guild with the three people every e2e scenario needs."""
+
+    id: int
+    name: str
+    owner: Member
+    moderator: Member
+    member: Member
+    bot_member: Member
+    roles: list[Role] = field(default_factory=list)
+    channels: list[Channel] = field(default_factory=list)
+    members: list[Member] = field(default_factory=list)
+
+    @property
+    def channel(self) -> Channel:
+        """Return the first text channel."""
+        return next(c for c in self.channels if c.type == 0)
+
+    @property
+    def moderator_role(self) -> Role:
+        """Return the role that carries Manage Messages."""
+        return next(r for r in self.roles if r.name == "Moderator")
+
+    def role(self, role_id: int) -> Role:
+        """Return the role with this id."""
+        return next(r for r in self.roles if r.id == role_id)
+
+
+@dataclass(frozen=True)
+class Upload:
+    """A file a test user attaches to a message or an attachment option."""
+
+    filename: str
+    data: bytes
+    content_type: str = "application/octet-stream"

@@ -1,0 +1,115 @@
+"""The fake's in-memory Discord: guilds, messages, synced commands and open interactions."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import quote
+
+from tests.e2e.fake_discord import payloads
+from tests.e2e.fake_discord.models import Channel, Guild, Member, Role, Upload, User
+
+
+@dataclass
+class InteractionRecord:
+    """An interaction the fake dispatched and what the bot did with it."""
+
+    id: int
+    token: str
+    kind: int
+    payload: dict[str, Any]
+    guild: Guild
+    channel: Channel
+    member: Member
+    dispatched_at: float
+    message_id: int | None = None
+    response_type: int | None = None
+    response: dict[str, Any] | None = None
+    original_message_id: int | None = None
+    late: bool = False
+
+    @property
+    def name(self) -> str:
+        """Describe the interaction for error messages."""
+        data = self.payload.get("data") or {}
+        return str(data.get("name") or data.get("custom_id") or self.id)
+
+
+@dataclass
+class World:
+    """Everything the fake Discord knows; handlers and the driver share one instance."""
+
+    base_url: str = ""
+    bot: User = field(default_factory=lambda: User(payloads.snowflake(), "reel-bot", bot=True))
+    app_owner: User = field(default_factory=lambda: User(payloads.snowflake(), "app-owner"))
+    application_id: int = field(default_factory=payloads.snowflake)
+    guilds: dict[int, Guild] = field(default_factory=dict)
+    channels: dict[int, Channel] = field(default_factory=dict)
+    messages: dict[int, dict[str, Any]] = field(default_factory=dict)
+    global_commands: list[dict[str, Any]] = field(default_factory=list)
+    guild_commands: dict[int, list[dict[str, Any]]] = field(default_factory=dict)
+    interactions: dict[int, InteractionRecord] = field(default_factory=dict)
+    uploads: dict[str, Upload] = field(default_factory=dict)
+    modals: list[tuple[InteractionRecord, dict[str, Any]]] = field(default_factory=list)
+
+    def create_guild(self, name: str = "Test Guild") -> Guild:
+        """Create a guild with an owner, a moderator, a member, the bot and one channel."""
+        guild_id = payloads.snowflake()
+        everyone = Role(guild_id, "@everyone", payloads.EVERYONE_PERMISSIONS)
+        moderator_role = Role(payloads.snowflake(), "Moderator", payloads.MANAGE_MESSAGES, 2)
+        bot_role = Role(payloads.snowflake(), "Reel", payloads.MANAGE_MESSAGES, 1)
+
+        def person(username: str, *roles: Role) -> Member:
+            return Member(
+                User(payloads.snowflake(), username), guild_id, tuple(r.id for r in roles)
+            )
+
+        guild = Guild(
+            id=guild_id,
+            name=name,
+            owner=person("owner"),
+            moderator=person("moderator", moderator_role),
+            member=person("member"),
+            bot_member=Member(self.bot, guild_id, (bot_role.id,)),
+            roles=[everyone, moderator_role, bot_role],
+        )
+        guild.members = [guild.owner, guild.moderator, guild.member, guild.bot_member]
+        self.guilds[guild_id] = guild
+        self.add_channel(guild, "general")
+        return guild
+
+    def add_channel(self, guild: Guild, name: str) -> Channel:
+        """Add a text channel to ``guild``."""
+        channel = Channel(payloads.snowflake(), guild.id, name, position=len(guild.channels))
+        guild.channels.append(channel)
+        self.channels[channel.id] = channel
+        return channel
+
+    def add_member(self, guild: Guild, username: str, roles: tuple[Role, ...] = ()) -> Member:
+        """Add another person to ``guild``."""
+        member = Member(User(payloads.snowflake(), username), guild.id, tuple(r.id for r in roles))
+        guild.members.append(member)
+        return member
+
+    def member(self, guild_id: int, user_id: int) -> Member | None:
+        """Find a guild member by user id."""
+        guild = self.guilds.get(guild_id)
+        return next((m for m in guild.members if m.id == user_id), None) if guild else None
+
+    def store_upload(self, channel_id: int, upload: Upload) -> dict[str, Any]:
+        """Keep the bytes, serve them over HTTP and return the attachment object."""
+        attachment_id = payloads.snowflake()
+        path = f"/attachments/{channel_id}/{attachment_id}/{upload.filename}"
+        self.uploads[path] = upload
+        url = self.base_url + quote(path)
+        return payloads.attachment_payload(
+            attachment_id, upload.filename, len(upload.data), upload.content_type, url
+        )
+
+    def commands_for(self, guild_id: int | None) -> list[dict[str, Any]]:
+        """Return the commands a user in ``guild_id`` sees: guild ones first, then global."""
+        return [*self.guild_commands.get(guild_id or 0, []), *self.global_commands]
+
+    def interaction_by_token(self, token: str) -> InteractionRecord | None:
+        """Find the interaction a webhook token belongs to."""
+        return next((i for i in self.interactions.values() if i.token == token), None)

@@ -1,0 +1,46 @@
+"""Small assertions shared by the e2e tests of the real bot."""
+
+from __future__ import annotations
+
+from typing import Any
+
+EPHEMERAL = 1 << 6
+
+
+def assert_spoiler_page(payload: dict[str, Any], count: int) -> None:
+    """Assert a page of ``count`` reaction embeds, each text wholly behind one spoiler."""
+    embeds = payload["embeds"]
+    assert len(embeds) == count
+    for embed in embeds:
+        description = embed["description"]
+        assert description.startswith("||"), description
+        assert description.endswith("||") or "[Read the full post]" in description
+        assert embed["author"]["name"]
+        assert "footer" in embed
+    assert payload["allowed_mentions"]["parse"] == []
+
+
+def button_ids(payload: dict[str, Any]) -> list[str]:
+    """Return the custom ids of every button in a message payload."""
+    return [
+        component["custom_id"]
+        for row in payload.get("components", [])
+        for component in row.get("components", [])
+        if "custom_id" in component
+    ]
+
+
+def next_button(payload: dict[str, Any]) -> str:
+    """Return the custom id of the ▶ button."""
+    for row in payload["components"]:
+        for component in row["components"]:
+            if component.get("label") == "▶":
+                return str(component["custom_id"])
+    raise AssertionError(f"no ▶ button in {payload.get('components')}")
+
+
+def interaction_data(callback_json: dict[str, Any]) -> dict[str, Any]:
+    """Return the message data of an interaction callback."""
+    data = callback_json.get("data")
+    assert isinstance(data, dict), callback_json
+    return data

@@ -9,7 +9,7 @@ from selectolax.lexbor import LexborHTMLParser, LexborNode
 from bot.parsing.clean import collapse_ws, parse_date
 from bot.parsing.html_text import attr, node_text
 
-__all__ = ["page_prose", "page_published", "page_title", "read_meta"]
+__all__ = ["page_prose", "page_published", "page_title", "read_meta", "time_published"]
 
 PROSE_LIMIT = 20_000
 
@@ -56,12 +56,13 @@ def _read_meta_in(scope: LexborNode | None, found: dict[str, str]) -> None:
     """Add the wanted ``<meta>`` contents under ``scope`` that ``found`` lacks."""
     if scope is None:
         return
-    for meta in scope.css("meta[content]")[:_MAX_META]:
+    for meta in scope.css("meta[content], meta[value]")[:_MAX_META]:
         key = attr(meta, "property") or attr(meta, "name") or attr(meta, "itemprop")
         if key is None:
             continue
         key = key.lower()
-        if key in _WANTED and key not in found and (content := attr(meta, "content")):
+        content = attr(meta, "content") or attr(meta, "value")
+        if key in _WANTED and key not in found and content:
             found[key] = content
 
 
@@ -94,7 +95,7 @@ def page_published(tree: LexborHTMLParser, meta: dict[str, str]) -> str | None:
 
 def time_published(container: LexborNode) -> str | None:
     """Return the date of the article's ``<time datetime>`` (``pubdate`` first), or None."""
-    for selector in ("time[pubdate][datetime], time[itemprop=datePublished]", "time[datetime]"):
+    for selector in ('time[pubdate][datetime], time[itemprop="datePublished"]', "time[datetime]"):
         node = container.css_first(selector)
         if node is not None and (date := parse_date(attr(node, "datetime") or node.text())):
             return date

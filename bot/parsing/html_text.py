@@ -40,12 +40,10 @@ _MAX_NODES = 20_000
 _MAX_CHARS = 100_000
 
 _CJK_DATE = re.compile(r"(\d{4})\s*[年년]\s*(\d{1,2})\s*[月월]\s*(\d{1,2})\s*[日일]?")
-_HANDLE_TAIL = re.compile(r"\(\s*@[A-Za-z0-9_.]{1,30}\s*\)\s*$")
-_ATTRIBUTION = re.compile(
-    r"^(?P<name>.*?)\s*(?:\(\s*@(?P<handle>[A-Za-z0-9_.]{1,30})\s*\)|@(?P<bare>[A-Za-z0-9_]{1,30}))?$",
-    re.DOTALL,
-)
+_HANDLE_SHOWN = re.compile(r"\(\s*@([A-Za-z0-9_.]{1,30})\s*\)")
+_BARE_HANDLE_TAIL = re.compile(r"(?:^|\s)@([A-Za-z0-9_]{1,30})$")
 _DASHES = "\u2014\u2015"  # em dash, horizontal bar: what Twitter puts before the author
+_SOFT_DASHES = (" \u2013 ", " - ")  # what a re-typeset page may show instead
 
 
 def attr(node: LexborNode, name: str) -> str | None:
@@ -174,10 +172,15 @@ def split_attribution(paragraphs: Paragraphs) -> tuple[Paragraphs, str | None]:
         return paragraphs, None
     last = paragraphs[-1][-1]
     cut = max(last.rfind(dash) for dash in _DASHES)
+    shown = None if cut >= 0 else _last_match(_HANDLE_SHOWN, last)
     if cut >= 0:
         head, attribution = last[:cut].rstrip(), last[cut + 1 :].strip()
-    elif _HANDLE_TAIL.search(last):
-        head, attribution = "", last
+    elif shown is not None:
+        cut = max(last.rfind(dash, 0, shown.start()) for dash in _SOFT_DASHES)
+        if cut >= 0:
+            head, attribution = last[:cut].rstrip(), last[cut + 3 :].strip()
+        else:
+            head, attribution = "", last.lstrip(" -\u2013")
     else:
         return paragraphs, None
     kept = [list(lines) for lines in paragraphs]
@@ -191,15 +194,27 @@ def split_attribution(paragraphs: Paragraphs) -> tuple[Paragraphs, str | None]:
     return kept, attribution
 
 
-def parse_attribution(attribution: str | None) -> tuple[str | None, str | None]:
-    """Return ``(name, handle)`` from ``Name (@handle)``, ``Name @handle`` or ``Name``."""
+def _last_match(pattern: re.Pattern[str], text: str) -> re.Match[str] | None:
+    matches = list(pattern.finditer(text))
+    return matches[-1] if matches else None
+
+
+def parse_attribution(attribution: str | None) -> tuple[str | None, str | None, str]:
+    """Split ``Name (@handle) rest``, ``Name @handle`` or ``Name`` into name, handle, rest.
+
+    ``rest`` is what follows the handle: the date, when the page shows it as plain text.
+    """
     if not attribution:
-        return None, None
-    match = _ATTRIBUTION.match(collapse_ws(attribution))
-    if match is None:  # pragma: no cover - the pattern matches any string
-        return None, None
-    name = match["name"].strip() or None
-    return name, match["handle"] or match["bare"]
+        return None, None, ""
+    text = collapse_ws(attribution)
+    shown = _last_match(_HANDLE_SHOWN, text)
+    if shown is not None:
+        name, handle, rest = text[: shown.start()], shown[1], text[shown.end() :]
+    elif (bare := _BARE_HANDLE_TAIL.search(text)) is not None:
+        name, handle, rest = text[: bare.start()], bare[1], ""
+    else:
+        name, handle, rest = text, None, ""
+    return name.strip() or None, handle, rest.strip()
 
 
 def embed_date(text: str | None) -> str | None:

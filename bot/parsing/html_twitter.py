@@ -28,17 +28,11 @@ __all__ = ["from_blockquote", "from_substack", "from_wrapper", "snowflake_date"]
 
 PLATFORM = "twitter"
 
-# Attributes that embed wrappers put a status URL or a numeric ID in.
-_ID_ATTRIBUTES = (
-    "data-tweet-id",
-    "data-tweetid",
-    "data-url",
-    "data-href",
-    "data-oembed-url",
-    "data-id",
-    "cite",
-)
-_DIGITS = re.compile(r"^\d{1,25}$")
+# Attributes that embeds and their wrappers name the post in: an ID or a status URL,
+# or (the generic ones) a status URL only.
+_ID_ATTRIBUTES = ("data-tweet-id", "data-tweetid")
+_URL_ATTRIBUTES = ("data-url", "data-href", "data-oembed-url", "cite")
+_DIGITS = re.compile(r"^[0-9]{1,25}$")
 _STATUS_IN_TEXT = re.compile(r"https?://(?:www\.|mobile\.)?(?:twitter|x)\.com/\S+", re.IGNORECASE)
 _SNOWFLAKE_EPOCH_MS = 1_288_834_974_657
 _FIRST_SNOWFLAKE = 2**22 * 10**9  # IDs below this predate time-based tweet IDs
@@ -67,17 +61,32 @@ def snowflake_date(post_id: str | None) -> str | None:
     return moment.date().isoformat()
 
 
-def _identity(value: str | None) -> tuple[str | None, str | None, str | None]:
-    """Return ``(url, handle, post_id)`` from a status URL or a bare numeric ID."""
+Identity = tuple[str | None, str | None, str | None]
+_UNKNOWN: Identity = (None, None, None)
+
+
+def _identity(value: str | None, *, bare_id: bool = True) -> Identity:
+    """Return ``(url, handle, post_id)`` from a status URL or (if allowed) a numeric ID."""
     if not value:
-        return None, None, None
+        return _UNKNOWN
     value = value.strip()
     if _DIGITS.match(value):
-        return None, None, value
+        return (None, None, value) if bare_id else _UNKNOWN
     parts = status_parts(value)
     if parts is None:
-        return None, None, None
+        return _UNKNOWN
     return strip_tracking(value), parts[0], parts[1]
+
+
+def _own_identity(node: LexborNode) -> Identity:
+    """Return the post an element names in its own attributes."""
+    for name in _ID_ATTRIBUTES:
+        if (found := _identity(attr(node, name)))[2]:
+            return found
+    for name in _URL_ATTRIBUTES:
+        if (found := _identity(attr(node, name), bare_id=False))[2]:
+            return found
+    return _UNKNOWN
 
 
 def _status_link(node: LexborNode) -> LexborNode | None:
@@ -96,21 +105,20 @@ def _is_nested_post(node: LexborNode) -> bool:
 def from_blockquote(node: LexborNode) -> Reaction:
     """Read a classic ``blockquote.twitter-tweet``: text, ``— Name (@handle)``, date link."""
     link = _status_link(node)
-    url, handle, post_id = _identity(link.attrs.get("href") if link is not None else None)
+    url, handle, post_id = _identity(
+        link.attrs.get("href") if link is not None else None, bare_id=False
+    )
     if post_id is None:
-        for attribute in _ID_ATTRIBUTES:
-            url, handle, post_id = _identity(attr(node, attribute))
-            if post_id:
-                break
+        url, handle, post_id = _own_identity(node)
     paragraphs = visible_text(
         node, stop=link.mem_id if link is not None else None, skip=_is_nested_post
     )
     paragraphs, attribution = split_attribution(paragraphs)
-    name, shown_handle = parse_attribution(attribution)
-    date = None
+    name, shown_handle, rest = parse_attribution(attribution)
+    date = embed_date(rest)
     if link is not None:
         shown_date = node_text(link)
-        date = embed_date(shown_date) or (snowflake_date(post_id) if shown_date else None)
+        date = embed_date(shown_date) or date or (snowflake_date(post_id) if shown_date else None)
     return Reaction(
         platform=PLATFORM,
         text=join_paragraphs(paragraphs),
@@ -128,11 +136,7 @@ def from_wrapper(node: LexborNode) -> Reaction | None:
     A blockquote inside it is read as a classic embed; otherwise the post is known by
     its ID or status URL alone and has no text. None when the wrapper names no post.
     """
-    own: tuple[str | None, str | None, str | None] = (None, None, None)
-    for name in _ID_ATTRIBUTES:
-        own = _identity(attr(node, name))
-        if own[2]:
-            break
+    own = _own_identity(node)
     quote = node.css_first("blockquote")
     if quote is not None:
         reaction = from_blockquote(quote)
@@ -150,11 +154,11 @@ def from_wrapper(node: LexborNode) -> Reaction | None:
     if not own[2]:
         inner = node.css_first("[data-tweet-id], [data-tweetid]")
         if inner is not None:
-            own = _identity(attr(inner, "data-tweet-id") or attr(inner, "data-tweetid"))
+            own = _own_identity(inner)
     if not own[2] and (link := _status_link(node)) is not None:
-        own = _identity(link.attrs.get("href"))
+        own = _identity(link.attrs.get("href"), bare_id=False)
     if not own[2] and (match := _STATUS_IN_TEXT.search(node.text()[:_MAX_MARKUP])):
-        own = _identity(match[0])
+        own = _identity(match[0], bare_id=False)
     url, handle, post_id = own
     if post_id is None:
         return None
@@ -207,7 +211,7 @@ def from_substack(node: LexborNode) -> Reaction | None:
     raw_url = _string(data, "url")
     if raw_url is None and (link := _status_link(node)) is not None:
         raw_url = link.attrs.get("href")
-    url, url_handle, post_id = _identity(raw_url)
+    url, url_handle, post_id = _identity(raw_url, bare_id=False)
     name = node_text(node.css_first(".tweet-author-name")) or _string(data, "name")
     shown = clean_handle(node_text(node.css_first(".tweet-author")))
     handle = shown or clean_handle(_string(data, "username")) or url_handle

@@ -2,15 +2,60 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Protocol
+import enum
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Final, Protocol
 
 from bot.models import Article
+
+SPOILER_MODES: Final = ("always", "flagged")
+"""``always``: every reaction is spoiler-tagged; ``flagged``: only those from spoiler articles."""
+DEFAULT_SPOILER_MODE: Final = "always"
+DEFAULT_PAGE_SIZE: Final = 5
+MIN_PAGE_SIZE: Final = 1
+MAX_PAGE_SIZE: Final = 10
+TOP_AUTHORS: Final = 5
+
+
+class Unset(enum.Enum):
+    """Type of `UNSET`, the "leave as it is" default where ``None`` is a value."""
+
+    TOKEN = 0
+
+
+UNSET: Final = Unset.TOKEN
+
+
+class AuditAction(enum.StrEnum):
+    """What an audit row records; the values are what ``AuditEntry.action`` holds."""
+
+    ARTICLE_ADD = "article.add"
+    ARTICLE_REMOVE = "article.remove"
+    REACTION_HIDE = "reaction.hide"
+    REACTION_UNHIDE = "reaction.unhide"
+    REACTION_FEATURE = "reaction.feature"
+    REACTION_UNFEATURE = "reaction.unfeature"
+    MOVIE_ALIAS = "movie.alias"
+    MOVIE_RENAME = "movie.rename"
+    SETTINGS_UPDATE = "settings.update"
+    SCHEDULE_SET = "schedule.set"
+    SCHEDULE_STOP = "schedule.stop"
+
+
+class RemoveOutcome(enum.Enum):
+    """What asking to remove an article did."""
+
+    REMOVED = "removed"
+    NOT_FOUND = "not_found"
+    """No such article, or another guild's: the two give the same answer on purpose."""
+    GLOBAL = "global"
+    """The article is visible in every server (articles folder, CLI) and stays."""
 
 
 @dataclass(frozen=True, slots=True)
 class Movie:
-    """A stored movie with its extra names."""
+    """A stored movie with its extra names; ``title`` is the asking guild's display title."""
 
     id: int
     title: str
@@ -83,8 +128,112 @@ class StoreCounts:
     reactions: int
 
 
+@dataclass(frozen=True, slots=True)
+class GuildSettings:
+    """A server's own settings; a server that never changed them gets the defaults."""
+
+    guild_id: int
+    mod_role_id: int | None = None
+    spoiler_mode: str = DEFAULT_SPOILER_MODE
+    page_size: int = DEFAULT_PAGE_SIZE
+
+
+@dataclass(frozen=True, slots=True)
+class AuditInfo:
+    """Who made a moderator change and why, recorded with the change itself."""
+
+    user_id: int
+    reason: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class AuditEntry:
+    """One recorded moderator action.
+
+    ``action`` is an `AuditAction` value; ``target`` names what it acted on, starting with
+    ``kind:id`` (``article:7 "Title"``, ``reaction:42``, ``movie:3 "Old" -> "New"``,
+    ``channel:99 daily at 09:00``...). ``created_at`` is ISO 8601 UTC text.
+    """
+
+    id: int
+    guild_id: int
+    user_id: int
+    action: str
+    target: str
+    reason: str | None
+    created_at: str
+
+
+@dataclass(frozen=True, slots=True)
+class ArticleSummary:
+    """An article a guild can see: its own, or one every server sees (``is_global``)."""
+
+    id: int
+    title: str | None
+    source: str | None
+    movie: Movie
+    reaction_count: int
+    is_global: bool
+    created_at: str
+
+
+@dataclass(frozen=True, slots=True)
+class ArticlePage:
+    """One page of the articles a guild can see, newest first, and how many there are."""
+
+    articles: tuple[ArticleSummary, ...]
+    offset: int
+    total: int
+
+
+@dataclass(frozen=True, slots=True)
+class RemoveResult:
+    """What removing an article did; ``removed_reactions`` no other article quoted."""
+
+    outcome: RemoveOutcome
+    removed_reactions: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class Stats:
+    """Counts as one guild sees them (hidden reactions left out of ``reactions``)."""
+
+    movies: int
+    articles: int
+    reactions: int
+    featured: int
+    hidden: int
+    top_authors: list[tuple[str, int]] = field(default_factory=list)
+
+
+@dataclass(frozen=True, slots=True)
+class Schedule:
+    """A channel's timed posting of reactions.
+
+    ``every`` is ``1h``, ``6h`` or ``daily``; ``at`` is the ``HH:MM`` (UTC) of a daily
+    schedule and None otherwise. ``movie_id`` None means every movie. ``created_by`` is
+    the user who last set it (0 when set without an `AuditInfo`).
+    """
+
+    id: int
+    guild_id: int
+    channel_id: int
+    every: str
+    at: str | None
+    movie_id: int | None
+    next_run_at: datetime
+    paused: bool
+    paused_reason: str | None
+    created_by: int
+
+
 class ReactionStore(Protocol):
-    """Every repository operation the bot, the CLI and the cogs use."""
+    """Every repository operation the bot, the CLI and the cogs use.
+
+    ``guild_id`` None (or 0) means "no guild": only what every server sees. Ids that
+    belong to another guild's scope fail closed: they answer as if they did not exist.
+    Methods taking ``audit`` write the audit row in the same transaction as the change.
+    """
 
     async def close(self) -> None:
         """Close the underlying connection."""
@@ -92,22 +241,79 @@ class ReactionStore(Protocol):
     async def schema_version(self) -> int:
         """Return the schema version the database is at."""
 
+    # Articles and reactions.
+
     async def ingest_article(
-        self, article: Article, *, content_hash: str, guild_id: int | None = None
+        self,
+        article: Article,
+        *,
+        content_hash: str,
+        guild_id: int | None = None,
+        audit: AuditInfo | None = None,
     ) -> IngestResult:
         """Store an article and its reactions in one transaction; idempotent by hash."""
 
-    async def get_movie(self, movie_id: int) -> Movie | None:
-        """Return the movie with this id, or None."""
+    async def known_reaction_count(self, article: Article) -> int:
+        """Return how many of the article's posts are already stored; writes nothing."""
+
+    async def list_articles(
+        self, guild_id: int | None, *, movie_id: int | None = None, offset: int, limit: int
+    ) -> ArticlePage:
+        """Return the articles visible in the guild, newest first."""
+
+    async def get_article(self, article_id: int, guild_id: int | None) -> ArticleSummary | None:
+        """Return the article if the guild can see it, else None."""
+
+    async def remove_article(
+        self, article_id: int, guild_id: int | None, *, audit: AuditInfo | None = None
+    ) -> RemoveResult:
+        """Remove the guild's own article and the reactions only it quoted."""
+
+    async def get_reaction(self, reaction_id: int, guild_id: int | None) -> StoredReaction | None:
+        """Return the reaction, hidden or not, if the guild can see its source; else None."""
+
+    async def set_reaction_state(
+        self,
+        guild_id: int,
+        reaction_id: int,
+        *,
+        hidden: bool | None = None,
+        featured: bool | None = None,
+        reason: str | None = None,
+        audit: AuditInfo | None = None,
+    ) -> bool:
+        """Hide/unhide or feature/unfeature a reaction in one guild; False if not visible."""
+
+    # Movies.
+
+    async def get_movie(self, movie_id: int, guild_id: int | None = None) -> Movie | None:
+        """Return the movie with this id (as the guild sees it, when one is given), or None."""
 
     async def find_movie(self, key: str, guild_id: int | None = None) -> Movie | None:
-        """Return the movie whose slug or alias (global or the guild's) matches ``key``."""
+        """Return the movie whose slug, guild title or alias matches ``key``."""
 
     async def movie_names(self, guild_id: int | None) -> list[tuple[Movie, str]]:
         """Return ``(movie, name)`` for every title and alias visible in the guild."""
 
     async def list_movies(self, guild_id: int | None) -> list[MovieSummary]:
         """Return every movie with visible reactions in the guild, by title."""
+
+    async def add_alias(
+        self,
+        movie_id: int,
+        alias: str,
+        *,
+        guild_id: int | None = None,
+        audit: AuditInfo | None = None,
+    ) -> bool:
+        """Give a movie another name, global or for one guild; False if the name is taken."""
+
+    async def rename_movie(
+        self, movie_id: int, guild_id: int, new_title: str, *, audit: AuditInfo | None = None
+    ) -> Movie:
+        """Set the movie's display title in one guild; other guilds keep theirs."""
+
+    # Reading reactions.
 
     async def reaction_page(
         self, movie_id: int, guild_id: int | None, *, offset: int, limit: int
@@ -125,19 +331,83 @@ class ReactionStore(Protocol):
     ) -> SearchPage:
         """Return visible reactions whose text, author or handle hold every word of ``query``."""
 
-    async def add_alias(self, movie_id: int, alias: str, *, guild_id: int | None = None) -> bool:
-        """Give a movie another name, global or for one guild; False if the name is taken."""
+    async def random_reaction(
+        self, guild_id: int | None, *, movie_id: int | None = None, rng_seed: int | None = None
+    ) -> StoredReaction | None:
+        """Return a uniformly random visible (never hidden) reaction, or None."""
 
-    async def set_reaction_state(
+    async def stats(self, guild_id: int | None, *, movie_id: int | None = None) -> Stats:
+        """Return counts and the most quoted authors, as the guild sees them."""
+
+    # Guild settings and audit.
+
+    async def get_guild_settings(self, guild_id: int | None) -> GuildSettings:
+        """Return the guild's settings, the defaults when it never changed them."""
+
+    async def update_guild_settings(
         self,
         guild_id: int,
-        reaction_id: int,
         *,
-        hidden: bool | None = None,
-        featured: bool | None = None,
+        mod_role_id: int | Unset | None = UNSET,
+        spoiler_mode: str | Unset = UNSET,
+        page_size: int | Unset = UNSET,
+        audit: AuditInfo | None = None,
+    ) -> GuildSettings:
+        """Change the given settings (``mod_role_id=None`` clears it); ValueError if bad."""
+
+    async def record_audit(
+        self,
+        guild_id: int | None,
+        user_id: int,
+        action: str,
+        target: str,
         reason: str | None = None,
+        *,
+        at: datetime | None = None,
+    ) -> int:
+        """Record a moderator action on its own; return the row's id."""
+
+    async def list_audit(self, guild_id: int | None, limit: int) -> list[AuditEntry]:
+        """Return the guild's most recent audit rows, newest first."""
+
+    # Schedules.
+
+    async def set_schedule(
+        self,
+        guild_id: int,
+        channel_id: int,
+        *,
+        every: str,
+        at: str | None,
+        movie_id: int | None,
+        now: datetime,
+        audit: AuditInfo | None = None,
+    ) -> Schedule:
+        """Create or replace the channel's schedule; its first run is the next slot after now."""
+
+    async def list_schedules(self, guild_id: int) -> list[Schedule]:
+        """Return the guild's schedules by channel."""
+
+    async def stop_schedule(
+        self, guild_id: int, channel_id: int, *, audit: AuditInfo | None = None
     ) -> bool:
-        """Hide/unhide or feature/unfeature a reaction in one guild; False if no such reaction."""
+        """Delete the channel's schedule; False if it had none."""
+
+    async def due_schedules(self, now: datetime) -> list[Schedule]:
+        """Return every schedule, in any guild, that is not paused and due at ``now``."""
+
+    async def pause_schedule(self, schedule_id: int, reason: str) -> None:
+        """Stop a schedule from coming due until it is set again (channel gone, no access)."""
+
+    async def pick_scheduled_reaction(self, schedule_id: int) -> StoredReaction | None:
+        """Return the reaction the schedule posts next: featured first, no repeats per cycle."""
+
+    async def complete_schedule_run(
+        self, schedule_id: int, reaction_id: int | None, *, now: datetime
+    ) -> Schedule:
+        """Record a run's post and move the schedule to its next slot after ``now``."""
+
+    # Bot facts and counts.
 
     async def get_meta(self, key: str) -> str | None:
         """Return the bot's stored fact ``key`` (such as a commands hash), or None."""

@@ -1,0 +1,444 @@
+"""Schedules in the SQLite store: set/stop per channel, due runs, pick order and cycles."""
+
+from __future__ import annotations
+
+import sqlite3
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from bot.errors import UnknownMovie
+from bot.models import Article, MovieRef, Reaction
+from bot.store import SQLiteStore
+from bot.store import sqlite as sqlite_module
+from bot.store.protocol import AuditInfo, Schedule
+
+GUILD = 111
+OTHER_GUILD = 222
+CHANNEL = 5001
+OTHER_CHANNEL = 5002
+MOD = 9001
+NOW = datetime(2024, 3, 10, 10, 15, tzinfo=UTC)
+
+
+def post(text: str, handle: str = "someone") -> Reaction:
+    return Reaction(platform="twitter", text=text, handle=handle)
+
+
+def article(*posts: Reaction, movie: str = "12th Fail") -> Article:
+    return Article(
+        title="How the internet reacted",
+        movie=MovieRef.from_title(movie),
+        spoiler=False,
+        published=None,
+        source=None,
+        reactions=posts,
+    )
+
+
+def db_path(tmp_path: Path) -> Path:
+    return tmp_path / "data" / "reactions.db"
+
+
+def plan(path: Path, sql: str, params: dict[str, Any]) -> list[str]:
+    with sqlite3.connect(path) as connection:
+        return [row[3] for row in connection.execute(f"EXPLAIN QUERY PLAN {sql}", params)]
+
+
+async def ids_by_text(store: SQLiteStore, movie_id: int, guild_id: int | None) -> dict[str, int]:
+    page = await store.reaction_page(movie_id, guild_id, offset=0, limit=100)
+    return {reaction.text: reaction.id for reaction in page.reactions}
+
+
+async def run_cycle(store: SQLiteStore, schedule: Schedule, runs: int) -> list[str | None]:
+    """Pick and complete ``runs`` runs an hour apart; return the texts posted."""
+    posted: list[str | None] = []
+    now = NOW
+    for _ in range(runs):
+        picked = await store.pick_scheduled_reaction(schedule.id)
+        posted.append(picked.text if picked else None)
+        now += timedelta(hours=1)
+        await store.complete_schedule_run(schedule.id, picked.id if picked else None, now=now)
+    return posted
+
+
+# Setting, listing, stopping
+
+
+async def test_set_schedule_computes_the_first_run_from_now(store: SQLiteStore) -> None:
+    hourly = await store.set_schedule(
+        GUILD, CHANNEL, every="1h", at=None, movie_id=None, now=NOW, audit=AuditInfo(MOD)
+    )
+    daily = await store.set_schedule(
+        GUILD, OTHER_CHANNEL, every="daily", at=None, movie_id=None, now=NOW
+    )
+
+    assert hourly == Schedule(
+        id=hourly.id,
+        guild_id=GUILD,
+        channel_id=CHANNEL,
+        every="1h",
+        at=None,
+        movie_id=None,
+        next_run_at=datetime(2024, 3, 10, 11, 0, tzinfo=UTC),
+        paused=False,
+        paused_reason=None,
+        created_by=MOD,
+    )
+    assert (daily.at, daily.next_run_at, daily.created_by) == (
+        "09:00",
+        datetime(2024, 3, 11, 9, 0, tzinfo=UTC),
+        0,
+    )
+    assert await store.list_schedules(GUILD) == [hourly, daily]
+
+
+async def test_one_schedule_per_channel_set_again_replaces_and_resumes(
+    store: SQLiteStore,
+) -> None:
+    glob = await store.ingest_article(article(post("p")), content_hash="g")
+    first = await store.set_schedule(GUILD, CHANNEL, every="1h", at=None, movie_id=None, now=NOW)
+    await store.pause_schedule(first.id, "missing permissions")
+
+    second = await store.set_schedule(
+        GUILD,
+        CHANNEL,
+        every="daily",
+        at="18:30",
+        movie_id=glob.movie.id,
+        now=NOW,
+        audit=AuditInfo(MOD),
+    )
+
+    assert second.id == first.id
+    assert (second.every, second.at, second.movie_id) == ("daily", "18:30", glob.movie.id)
+    assert (second.paused, second.paused_reason) == (False, None)
+    assert second.next_run_at == datetime(2024, 3, 10, 18, 30, tzinfo=UTC)
+    assert second.created_by == MOD
+    assert await store.list_schedules(GUILD) == [second]
+
+
+async def test_schedules_belong_to_their_guild(store: SQLiteStore) -> None:
+    await store.set_schedule(GUILD, CHANNEL, every="6h", at=None, movie_id=None, now=NOW)
+
+    assert await store.list_schedules(OTHER_GUILD) == []
+    assert not await store.stop_schedule(OTHER_GUILD, CHANNEL)
+    assert len(await store.list_schedules(GUILD)) == 1
+
+
+async def test_stop_schedule_deletes_it_and_is_audited_once(store: SQLiteStore) -> None:
+    await store.set_schedule(GUILD, CHANNEL, every="6h", at=None, movie_id=None, now=NOW)
+
+    assert await store.stop_schedule(GUILD, CHANNEL, audit=AuditInfo(MOD, "too noisy"))
+    assert not await store.stop_schedule(GUILD, CHANNEL, audit=AuditInfo(MOD))
+
+    assert await store.list_schedules(GUILD) == []
+    [entry] = await store.list_audit(GUILD, 10)
+    assert (entry.action, entry.target, entry.reason) == (
+        "schedule.stop",
+        f"channel:{CHANNEL}",
+        "too noisy",
+    )
+
+
+async def test_set_schedule_is_audited(store: SQLiteStore) -> None:
+    glob = await store.ingest_article(article(post("p")), content_hash="g")
+
+    await store.set_schedule(
+        GUILD,
+        CHANNEL,
+        every="daily",
+        at="7:05",
+        movie_id=glob.movie.id,
+        now=NOW,
+        audit=AuditInfo(MOD, "mornings"),
+    )
+
+    [entry] = await store.list_audit(GUILD, 10)
+    assert (entry.action, entry.user_id, entry.reason) == ("schedule.set", MOD, "mornings")
+    assert entry.target == f"channel:{CHANNEL} daily at 07:05 movie:{glob.movie.id}"
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        ({"every": "2h"}, "every"),
+        ({"at": "09:00"}, "daily"),
+        ({"every": "daily", "at": "25:00"}, "HH:MM"),
+        ({"now": datetime(2024, 3, 10, 10, 0)}, "timezone"),  # noqa: DTZ001
+        ({"guild_id": 0}, "guild"),
+        ({"channel_id": 0}, "channel"),
+    ],
+    ids=["every", "at-with-1h", "bad-time", "naive-now", "no-guild", "no-channel"],
+)
+async def test_set_schedule_refuses_bad_values(
+    store: SQLiteStore, change: dict[str, Any], message: str
+) -> None:
+    arguments: dict[str, Any] = {
+        "guild_id": GUILD,
+        "channel_id": CHANNEL,
+        "every": "1h",
+        "at": None,
+        "movie_id": None,
+        "now": NOW,
+    }
+    arguments.update(change)
+
+    with pytest.raises(ValueError, match=message):
+        await store.set_schedule(**arguments)
+
+    assert await store.list_schedules(GUILD) == []
+
+
+async def test_a_schedule_for_a_movie_the_guild_cannot_see_fails_closed(
+    store: SQLiteStore,
+) -> None:
+    theirs = await store.ingest_article(article(post("p")), content_hash="t", guild_id=OTHER_GUILD)
+
+    with pytest.raises(UnknownMovie):
+        await store.set_schedule(
+            GUILD, CHANNEL, every="1h", at=None, movie_id=theirs.movie.id, now=NOW
+        )
+
+    assert await store.list_schedules(GUILD) == []
+
+
+# Due runs and catching up
+
+
+async def test_a_schedule_is_due_from_its_next_run(store: SQLiteStore) -> None:
+    schedule = await store.set_schedule(GUILD, CHANNEL, every="1h", at=None, movie_id=None, now=NOW)
+
+    before = await store.due_schedules(schedule.next_run_at - timedelta(microseconds=1000))
+    on_time = await store.due_schedules(schedule.next_run_at)
+    late = await store.due_schedules(schedule.next_run_at + timedelta(seconds=0.5))
+
+    assert before == []
+    assert on_time == [schedule]
+    assert late == [schedule]
+
+
+async def test_after_three_days_down_one_run_catches_up(store: SQLiteStore) -> None:
+    await store.ingest_article(article(post("a", "a"), post("b", "b")), content_hash="g")
+    schedule = await store.set_schedule(GUILD, CHANNEL, every="1h", at=None, movie_id=None, now=NOW)
+    back_up = NOW + timedelta(days=3, minutes=7)
+
+    due = await store.due_schedules(back_up)
+    assert [s.id for s in due] == [schedule.id]
+    picked = await store.pick_scheduled_reaction(schedule.id)
+    assert picked is not None
+    after = await store.complete_schedule_run(schedule.id, picked.id, now=back_up)
+
+    assert after.next_run_at == datetime(2024, 3, 13, 11, 0, tzinfo=UTC)
+    assert after.next_run_at > back_up
+    assert await store.due_schedules(back_up) == []
+    assert await store.due_schedules(back_up + timedelta(minutes=30)) == []
+    assert [s.id for s in await store.due_schedules(after.next_run_at)] == [schedule.id]
+
+
+async def test_a_daily_schedule_catches_up_to_its_next_time(store: SQLiteStore) -> None:
+    schedule = await store.set_schedule(
+        GUILD, CHANNEL, every="daily", at="21:00", movie_id=None, now=NOW
+    )
+    back_up = datetime(2024, 3, 31, 22, 0, tzinfo=UTC)
+
+    assert [s.id for s in await store.due_schedules(back_up)] == [schedule.id]
+    after = await store.complete_schedule_run(schedule.id, None, now=back_up)
+
+    assert after.next_run_at == datetime(2024, 4, 1, 21, 0, tzinfo=UTC)
+
+
+async def test_a_paused_schedule_is_never_due(store: SQLiteStore) -> None:
+    paused = await store.set_schedule(GUILD, CHANNEL, every="1h", at=None, movie_id=None, now=NOW)
+    running = await store.set_schedule(
+        OTHER_GUILD, CHANNEL, every="1h", at=None, movie_id=None, now=NOW
+    )
+
+    await store.pause_schedule(paused.id, "channel deleted")
+
+    far = NOW + timedelta(days=365)
+    assert [s.id for s in await store.due_schedules(far)] == [running.id]
+    [listed] = await store.list_schedules(GUILD)
+    assert (listed.paused, listed.paused_reason) == (True, "channel deleted")
+
+
+async def test_due_schedules_are_soonest_first_across_guilds(store: SQLiteStore) -> None:
+    daily = await store.set_schedule(
+        GUILD, CHANNEL, every="daily", at="10:30", movie_id=None, now=NOW
+    )
+    hourly = await store.set_schedule(
+        OTHER_GUILD, CHANNEL, every="1h", at=None, movie_id=None, now=NOW
+    )
+
+    due = await store.due_schedules(NOW + timedelta(hours=2))
+
+    assert [s.id for s in due] == [daily.id, hourly.id]
+
+
+async def test_missing_schedules_are_reported(store: SQLiteStore) -> None:
+    assert await store.pick_scheduled_reaction(404) is None
+    with pytest.raises(LookupError):
+        await store.complete_schedule_run(404, None, now=NOW)
+    with pytest.raises(LookupError):
+        await store.pause_schedule(404, "gone")
+
+
+# What a schedule posts
+
+
+async def test_picks_featured_first_then_page_order_without_repeats_then_cycles(
+    store: SQLiteStore,
+) -> None:
+    glob = await store.ingest_article(
+        article(post("a", "a"), post("b", "b"), post("c", "c"), post("d", "d")),
+        content_hash="g",
+    )
+    ids = await ids_by_text(store, glob.movie.id, GUILD)
+    await store.set_reaction_state(GUILD, ids["c"], featured=True)
+    await store.set_reaction_state(GUILD, ids["b"], hidden=True)
+    await store.set_reaction_state(OTHER_GUILD, ids["a"], hidden=True)
+    schedule = await store.set_schedule(GUILD, CHANNEL, every="1h", at=None, movie_id=None, now=NOW)
+
+    posted = await run_cycle(store, schedule, 7)
+
+    assert posted == ["c", "a", "d", "c", "a", "d", "c"]
+
+
+async def test_two_schedules_keep_separate_cycles(store: SQLiteStore) -> None:
+    await store.ingest_article(article(post("a", "a"), post("b", "b")), content_hash="g")
+    one = await store.set_schedule(GUILD, CHANNEL, every="1h", at=None, movie_id=None, now=NOW)
+    two = await store.set_schedule(
+        GUILD, OTHER_CHANNEL, every="1h", at=None, movie_id=None, now=NOW
+    )
+
+    assert await run_cycle(store, one, 1) == ["a"]
+    assert await run_cycle(store, two, 2) == ["a", "b"]
+    assert await run_cycle(store, one, 1) == ["b"]
+
+
+async def test_a_reaction_hidden_mid_cycle_is_skipped(store: SQLiteStore) -> None:
+    glob = await store.ingest_article(
+        article(post("a", "a"), post("b", "b"), post("c", "c")), content_hash="g"
+    )
+    ids = await ids_by_text(store, glob.movie.id, GUILD)
+    schedule = await store.set_schedule(GUILD, CHANNEL, every="1h", at=None, movie_id=None, now=NOW)
+
+    assert await run_cycle(store, schedule, 1) == ["a"]
+    await store.set_reaction_state(GUILD, ids["b"], hidden=True)
+
+    assert await run_cycle(store, schedule, 3) == ["c", "a", "c"]
+
+
+async def test_a_movie_schedule_posts_only_that_movie_the_guild_sees(
+    store: SQLiteStore,
+) -> None:
+    one = await store.ingest_article(article(post("a", "a"), post("b", "b")), content_hash="g")
+    await store.ingest_article(article(post("lagaan", "l"), movie="Lagaan"), content_hash="l")
+    await store.ingest_article(article(post("mine", "m")), content_hash="mine", guild_id=GUILD)
+    await store.ingest_article(
+        article(post("theirs", "t")), content_hash="theirs", guild_id=OTHER_GUILD
+    )
+    schedule = await store.set_schedule(
+        GUILD, CHANNEL, every="6h", at=None, movie_id=one.movie.id, now=NOW
+    )
+
+    assert await run_cycle(store, schedule, 4) == ["a", "b", "mine", "a"]
+
+
+async def test_every_movie_schedule_walks_articles_in_order(store: SQLiteStore) -> None:
+    await store.ingest_article(article(post("a", "a"), post("b", "b")), content_hash="g")
+    await store.ingest_article(article(post("lagaan", "l"), movie="Lagaan"), content_hash="l")
+    await store.ingest_article(
+        article(post("theirs", "t")), content_hash="theirs", guild_id=OTHER_GUILD
+    )
+    schedule = await store.set_schedule(GUILD, CHANNEL, every="1h", at=None, movie_id=None, now=NOW)
+
+    assert await run_cycle(store, schedule, 4) == ["a", "b", "lagaan", "a"]
+
+
+async def test_nothing_visible_picks_nothing_and_the_run_still_advances(
+    store: SQLiteStore,
+) -> None:
+    glob = await store.ingest_article(article(post("only", "o")), content_hash="g")
+    schedule = await store.set_schedule(GUILD, CHANNEL, every="1h", at=None, movie_id=None, now=NOW)
+    await store.set_reaction_state(
+        GUILD, (await ids_by_text(store, glob.movie.id, GUILD))["only"], hidden=True
+    )
+
+    assert await store.pick_scheduled_reaction(schedule.id) is None
+    after = await store.complete_schedule_run(schedule.id, None, now=NOW + timedelta(hours=1))
+    assert after.next_run_at == datetime(2024, 3, 10, 12, 0, tzinfo=UTC)
+
+
+async def test_picked_reaction_carries_the_guilds_flags(store: SQLiteStore) -> None:
+    glob = await store.ingest_article(article(post("only", "o")), content_hash="g")
+    only = (await ids_by_text(store, glob.movie.id, GUILD))["only"]
+    await store.set_reaction_state(GUILD, only, featured=True)
+    schedule = await store.set_schedule(GUILD, CHANNEL, every="1h", at=None, movie_id=None, now=NOW)
+
+    picked = await store.pick_scheduled_reaction(schedule.id)
+
+    assert picked is not None
+    assert (picked.id, picked.featured, picked.hidden) == (only, True, False)
+
+
+async def test_changing_the_movie_starts_a_new_cycle(store: SQLiteStore) -> None:
+    one = await store.ingest_article(article(post("a", "a"), post("b", "b")), content_hash="g")
+    two = await store.ingest_article(article(post("l", "l"), movie="Lagaan"), content_hash="l")
+    schedule = await store.set_schedule(
+        GUILD, CHANNEL, every="1h", at=None, movie_id=one.movie.id, now=NOW
+    )
+    assert await run_cycle(store, schedule, 1) == ["a"]
+    await store.set_schedule(GUILD, CHANNEL, every="1h", at=None, movie_id=two.movie.id, now=NOW)
+    await store.set_schedule(GUILD, CHANNEL, every="6h", at=None, movie_id=one.movie.id, now=NOW)
+
+    assert await run_cycle(store, schedule, 1) == ["a"]
+    # Changing only the frequency keeps the cycle.
+    await store.set_schedule(GUILD, CHANNEL, every="1h", at=None, movie_id=one.movie.id, now=NOW)
+    assert await run_cycle(store, schedule, 1) == ["b"]
+
+
+async def test_removing_a_posted_article_and_stopping_clean_up_the_cycle(
+    store: SQLiteStore, tmp_path: Path
+) -> None:
+    mine = await store.ingest_article(
+        article(post("a", "a"), post("b", "b")), content_hash="mine", guild_id=GUILD
+    )
+    schedule = await store.set_schedule(GUILD, CHANNEL, every="1h", at=None, movie_id=None, now=NOW)
+    assert await run_cycle(store, schedule, 1) == ["a"]
+
+    await store.remove_article(mine.article_id, GUILD)
+
+    assert await store.pick_scheduled_reaction(schedule.id) is None
+    assert await store.stop_schedule(GUILD, CHANNEL)
+    rows = "SELECT count(*) FROM schedule_posts"
+    with sqlite3.connect(db_path(tmp_path)) as connection:
+        assert connection.execute(rows).fetchall() == [(0,)]
+
+
+@pytest.mark.parametrize(
+    ("statement", "walk"),
+    [
+        ("_NEXT_SCHEDULED_OF_MOVIE", "SEARCH ar USING COVERING INDEX article_reactions_movie"),
+        ("_NEXT_SCHEDULED_ANY", "SCAN ar"),
+    ],
+    ids=["movie", "any"],
+)
+async def test_next_post_walks_an_index_in_order_without_sorting(
+    store: SQLiteStore, tmp_path: Path, statement: str, walk: str
+) -> None:
+    await store.ingest_article(article(post("a")), content_hash="g")
+    params = {"guild": GUILD, "movie_id": 1, "schedule_id": 1, "skip_posted": 1}
+
+    steps = plan(db_path(tmp_path), getattr(sqlite_module, statement), params)
+
+    assert any(step.startswith(walk) for step in steps), steps
+    assert not [step for step in steps if "TEMP B-TREE" in step], steps
+
+
+async def test_due_schedules_read_the_partial_index(store: SQLiteStore, tmp_path: Path) -> None:
+    steps = plan(db_path(tmp_path), sqlite_module._DUE_SCHEDULES, {"now": "x"})
+
+    assert steps == ["SEARCH schedules USING INDEX schedules_due (next_run_at<?)"]

@@ -16,11 +16,18 @@ from bot.config import Settings
 from bot.ingest import ingest_paths
 from bot.reporter import report_to_context, report_to_interaction
 from bot.store import ReactionStore, open_sqlite_store
-from bot.ui import PageButton
+from bot.ui import Confirmations, ConfirmButton, PageButton, SearchButton
 
 log = logging.getLogger(__name__)
 
-EXTENSIONS = ("cogs.reactions",)
+EXTENSIONS = (
+    "cogs.reactions",
+    "cogs.discovery",
+    "cogs.articles",
+    "cogs.curation",
+    "cogs.settings",
+    "cogs.schedules",
+)
 COMMANDS_HASH_KEY = "global_commands_hash"
 
 
@@ -62,6 +69,7 @@ class ReelBot(commands.Bot):
             description="Movie reactions from around the internet, spoiler-tagged.",
         )
         self.settings = settings
+        self.confirmations = Confirmations()
 
     async def setup_hook(self) -> None:
         """Open the store, load articles and cogs, register buttons, sync commands."""
@@ -84,7 +92,7 @@ class ReelBot(commands.Bot):
         )
         for extension in EXTENSIONS:
             await self.load_extension(extension)
-        self.add_dynamic_items(PageButton)
+        self.add_dynamic_items(PageButton, SearchButton, ConfirmButton)
         await self.sync_commands()
 
     async def sync_commands(self) -> None:

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from urllib.parse import quote
 
 import discord
 
-from bot.store.protocol import Movie, ReactionPage, StoredReaction
+from bot.store.protocol import Movie, ReactionPage, SearchPage, StoredReaction
 
 # Discord's limits (https://discord.com/developers/docs/resources/message#embed-object-embed-limits).
 MAX_EMBEDS = 10
@@ -121,12 +121,12 @@ def reaction_embed(
     reaction: StoredReaction,
     *,
     movie: Movie,
-    number: int,
-    total: int,
+    number: int | None = None,
+    total: int | None = None,
     spoiler: bool,
     budget: int = MAX_DESCRIPTION,
 ) -> discord.Embed:
-    """Build the embed of one reaction, "n of N" of ``movie``."""
+    """Build the embed of one reaction; the footer names the movie and "n of N" if given."""
     embed = discord.Embed(
         description=describe(reaction, spoiler=spoiler, budget=budget),
         colour=EMBED_COLOUR,
@@ -134,15 +134,18 @@ def reaction_embed(
         timestamp=_timestamp(reaction.date),
     )
     embed.set_author(name=author_line(reaction), url=profile_url(reaction))
-    star = "★ " if reaction.featured else ""
-    footer = f"{star}{movie.title} · {number} of {total} · id {reaction.id}"
-    embed.set_footer(text=footer[:MAX_FOOTER])
+    parts = [f"★ {movie.title}" if reaction.featured else movie.title]
+    if number is not None and total is not None:
+        parts.append(f"{number} of {total}")
+    if reaction.id:
+        parts.append(f"id {reaction.id}")
+    embed.set_footer(text=" · ".join(parts)[:MAX_FOOTER])
     return embed
 
 
 @dataclass(frozen=True, slots=True)
 class RenderedPage:
-    """The content line and embeds of one page of a movie's reactions."""
+    """The content line and embeds of one page of reactions."""
 
     content: str
     embeds: list[discord.Embed]
@@ -162,33 +165,58 @@ def header(movie: Movie, first: int, last: int, total: int) -> str:
     return text[:MAX_CONTENT]
 
 
+def _spoiler_flags(count: int, spoilers: Sequence[bool] | bool) -> list[bool]:
+    return [spoilers] * count if isinstance(spoilers, bool) else list(spoilers)
+
+
+def _embeds_within_total(
+    reactions: Sequence[StoredReaction],
+    movies: Mapping[int, Movie],
+    flags: Sequence[bool],
+    *,
+    offset: int,
+    total: int,
+) -> list[discord.Embed]:
+    """Render one embed per reaction so that all of them fit one message's 6,000 characters."""
+
+    def build(budget: int) -> list[discord.Embed]:
+        return [
+            reaction_embed(
+                reaction,
+                movie=movies[reaction.movie_id],
+                number=offset + index + 1,
+                total=total,
+                spoiler=flag,
+                budget=budget,
+            )
+            for index, (reaction, flag) in enumerate(zip(reactions, flags, strict=True))
+        ]
+
+    embeds = build(MAX_DESCRIPTION)
+    if sum(len(embed) for embed in embeds) > MAX_EMBED_TOTAL:
+        fixed = sum(len(embed) - len(embed.description or "") for embed in embeds)
+        embeds = build((MAX_EMBED_TOTAL - fixed - _TOTAL_MARGIN) // max(1, len(embeds)))
+    return embeds
+
+
 def render_page(
     page: ReactionPage, *, page_size: int, spoilers: Sequence[bool] | bool = True
 ) -> RenderedPage:
-    """Render a page of reactions within Discord's per-message limits.
+    """Render a page of one movie's reactions within Discord's per-message limits.
 
     ``spoilers`` is one flag for all reactions or one per reaction (the server's
     setting decides which are hidden). Descriptions share the 6,000-character budget.
     """
     reactions = page.reactions[:MAX_EMBEDS]
-    flags = [spoilers] * len(reactions) if isinstance(spoilers, bool) else list(spoilers)
-    number = page.offset + 1
-    embeds = [
-        reaction_embed(r, movie=page.movie, number=number + i, total=page.total, spoiler=f)
-        for i, (r, f) in enumerate(zip(reactions, flags, strict=True))
-    ]
-    if sum(len(embed) for embed in embeds) > MAX_EMBED_TOTAL:
-        fixed = sum(len(embed) - len(embed.description or "") for embed in embeds)
-        share = (MAX_EMBED_TOTAL - fixed - _TOTAL_MARGIN) // max(1, len(embeds))
-        embeds = [
-            reaction_embed(
-                r, movie=page.movie, number=number + i, total=page.total, spoiler=f, budget=share
-            )
-            for i, (r, f) in enumerate(zip(reactions, flags, strict=True))
-        ]
-    last = page.offset + len(reactions)
+    embeds = _embeds_within_total(
+        reactions,
+        {reaction.movie_id: page.movie for reaction in reactions},
+        _spoiler_flags(len(reactions), spoilers),
+        offset=page.offset,
+        total=page.total,
+    )
     content = (
-        header(page.movie, number, last, page.total)
+        header(page.movie, page.offset + 1, page.offset + len(reactions), page.total)
         if reactions
         else f"**{escape(page.movie.title)}** has no reactions to show."
     )
@@ -197,4 +225,34 @@ def render_page(
         embeds=embeds,
         page=page.offset // page_size + 1,
         pages=page_count(page.total, page_size),
+    )
+
+
+def render_search(
+    result: SearchPage,
+    movies: Mapping[int, Movie],
+    *,
+    page_size: int,
+    spoilers: Sequence[bool] | bool = True,
+) -> RenderedPage:
+    """Render a page of search results; ``movies`` names the movie of each reaction."""
+    reactions = result.reactions[:MAX_EMBEDS]
+    embeds = _embeds_within_total(
+        reactions,
+        movies,
+        _spoiler_flags(len(reactions), spoilers),
+        offset=result.offset,
+        total=result.total,
+    )
+    query = escape(" ".join(result.query.split())[:100])
+    if reactions:
+        first, last = result.offset + 1, result.offset + len(reactions)
+        content = f"Reactions matching “{query}” — {first}–{last} of {result.total}"
+    else:
+        content = f"No reactions match “{query}”."
+    return RenderedPage(
+        content=content[:MAX_CONTENT],
+        embeds=embeds,
+        page=result.offset // page_size + 1,
+        pages=page_count(result.total, page_size),
     )

@@ -1,22 +1,32 @@
 import pkgutil
 import re
+from collections.abc import AsyncIterator
+from pathlib import Path
 
 import discord
+import pytest
 from discord import app_commands
 from discord.ext import commands
 
 import cogs
 from bot.bot import EXTENSIONS, ReelBot
 from bot.config import Settings
+from bot.store import open_sqlite_store
 
 NAME = re.compile(r"^[-_\w]{1,32}$")
 
 
-async def loaded_bot() -> ReelBot:
+@pytest.fixture
+async def loaded_bot(tmp_path: Path) -> AsyncIterator[ReelBot]:
+    """A bot with its store open and every extension loaded, as setup_hook leaves it."""
     bot = ReelBot(Settings.from_env({}))
+    bot.store = await open_sqlite_store(tmp_path / "reel.db")
     for extension in EXTENSIONS:
         await bot.load_extension(extension)
-    return bot
+    yield bot
+    for extension in EXTENSIONS:
+        await bot.unload_extension(extension)
+    await bot.close()
 
 
 def test_every_cog_module_is_an_extension() -> None:
@@ -28,8 +38,8 @@ def test_every_cog_module_is_an_extension() -> None:
     assert modules == set(EXTENSIONS)
 
 
-async def test_extensions_load_with_unique_valid_commands() -> None:
-    bot = await loaded_bot()
+async def test_extensions_load_with_unique_valid_commands(loaded_bot: ReelBot) -> None:
+    bot = loaded_bot
     prefix_names = [command.qualified_name for command in bot.walk_commands()]
     assert len(prefix_names) == len(set(prefix_names))
     for command in bot.walk_commands():
@@ -41,18 +51,16 @@ async def test_extensions_load_with_unique_valid_commands() -> None:
         if isinstance(app_command, app_commands.Command):
             for parameter in app_command.parameters:
                 assert 1 <= len(parameter.description) <= 100
-    await bot.close()
 
 
-async def test_reactions_exists_as_prefix_and_slash() -> None:
-    bot = await loaded_bot()
+async def test_reactions_exists_as_prefix_and_slash(loaded_bot: ReelBot) -> None:
+    bot = loaded_bot
     assert isinstance(bot.get_command("reactions"), commands.Command)
     slash = bot.tree.get_command("reactions")
     assert isinstance(slash, app_commands.Command)
     movie = next(p for p in slash.parameters if p.name == "movie")
     assert movie.autocomplete
     assert movie.required
-    await bot.close()
 
 
 def test_bot_pings_nobody_by_default() -> None:

@@ -66,15 +66,24 @@ def bot_argv() -> list[str]:
     return [sys.executable, "-m", "bot"]
 
 
+@pytest.fixture(scope="module")
+def bot_env() -> dict[str, str]:
+    """Return extra environment for the bot process (a module may override this fixture)."""
+    return {}
+
+
 @pytest_asyncio.fixture(scope="module", loop_scope="module")
 async def bot_process(
     fake_discord: FakeDiscord,
     guild: Guild,
     bot_argv: list[str],
+    bot_env: dict[str, str],
     tmp_path_factory: pytest.TempPathFactory,
 ) -> AsyncIterator[BotProcess]:
     """Run one bot process for the whole module; stopped at module teardown."""
-    bot = BotProcess(fake_discord, guild, tmp_path_factory.mktemp("bot"), argv=bot_argv)
+    bot = BotProcess(
+        fake_discord, guild, tmp_path_factory.mktemp("bot"), argv=bot_argv, extra_env=bot_env
+    )
     await bot.start()
     yield bot
     await bot.stop()

@@ -164,6 +164,14 @@ class Driver:
         await self.gateway.publish("CHANNEL_CREATE", payloads.channel_payload(channel))
         return channel
 
+    async def create_role(self, guild: Guild, name: str, permissions: int = 0) -> Role:
+        """Add a role to the guild; GUILD_ROLE_CREATE."""
+        role = Role(payloads.snowflake(), name, permissions, len(guild.roles))
+        guild.roles.append(role)
+        data = {"guild_id": str(guild.id), "role": payloads.role_payload(role)}
+        await self.gateway.publish("GUILD_ROLE_CREATE", data)
+        return role
+
     async def add_member(self, guild: Guild, username: str, *roles: Role) -> Member:
         """Add a person to the guild; GUILD_MEMBER_ADD."""
         member = self.world.add_member(guild, username, roles)

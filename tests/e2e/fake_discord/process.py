@@ -7,7 +7,7 @@ import os
 import re
 import signal
 import sys
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import IO
 
@@ -30,6 +30,7 @@ class BotProcess:
         *,
         argv: Sequence[str] = (sys.executable, "-m", "bot"),
         token: str = "dummy-token",  # noqa: S107 - the fake accepts any token
+        extra_env: Mapping[str, str] | None = None,
     ) -> None:
         self.fake = fake
         self.guild = guild
@@ -44,6 +45,7 @@ class BotProcess:
             "LOG_LEVEL": "DEBUG",
             "PYTHONUNBUFFERED": "1",
         }
+        self.env.update(extra_env or {})
         self.process: asyncio.subprocess.Process | None = None
         self._log: IO[bytes] | None = None
 

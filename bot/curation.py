@@ -1,0 +1,85 @@
+"""Moderators' article intake: fetch or read, parse off the event loop, and count what is new."""
+
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+from dataclasses import dataclass
+from pathlib import PurePath
+
+from bot.errors import UserError
+from bot.fetch import FetchPolicy, fetch_article
+from bot.ingest import ARTICLE_SUFFIXES, MAX_ARTICLE_BYTES, content_hash
+from bot.models import Article, MovieRef
+from bot.parsing import parse
+from bot.store.protocol import ReactionStore
+
+MAX_SIZE_TEXT = f"{MAX_ARTICLE_BYTES // (1024 * 1024)} MB"
+
+
+@dataclass(frozen=True, slots=True)
+class PreparedArticle:
+    """A parsed article waiting for a moderator's confirmation; nothing is stored yet."""
+
+    article: Article
+    content_hash: str
+    known: int
+
+    @property
+    def new(self) -> int:
+        """Return how many of its reactions are not stored yet."""
+        return len(self.article.reactions) - self.known
+
+
+def check_attachment(filename: str, size: int) -> None:
+    """Refuse an attached file that cannot be an article, before downloading it."""
+    suffix = PurePath(filename).suffix.lower()
+    if suffix not in ARTICLE_SUFFIXES:
+        raise UserError("Attach the article as an `.html` or `.txt` file.")
+    if size > MAX_ARTICLE_BYTES:
+        raise UserError(f"That file is larger than {MAX_SIZE_TEXT}; articles are smaller.")
+
+
+def _with_choices(article: Article, movie: str | None, spoilers: bool | None) -> Article:
+    if movie and movie.strip():
+        article = dataclasses.replace(article, movie=MovieRef.from_title(movie))
+    if spoilers is not None:
+        article = dataclasses.replace(article, spoiler=spoilers)
+    if article.movie is None:
+        raise UserError(
+            "I couldn't tell which movie this article is about: give the `movie` option."
+        )
+    return article
+
+
+async def prepare_article(
+    store: ReactionStore,
+    data: bytes,
+    *,
+    source: str | None,
+    charset: str | None = None,
+    movie: str | None = None,
+    spoilers: bool | None = None,
+) -> PreparedArticle:
+    """Parse ``data`` in a worker thread and count the posts already stored."""
+    if len(data) > MAX_ARTICLE_BYTES:
+        raise UserError(f"That article is larger than {MAX_SIZE_TEXT}.")
+    parsed = await asyncio.to_thread(parse, data, movie=movie, source=source, charset=charset)
+    article = _with_choices(parsed, movie, spoilers)
+    known = await store.known_reaction_count(article)
+    return PreparedArticle(article=article, content_hash=content_hash(data), known=known)
+
+
+async def prepare_url(
+    store: ReactionStore,
+    url: str,
+    policy: FetchPolicy,
+    *,
+    movie: str | None = None,
+    spoilers: bool | None = None,
+) -> PreparedArticle:
+    """Download an article safely and prepare it."""
+    page = await fetch_article(url, policy)
+    return await prepare_article(
+        store, page.body, source=page.url, charset=page.charset, movie=movie, spoilers=spoilers
+    )

@@ -1,0 +1,140 @@
+"""Moderator views as embeds: article previews, article lists, the audit trail, settings."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import discord
+
+from bot.curation import PreparedArticle
+from bot.models import MovieRef, Reaction
+from bot.render import EMBED_COLOUR, MAX_DESCRIPTION, escape, reaction_embed
+from bot.store.protocol import (
+    ArticlePage,
+    AuditEntry,
+    GuildSettings,
+    Movie,
+    Stats,
+    StoredReaction,
+)
+
+PREVIEW_SAMPLES = 3
+# Room left for the summary embed so a preview stays within 6,000 characters a message.
+PREVIEW_SAMPLE_BUDGET = 1200
+
+
+def _as_stored(reaction: Reaction, spoiler: bool) -> StoredReaction:
+    return StoredReaction(
+        id=0,
+        movie_id=0,
+        platform=reaction.platform,
+        text=reaction.text,
+        author_name=reaction.author_name,
+        handle=reaction.handle,
+        date=reaction.date,
+        url=reaction.url,
+        spoiler=spoiler,
+    )
+
+
+def preview_embeds(prepared: PreparedArticle) -> list[discord.Embed]:
+    """Show a moderator what an article would add, with the first reactions as they'd look."""
+    article = prepared.article
+    movie_ref = article.movie or MovieRef.from_title("unknown")
+    total = len(article.reactions)
+    lines = [
+        f"**Movie:** {escape(movie_ref.title)} (`{escape(movie_ref.slug)}`)",
+        f"**Spoilers:** {'yes' if article.spoiler else 'no'}",
+        f"**Reactions:** {total} — {prepared.new} new, {prepared.known} already known",
+    ]
+    if article.title:
+        lines.insert(0, f"**Title:** {escape(article.title)[:300]}")
+    if article.source:
+        lines.append(f"**Source:** {escape(article.source)[:300]}")
+    summary = discord.Embed(
+        title="Add this article?", description="\n".join(lines), colour=EMBED_COLOUR
+    )
+    summary.set_footer(text="Nothing is stored until you press Add.")
+    movie = Movie(id=0, title=movie_ref.title, slug=movie_ref.slug)
+    samples = [
+        reaction_embed(
+            _as_stored(reaction, article.spoiler),
+            movie=movie,
+            number=index + 1,
+            total=total,
+            spoiler=True,
+            budget=PREVIEW_SAMPLE_BUDGET,
+        )
+        for index, reaction in enumerate(article.reactions[:PREVIEW_SAMPLES])
+    ]
+    return [summary, *samples]
+
+
+def _bounded_lines(lines: Sequence[str], more: str) -> str:
+    kept: list[str] = []
+    length = 0
+    for index, line in enumerate(lines):
+        if length + len(line) + len(more) + 20 > MAX_DESCRIPTION:
+            kept.append(more.format(len(lines) - index))
+            break
+        kept.append(line)
+        length += len(line) + 1
+    return "\n".join(kept)
+
+
+def article_list_embed(page: ArticlePage, *, page_number: int, pages: int) -> discord.Embed:
+    """List articles with their ids, scope and reaction counts."""
+    lines = [
+        f"`{summary.id}` **{escape(summary.title or summary.source or 'untitled')[:120]}** — "
+        f"{escape(summary.movie.title)}, {summary.reaction_count} reaction(s)"
+        f"{' · global' if summary.is_global else ''}"
+        for summary in page.articles
+    ]
+    embed = discord.Embed(
+        title="Articles",
+        description=_bounded_lines(lines, "…and {} more") if lines else "No articles.",
+        colour=EMBED_COLOUR,
+    )
+    embed.set_footer(text=f"Page {page_number} of {pages} · {page.total} article(s)")
+    return embed
+
+
+def audit_embed(entries: Sequence[AuditEntry]) -> discord.Embed:
+    """Show the latest moderator actions, newest first."""
+    lines = [
+        f"`{entry.created_at[:16].replace('T', ' ')}` <@{entry.user_id}> **{entry.action}** "
+        f"{escape(entry.target)[:200]}"
+        + (f" — {escape(entry.reason)[:200]}" if entry.reason else "")
+        for entry in entries
+    ]
+    return discord.Embed(
+        title="Moderator actions",
+        description=_bounded_lines(lines, "…and {} more") if lines else "Nothing yet.",
+        colour=EMBED_COLOUR,
+    )
+
+
+def settings_embed(settings: GuildSettings) -> discord.Embed:
+    """Show a server's settings."""
+    role = f"<@&{settings.mod_role_id}>" if settings.mod_role_id else "none (Manage Messages only)"
+    embed = discord.Embed(title="Settings", colour=EMBED_COLOUR)
+    embed.add_field(name="Moderator role", value=role, inline=False)
+    embed.add_field(name="Spoilers", value=settings.spoiler_mode, inline=True)
+    embed.add_field(name="Page size", value=str(settings.page_size), inline=True)
+    return embed
+
+
+def stats_embed(stats: Stats, movie: Movie | None) -> discord.Embed:
+    """Show a server's counts and most quoted authors."""
+    embed = discord.Embed(
+        title=f"Stats — {escape(movie.title)}" if movie else "Stats", colour=EMBED_COLOUR
+    )
+    if movie is None:
+        embed.add_field(name="Movies", value=str(stats.movies))
+    embed.add_field(name="Articles", value=str(stats.articles))
+    embed.add_field(name="Reactions", value=str(stats.reactions))
+    embed.add_field(name="Featured", value=str(stats.featured))
+    embed.add_field(name="Hidden", value=str(stats.hidden))
+    authors = "\n".join(f"{escape(name)[:200]} — {count}" for name, count in stats.top_authors[:5])
+    embed.add_field(name="Most quoted", value=authors or "nobody yet", inline=False)
+    return embed

@@ -1,0 +1,247 @@
+"""Moderators schedule reactions to be posted in a channel every hour, six hours or day."""
+
+from __future__ import annotations
+
+import logging
+import re
+from typing import Literal
+
+import discord
+from discord import app_commands
+from discord.ext import commands, tasks
+
+from bot.bot import ReelBot
+from bot.errors import UserError
+from bot.lookup import autocomplete_movies, resolve_movie
+from bot.pages import single_embed
+from bot.render import escape
+from bot.scheduler import PostOutcome, SchedulePoster
+from bot.store.protocol import AuditInfo, Schedule, StoredReaction
+from cogs._checks import ModeratorGroup, moderator_only
+from cogs._respond import Responder
+
+log = logging.getLogger(__name__)
+
+Every = Literal["1h", "6h", "daily"]
+EVERY_WORDS = {"1h": "every hour", "6h": "every 6 hours", "daily": "every day"}
+TICK_SECONDS = 30
+_AT = re.compile(r"^\d{1,2}:\d{2}$")
+
+
+def describe_schedule(schedule: Schedule, movie_title: str | None) -> str:
+    """Return one line that says where, how often and what a schedule posts."""
+    when = EVERY_WORDS.get(schedule.every, schedule.every)
+    if schedule.every == "daily" and schedule.at:
+        when += f" at {schedule.at} UTC"
+    what = f"reactions to **{escape(movie_title)}**" if movie_title else "reactions"
+    next_run = int(schedule.next_run_at.timestamp())
+    line = f"<#{schedule.channel_id}>: {what} {when}, next <t:{next_run}:R>"
+    if schedule.paused:
+        line += f" — paused: {schedule.paused_reason or 'unknown reason'}"
+    return line
+
+
+class Schedules(commands.Cog):
+    """Scheduled posting: the commands and the loop that posts."""
+
+    schedule = ModeratorGroup(name="schedule", description="Post reactions on a schedule")
+
+    def __init__(self, bot: ReelBot) -> None:
+        self.bot = bot
+        self.poster = SchedulePoster(bot.store, self.post)
+
+    async def cog_load(self) -> None:
+        """Start the posting loop (its first run, after ready, makes missed posts once)."""
+        self.tick.start()
+
+    async def cog_unload(self) -> None:
+        """Stop the posting loop."""
+        self.tick.cancel()
+
+    @tasks.loop(seconds=TICK_SECONDS)
+    async def tick(self) -> None:
+        """Post for every schedule that is due."""
+        try:
+            await self.poster.run_due()
+        except Exception:
+            log.exception("Scheduled posting failed; trying again at the next tick")
+
+    @tick.before_loop
+    async def before_tick(self) -> None:
+        """Wait until the bot knows its guilds and channels."""
+        await self.bot.wait_until_ready()
+
+    async def post(self, schedule: Schedule, reaction: StoredReaction) -> PostOutcome:
+        """Send one scheduled reaction to its channel."""
+        channel = self.bot.get_channel(schedule.channel_id)
+        try:
+            if channel is None:
+                channel = await self.bot.fetch_channel(schedule.channel_id)
+            if not isinstance(channel, discord.abc.Messageable):
+                return PostOutcome.CHANNEL_GONE
+            embed = await single_embed(self.bot.store, reaction, schedule.guild_id)
+            await channel.send(embed=embed)
+        except discord.NotFound:
+            return PostOutcome.CHANNEL_GONE
+        except discord.Forbidden:
+            return PostOutcome.FORBIDDEN
+        except discord.HTTPException:
+            return PostOutcome.FAILED
+        return PostOutcome.POSTED
+
+    async def set_schedule(
+        self,
+        responder: Responder,
+        channel: discord.abc.GuildChannel,
+        every: str,
+        at: str | None,
+        movie: str | None,
+    ) -> None:
+        """Create or replace a channel's schedule after checking the bot can post there."""
+        guild = responder.guild
+        if guild is None or channel.guild.id != guild.id:
+            raise UserError("Pick a channel of this server.")
+        if not isinstance(channel, discord.TextChannel):
+            raise UserError("Pick a text channel.")
+        allowed = channel.permissions_for(guild.me)
+        if not (allowed.view_channel and allowed.send_messages and allowed.embed_links):
+            raise UserError(
+                f"I can't post in {channel.mention}: give me View Channel, Send Messages "
+                "and Embed Links there first."
+            )
+        if at is not None and every != "daily":
+            raise UserError("A time of day only goes with `daily`.")
+        if at is not None and not _AT.match(at.strip()):
+            raise UserError("Give the time as HH:MM in UTC, e.g. `09:00`.")
+        found = await resolve_movie(self.bot.store, movie, guild.id) if movie else None
+        try:
+            saved = await self.bot.store.set_schedule(
+                guild.id,
+                channel.id,
+                every=every,
+                at=at.strip() if at else None,
+                movie_id=found.id if found else None,
+                now=self.poster.clock(),
+                audit=AuditInfo(user_id=responder.user.id),
+            )
+        except ValueError as error:
+            raise UserError(str(error)) from None
+        await responder.send(
+            "Scheduled: " + describe_schedule(saved, found.title if found else None)
+        )
+
+    async def show(self, responder: Responder) -> None:
+        """List this server's schedules."""
+        store = self.bot.store
+        schedules = await store.list_schedules(responder.guild_id)
+        if not schedules:
+            await responder.send("No schedules. Set one with `schedule set`.")
+            return
+        lines = []
+        for schedule in schedules:
+            movie = (
+                await store.get_movie(schedule.movie_id, schedule.guild_id)
+                if schedule.movie_id
+                else None
+            )
+            lines.append(describe_schedule(schedule, movie.title if movie else None))
+        await responder.send(
+            embeds=[discord.Embed(title="Schedules", description="\n".join(lines))]
+        )
+
+    async def stop(self, responder: Responder, channel: discord.abc.GuildChannel) -> None:
+        """Stop a channel's schedule."""
+        stopped = await self.bot.store.stop_schedule(
+            responder.guild_id, channel.id, audit=AuditInfo(user_id=responder.user.id)
+        )
+        if not stopped:
+            raise UserError(f"{channel.mention} has no schedule.")
+        await responder.send(f"Stopped the schedule of {channel.mention}.")
+
+    # Prefix commands
+
+    @commands.group(name="schedule", invoke_without_command=True)
+    @moderator_only()
+    async def schedule_prefix(self, ctx: commands.Context[ReelBot]) -> None:
+        """Moderators: list schedules, or `schedule set|stop`."""
+        await self.show(Responder.from_context(ctx))
+
+    @schedule_prefix.command(name="set")
+    @moderator_only()
+    async def set_prefix(
+        self,
+        ctx: commands.Context[ReelBot],
+        channel: discord.TextChannel,
+        every: str,
+        *,
+        rest: str = "",
+    ) -> None:
+        """Post reactions on a schedule: `schedule set #channel 1h|6h|daily [HH:MM] [movie]`."""
+        if every not in EVERY_WORDS:
+            raise UserError("How often is `1h`, `6h` or `daily`.")
+        words = rest.split(maxsplit=1)
+        at = words[0] if words and _AT.match(words[0]) else None
+        movie = (words[1] if len(words) > 1 else "") if at else rest
+        await self.set_schedule(
+            Responder.from_context(ctx), channel, every, at, movie.strip() or None
+        )
+
+    @schedule_prefix.command(name="show")
+    @moderator_only()
+    async def show_prefix(self, ctx: commands.Context[ReelBot]) -> None:
+        """List this server's schedules."""
+        await self.show(Responder.from_context(ctx))
+
+    @schedule_prefix.command(name="stop")
+    @moderator_only()
+    async def stop_prefix(
+        self, ctx: commands.Context[ReelBot], channel: discord.TextChannel
+    ) -> None:
+        """Stop a channel's schedule: `schedule stop #channel`."""
+        await self.stop(Responder.from_context(ctx), channel)
+
+    # Slash commands
+
+    @schedule.command(name="set", description="Post a reaction in a channel on a schedule")
+    @app_commands.describe(
+        channel="Where to post",
+        every="How often",
+        at="For daily: the time, HH:MM in UTC (default 09:00)",
+        movie="Only this movie's reactions",
+    )
+    async def set_slash(
+        self,
+        interaction: discord.Interaction[ReelBot],
+        channel: discord.TextChannel,
+        every: Every,
+        at: str | None = None,
+        movie: str | None = None,
+    ) -> None:
+        """Create or replace a channel's schedule."""
+        await self.set_schedule(Responder.from_interaction(interaction), channel, every, at, movie)
+
+    @set_slash.autocomplete("movie")
+    async def movie_autocomplete(
+        self, interaction: discord.Interaction[ReelBot], current: str
+    ) -> list[app_commands.Choice[str]]:
+        """Offer known movies."""
+        movies = await autocomplete_movies(self.bot.store, current, interaction.guild_id)
+        return [app_commands.Choice(name=m.title[:100], value=m.title[:100]) for m in movies]
+
+    @schedule.command(name="show", description="List this server's schedules")
+    async def show_slash(self, interaction: discord.Interaction[ReelBot]) -> None:
+        """List schedules."""
+        await self.show(Responder.from_interaction(interaction))
+
+    @schedule.command(name="stop", description="Stop a channel's schedule")
+    @app_commands.describe(channel="The channel whose schedule stops")
+    async def stop_slash(
+        self, interaction: discord.Interaction[ReelBot], channel: discord.TextChannel
+    ) -> None:
+        """Stop a schedule."""
+        await self.stop(Responder.from_interaction(interaction), channel)
+
+
+async def setup(bot: ReelBot) -> None:
+    """Load the Schedules cog."""
+    await bot.add_cog(Schedules(bot))

@@ -108,6 +108,14 @@ class Reactions(commands.Cog):
         await ctx.send(embed=embed)
 
 
+    @commands.command(name="ping")
+    async def ping(self, ctx: commands.Context[ReelBot]) -> None:
+        """Check the bot is answering, and how far away Discord's gateway is."""
+        latency = self.bot.latency
+        shown = f"{latency * 1000:.0f} ms" if latency == latency and latency < 60 else "unknown"
+        await ctx.send(embed=discord.Embed(description=f"Pong — gateway latency {shown}."))
+
+
 async def setup(bot: ReelBot) -> None:
     """Load the Reactions cog."""
     await bot.add_cog(Reactions(bot))

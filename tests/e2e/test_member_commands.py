@@ -110,3 +110,11 @@ async def test_movies_lists_known_movies_with_counts(
     await driver.send_message(channel, guild.member, "!movies")
     reply = await driver.wait_for(CREATE_MESSAGE)
     assert "**12th Fail** (`12thfail`) — 10 reactions" in reply.json["embeds"][0]["description"]
+
+
+async def test_ping_answers_with_one_short_embed(
+    fake_discord: FakeDiscord, guild: Guild, channel: Channel, bot_process: BotProcess
+) -> None:
+    await fake_discord.driver.send_message(channel, guild.member, "!ping")
+    reply = await fake_discord.driver.wait_for(CREATE_MESSAGE)
+    assert reply.json["embeds"][0]["description"].startswith("Pong")

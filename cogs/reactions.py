@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import re
 
 import discord
@@ -107,12 +108,11 @@ class Reactions(commands.Cog):
         embed.set_footer(text="Read them with !reactions <movie> or /reactions")
         await ctx.send(embed=embed)
 
-
     @commands.command(name="ping")
     async def ping(self, ctx: commands.Context[ReelBot]) -> None:
         """Check the bot is answering, and how far away Discord's gateway is."""
-        latency = self.bot.latency
-        shown = f"{latency * 1000:.0f} ms" if latency == latency and latency < 60 else "unknown"
+        latency = self.bot.latency  # NaN or inf before the first heartbeat
+        shown = f"{latency * 1000:.0f} ms" if math.isfinite(latency) else "unknown"
         await ctx.send(embed=discord.Embed(description=f"Pong — gateway latency {shown}."))
 
 

@@ -4,6 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from bot.markdown import escape, shorten
+
+MAX_QUERY_SHOWN = 100
+
 
 class ReelError(Exception):
     """Base of every error Reaction Reel raises on purpose."""
@@ -21,6 +25,16 @@ class ParseError(UserError):
     """The input could not be read as an article (not text, broken encoding...)."""
 
 
+class ParseTimeout(ParseError):
+    """Parsing took longer than its limit, so the worker doing it was killed."""
+
+    def __init__(self, seconds: float) -> None:
+        self.seconds = seconds
+        super().__init__(
+            f"The page took too long to read (over {seconds:g} s); it may be malformed."
+        )
+
+
 class NoReactions(UserError):
     """The article was read but holds no posts with text."""
 
@@ -31,11 +45,13 @@ class UnknownMovie(UserError):
     def __init__(self, query: str, suggestions: Sequence[str] = ()) -> None:
         self.query = query
         self.suggestions = tuple(suggestions)
+        # The query is whatever a member typed: shown escaped, and not at any length.
+        asked = escape(shorten(query, MAX_QUERY_SHOWN))
         if self.suggestions:
-            shown = ", ".join(f"**{title}**" for title in self.suggestions)
-            message = f"I don't know a movie called “{query}”. Did you mean {shown}?"
+            shown = ", ".join(f"**{escape(title)}**" for title in self.suggestions)
+            message = f"I don't know a movie called “{asked}”. Did you mean {shown}?"
         else:
-            message = f"I don't know a movie called “{query}”. Try `movies` to see them all."
+            message = f"I don't know a movie called “{asked}”. Try `movies` to see them all."
         super().__init__(message)
 
 

@@ -7,7 +7,14 @@ from collections.abc import Iterable
 import discord
 
 from bot.errors import PageOutOfRange, UserError
-from bot.render import RenderedPage, page_count, reaction_embed, render_page, render_search
+from bot.markdown import escape
+from bot.render import (
+    RenderedPage,
+    page_count,
+    reaction_embed,
+    render_page,
+    render_search,
+)
 from bot.store.protocol import GuildSettings, Movie, ReactionStore, StoredReaction
 
 SPOILERS_ALWAYS = "always"
@@ -47,7 +54,7 @@ async def movie_page(
     settings = await store.get_guild_settings(guild_id)
     size = settings.page_size
     first = await store.reaction_page(movie.id, guild_id, offset=0, limit=size)
-    page = _checked_page(page, first.total, size, clamp=clamp, what=f"**{movie.title}**")
+    page = _checked_page(page, first.total, size, clamp=clamp, what=f"**{escape(movie.title)}**")
     data = (
         first
         if page == 1
@@ -100,7 +107,7 @@ async def random_embed(
     """Return one random visible reaction (of ``movie``, or of all) as an embed."""
     reaction = await store.random_reaction(guild_id, movie_id=movie.id if movie else None)
     if reaction is None:
-        where = f"for **{movie.title}**" if movie else "yet"
+        where = f"for **{escape(movie.title)}**" if movie else "yet"
         raise UserError(f"There are no reactions to show {where}.")
     return await single_embed(store, reaction, guild_id)
 

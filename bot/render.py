@@ -10,6 +10,19 @@ from urllib.parse import quote
 
 import discord
 
+from bot.markdown import (
+    ELLIPSIS,
+    MAX_HANDLE,
+    MAX_TITLE_FOOTER,
+    MAX_TITLE_HEADER,
+    escape,
+    link_target,
+    one_line,
+    plain,
+    safe_url,
+    seal,
+    shorten,
+)
 from bot.store.protocol import Movie, ReactionPage, SearchPage, StoredReaction
 
 # Discord's limits (https://discord.com/developers/docs/resources/message#embed-object-embed-limits).
@@ -23,39 +36,25 @@ MAX_CONTENT = 2000
 _TOTAL_MARGIN = 50
 
 EMBED_COLOUR = discord.Colour(0xE5A00D)
-ELLIPSIS = "…"
-
-# Like Discord's autolink: a URL does not end in punctuation that closes a sentence.
-_URL = re.compile(r"https?://[^\s<>\"]*[^\s<>\".,:;'\")\]!?]")
-# Every character that Discord markdown gives a meaning. A backslash before ASCII
-# punctuation is hidden by Discord, so escaping them all changes nothing a reader sees.
-_MARKDOWN = re.compile(r"([\\*_~`|>\[\]()<#\-])")
-_NUMBERED_LIST = re.compile(r"^(\s*\d+)\.(?=\s)", re.MULTILINE)
-# In a URL, characters that could end a spoiler or start markup are percent-encoded
-# instead: the link still works and nothing can close the `||` early.
-_URL_UNSAFE = "|*~`<>[]()\\"
-_MENTION = re.compile(r"@(?=everyone|here|[!&]?\d)", re.IGNORECASE)
 
 
-def _escape_url(url: str) -> str:
-    return "".join(quote(ch, safe="") if ch in _URL_UNSAFE else ch for ch in url)
+def _fits(text: str, end: int, room: int) -> bool:
+    return len(escape(text[:end])) <= room
 
 
-def _escape_plain(text: str) -> str:
-    escaped = _NUMBERED_LIST.sub(r"\1\\.", _MARKDOWN.sub(r"\\\1", text))
-    return _MENTION.sub("@\u200b", escaped)
+def _longest(text: str, ends: list[int], room: int) -> int:
+    """Return the longest of ``ends`` whose escaped prefix fits ``room``, or 0.
 
-
-def escape(text: str) -> str:
-    """Escape member-written text so it shows as written: no markup, mention or link mask."""
-    parts: list[str] = []
-    last = 0
-    for match in _URL.finditer(text):
-        parts.append(_escape_plain(text[last : match.start()]))
-        parts.append(_escape_url(match.group()))
-        last = match.end()
-    parts.append(_escape_plain(text[last:]))
-    return "".join(parts)
+    The escaped length grows with the prefix, so a binary search finds it.
+    """
+    low, high = 0, len(ends)
+    while low < high:
+        middle = (low + high + 1) // 2
+        if _fits(text, ends[middle - 1], room):
+            low = middle
+        else:
+            high = middle - 1
+    return ends[low - 1] if low else 0
 
 
 def _cut(text: str, budget: int) -> tuple[str, bool]:
@@ -63,48 +62,57 @@ def _cut(text: str, budget: int) -> tuple[str, bool]:
     escaped = escape(text)
     if len(escaped) <= budget:
         return escaped, False
-    kept = ""
-    for match in re.finditer(r"\S+\s*", text):
-        candidate = escape(text[: match.end()].rstrip())
-        if len(candidate) + len(ELLIPSIS) > budget:
-            break
-        kept = candidate
-    if not kept:
+    room = budget - len(ELLIPSIS)
+    end = _longest(text, [match.end() for match in re.finditer(r"\S+", text)], room)
+    if not end:
         # One word longer than the budget: cut it by characters, never inside an escape.
-        kept = escape(text[: max(0, budget // 2 - 1)])
-        while len(kept) + len(ELLIPSIS) > budget and kept:
-            kept = escape(text[: len(kept) // 2])
-    return kept + ELLIPSIS, True
+        end = _longest(text, list(range(1, len(text) + 1)), room)
+    return escape(text[:end]).rstrip() + ELLIPSIS, True
 
 
 def describe(reaction: StoredReaction, *, spoiler: bool, budget: int = MAX_DESCRIPTION) -> str:
-    """Return an embed description for ``reaction`` that fits ``budget`` characters."""
-    link = f"\n[Read the full post]({_escape_url(reaction.url)})" if reaction.url else ""
+    """Return an embed description for ``reaction`` that fits ``budget`` characters.
+
+    With ``spoiler`` the text is one ``||…||`` spoiler that nothing inside can close.
+    Cut text ends in an ellipsis and, when it fits, a link to the original post.
+    """
+    url = safe_url(reaction.url)
+    link = f"\n[Read the full post]({link_target(url)})" if url else ""
+    if len(link) > budget // 2:
+        link = ""  # a link that would crowd out the text is left to the author line
     wrap = 4 if spoiler else 0
-    body, cut = _cut(reaction.text, budget - wrap - len(link))
+    # One character is kept back for the zero-width space `_seal` may add.
+    body, cut = _cut(reaction.text, budget - wrap - len(link) - 1)
+    if not body.strip():
+        body = ELLIPSIS  # "||||" is not a spoiler, and an empty description is refused
     if spoiler:
-        body = f"||{body}||"
+        body = f"||{seal(body)}||"
     return body + link if cut else body
 
 
 def profile_url(reaction: StoredReaction) -> str | None:
     """Return the post's own link, else the author's profile, else None."""
-    if reaction.url:
-        return reaction.url
-    if reaction.handle and reaction.platform == "twitter":
-        return f"https://twitter.com/{quote(reaction.handle)}"
-    if reaction.handle and reaction.platform == "instagram":
-        return f"https://www.instagram.com/{quote(reaction.handle)}/"
+    if url := safe_url(reaction.url):
+        return url
+    handle = (reaction.handle or "").strip()
+    if handle and reaction.platform == "twitter":
+        return safe_url(f"https://twitter.com/{quote(handle)}")
+    if handle and reaction.platform == "instagram":
+        return safe_url(f"https://www.instagram.com/{quote(handle)}/")
     return None
 
 
 def author_line(reaction: StoredReaction) -> str:
-    """Return "Name (@handle)", whichever parts are known, within the author limit."""
-    name = " ".join((reaction.author_name or "").split())
-    handle = f"(@{reaction.handle})" if reaction.handle else ""
+    """Return "Name (@handle)", whichever parts are known, within the author limit.
+
+    Both parts are plain text: mentions and masked links in them are disarmed.
+    """
+    name = plain(reaction.author_name or "")
+    known = one_line(shorten(reaction.handle or "", MAX_HANDLE))
+    handle = plain(f"(@{known})") if known else ""
     line = f"{name} {handle}".strip() or "Unknown author"
     if len(line) > MAX_AUTHOR:
-        line = line[: MAX_AUTHOR - len(handle) - 2].rstrip() + ELLIPSIS + " " + handle
+        line = name[: MAX_AUTHOR - len(handle) - 2].rstrip() + ELLIPSIS + " " + handle
     return line[:MAX_AUTHOR]
 
 
@@ -130,11 +138,12 @@ def reaction_embed(
     embed = discord.Embed(
         description=describe(reaction, spoiler=spoiler, budget=budget),
         colour=EMBED_COLOUR,
-        url=reaction.url or None,
+        url=safe_url(reaction.url),
         timestamp=_timestamp(reaction.date),
     )
     embed.set_author(name=author_line(reaction), url=profile_url(reaction))
-    parts = [f"★ {movie.title}" if reaction.featured else movie.title]
+    title = plain(shorten(one_line(movie.title), MAX_TITLE_FOOTER))
+    parts = [f"★ {title}" if reaction.featured else title]
     if number is not None and total is not None:
         parts.append(f"{number} of {total}")
     if reaction.id:
@@ -158,11 +167,14 @@ def page_count(total: int, page_size: int) -> int:
     return max(1, -(-total // page_size))
 
 
+def title_markdown(movie: Movie) -> str:
+    """Return the movie's title escaped for bold markdown, short enough for any message."""
+    return seal(escape(shorten(one_line(movie.title), MAX_TITLE_HEADER)))
+
+
 def header(movie: Movie, first: int, last: int, total: int) -> str:
     """Return the line above a page: the movie and which reactions it shows."""
-    title = escape(movie.title)
-    text = f"**{title}** — reactions {first}–{last} of {total}"
-    return text[:MAX_CONTENT]
+    return f"**{title_markdown(movie)}** — reactions {first}–{last} of {total}"
 
 
 def _spoiler_flags(count: int, spoilers: Sequence[bool] | bool) -> list[bool]:
@@ -194,8 +206,11 @@ def _embeds_within_total(
 
     embeds = build(MAX_DESCRIPTION)
     if sum(len(embed) for embed in embeds) > MAX_EMBED_TOTAL:
+        # Author lines and footers are capped, so what is left for each description
+        # stays well above what one short reaction and its link need.
         fixed = sum(len(embed) - len(embed.description or "") for embed in embeds)
-        embeds = build((MAX_EMBED_TOTAL - fixed - _TOTAL_MARGIN) // max(1, len(embeds)))
+        share = (MAX_EMBED_TOTAL - fixed - _TOTAL_MARGIN) // max(1, len(embeds))
+        embeds = build(min(share, MAX_DESCRIPTION))
     return embeds
 
 
@@ -218,7 +233,7 @@ def render_page(
     content = (
         header(page.movie, page.offset + 1, page.offset + len(reactions), page.total)
         if reactions
-        else f"**{escape(page.movie.title)}** has no reactions to show."
+        else f"**{title_markdown(page.movie)}** has no reactions to show."
     )
     return RenderedPage(
         content=content,

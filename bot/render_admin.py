@@ -7,8 +7,9 @@ from collections.abc import Sequence
 import discord
 
 from bot.curation import PreparedArticle
+from bot.markdown import escape
 from bot.models import MovieRef, Reaction
-from bot.render import EMBED_COLOUR, MAX_DESCRIPTION, escape, reaction_embed
+from bot.render import EMBED_COLOUR, MAX_DESCRIPTION, reaction_embed
 from bot.store.protocol import (
     ArticlePage,
     AuditEntry,
@@ -48,9 +49,9 @@ def preview_embeds(prepared: PreparedArticle) -> list[discord.Embed]:
         f"**Reactions:** {total} — {prepared.new} new, {prepared.known} already known",
     ]
     if article.title:
-        lines.insert(0, f"**Title:** {escape(article.title)[:300]}")
+        lines.insert(0, f"**Title:** {escape(article.title[:300])}")
     if article.source:
-        lines.append(f"**Source:** {escape(article.source)[:300]}")
+        lines.append(f"**Source:** {escape(article.source[:300])}")
     summary = discord.Embed(
         title="Add this article?", description="\n".join(lines), colour=EMBED_COLOUR
     )
@@ -85,7 +86,7 @@ def _bounded_lines(lines: Sequence[str], more: str) -> str:
 def article_list_embed(page: ArticlePage, *, page_number: int, pages: int) -> discord.Embed:
     """List articles with their ids, scope and reaction counts."""
     lines = [
-        f"`{summary.id}` **{escape(summary.title or summary.source or 'untitled')[:120]}** — "
+        f"`{summary.id}` **{escape((summary.title or summary.source or 'untitled')[:120])}** — "
         f"{escape(summary.movie.title)}, {summary.reaction_count} reaction(s)"
         f"{' · global' if summary.is_global else ''}"
         for summary in page.articles
@@ -103,8 +104,8 @@ def audit_embed(entries: Sequence[AuditEntry]) -> discord.Embed:
     """Show the latest moderator actions, newest first."""
     lines = [
         f"`{entry.created_at[:16].replace('T', ' ')}` <@{entry.user_id}> **{entry.action}** "
-        f"{escape(entry.target)[:200]}"
-        + (f" — {escape(entry.reason)[:200]}" if entry.reason else "")
+        f"{escape(entry.target[:200])}"
+        + (f" — {escape(entry.reason[:200])}" if entry.reason else "")
         for entry in entries
     ]
     return discord.Embed(
@@ -135,6 +136,6 @@ def stats_embed(stats: Stats, movie: Movie | None) -> discord.Embed:
     embed.add_field(name="Reactions", value=str(stats.reactions))
     embed.add_field(name="Featured", value=str(stats.featured))
     embed.add_field(name="Hidden", value=str(stats.hidden))
-    authors = "\n".join(f"{escape(name)[:200]} — {count}" for name, count in stats.top_authors[:5])
+    authors = "\n".join(f"{escape(name[:200])} — {count}" for name, count in stats.top_authors[:5])
     embed.add_field(name="Most quoted", value=authors or "nobody yet", inline=False)
     return embed

@@ -13,6 +13,7 @@ from bot.curation import PreparedArticle, check_attachment, prepare_article, pre
 from bot.errors import UserError
 from bot.fetch import FetchPolicy
 from bot.lookup import autocomplete_movies, resolve_movie
+from bot.markdown import escape
 from bot.render import page_count
 from bot.render_admin import article_list_embed, preview_embeds
 from bot.store.protocol import AuditInfo, RemoveOutcome
@@ -129,7 +130,7 @@ class Articles(commands.Cog):
                     f"(article `{result.article_id}`)."
                 )
             return (
-                f"Added article `{result.article_id}` to **{result.movie.title}**: "
+                f"Added article `{result.article_id}` to **{escape(result.movie.title)}**: "
                 f"{result.new_reactions} new reaction(s), {result.known_reactions} already known."
             )
 
@@ -312,8 +313,8 @@ class Articles(commands.Cog):
             remove,
             confirm_label="Remove",
             content=(
-                f"Remove article `{article_id}` “{title[:200]}” "
-                f"({summary.reaction_count} reaction(s)) about **{summary.movie.title}**?"
+                f"Remove article `{article_id}` “{escape(title[:200])}” "
+                f"({summary.reaction_count} reaction(s)) about **{escape(summary.movie.title)}**?"
             ),
         )
 

@@ -9,6 +9,7 @@ from discord.ext import commands
 from bot.bot import ReelBot
 from bot.errors import UserError
 from bot.lookup import autocomplete_movies, resolve_movie
+from bot.markdown import escape
 from bot.render import author_line
 from bot.render_admin import audit_embed
 from bot.store.protocol import AuditInfo
@@ -57,7 +58,8 @@ class Curation(commands.Cog):
         )
         if not changed:
             raise UserError(f"There is no reaction `{reaction_id}` in this server.")
-        await responder.send(f"Reaction `{reaction_id}` by {author_line(reaction)} is {outcome}.")
+        author = escape(author_line(reaction))
+        await responder.send(f"Reaction `{reaction_id}` by {author} is {outcome}.")
 
     async def add_alias(self, responder: Responder, movie: str, alias: str) -> None:
         """Give a movie another name in this server."""
@@ -68,8 +70,10 @@ class Curation(commands.Cog):
             found.id, alias, guild_id=guild_id, audit=AuditInfo(user_id=responder.user.id)
         )
         if not added:
-            raise UserError(f"“{alias}” already names a movie here.")
-        await responder.send(f"**{found.title}** can now also be found as “{alias.strip()}”.")
+            raise UserError(f"“{escape(alias)}” already names a movie here.")
+        await responder.send(
+            f"**{escape(found.title)}** can now also be found as “{escape(alias.strip())}”."
+        )
 
     async def rename(self, responder: Responder, movie: str, title: str) -> None:
         """Change the title a movie shows under in this server."""
@@ -82,7 +86,9 @@ class Curation(commands.Cog):
             )
         except ValueError as error:
             raise UserError(str(error)) from None
-        await responder.send(f"**{found.title}** now shows as **{renamed.title}** in this server.")
+        await responder.send(
+            f"**{escape(found.title)}** now shows as **{escape(renamed.title)}** here."
+        )
 
     async def show_audit(self, responder: Responder, count: int) -> None:
         """Show the latest moderator actions in this server."""

@@ -1,9 +1,9 @@
 import pytest
 
+from bot.markdown import escape
 from bot.render import (
     MAX_DESCRIPTION,
     MAX_EMBED_TOTAL,
-    escape,
     render_page,
 )
 from bot.store.protocol import Movie, ReactionPage, StoredReaction

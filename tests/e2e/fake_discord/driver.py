@@ -337,3 +337,67 @@ class Driver:
         self.cursor = self.recorder.mark()
         await self.gateway.dispatch("INTERACTION_CREATE", payload)
         return InteractionHandle(self, record, self.cursor)
+
+    # Direct messages with the bot.
+
+    def open_dm(self, user: Member | User) -> Channel:
+        """Return the DM channel between the bot and ``user`` (created on first use)."""
+        return self.world.open_dm(user.user if isinstance(user, Member) else user)
+
+    async def send_dm(self, author: Member | User, content: str) -> dict[str, Any]:
+        """Dispatch MESSAGE_CREATE in the author's DM with the bot (no ``guild_id``)."""
+        user = author.user if isinstance(author, Member) else author
+        channel = self.open_dm(user)
+        message = payloads.message_payload(
+            message_id=payloads.snowflake(), channel=channel, author=user, content=content
+        )
+        self.world.messages[int(message["id"])] = message
+        self.fake.check_loop()
+        self.cursor = self.recorder.mark()
+        await self.gateway.dispatch("MESSAGE_CREATE", message)
+        return message
+
+    async def slash_dm(
+        self,
+        name: str,
+        options: Mapping[str, Any] | None = None,
+        user: Member | None = None,
+        guild: Guild | None = None,
+    ) -> InteractionHandle:
+        """Dispatch a slash command from ``user``'s DM with the bot (``context`` 1, no guild).
+
+        Discord offers guild commands only in their guild, so a real client could not send
+        this; it is built from what ``guild`` synced (without its ``guild_id``, as a global
+        command) to check that the bot refuses a guild-only command it gets anyway.
+        """
+        guild = guild or next(iter(self.world.guilds.values()))
+        member = self._member(user, guild)
+        channel = self.open_dm(member)
+        data = command_data(self.world, name, options or {}, guild.channel, focused=None)
+        data.pop("guild_id", None)
+        interaction_id, token = payloads.snowflake(), secrets.token_urlsafe(48)
+        payload = payloads.dm_interaction_payload(
+            interaction_id=interaction_id,
+            token=token,
+            kind=2,
+            data=data,
+            application_id=self.world.application_id,
+            channel=channel,
+            user=member.user,
+        )
+        # The fake's own bookkeeping (follow-ups, replies) still names the user's guild.
+        record = InteractionRecord(
+            id=interaction_id,
+            token=token,
+            kind=2,
+            payload=payload,
+            guild=guild,
+            channel=channel,
+            member=member,
+            dispatched_at=asyncio.get_running_loop().time(),
+        )
+        self.world.interactions[interaction_id] = record
+        self.fake.check_loop()
+        self.cursor = self.recorder.mark()
+        await self.gateway.dispatch("INTERACTION_CREATE", payload)
+        return InteractionHandle(self, record, self.cursor)

@@ -67,13 +67,13 @@ async def create(
 ) -> dict[str, Any]:
     """Store a message the bot sent and echo MESSAGE_CREATE unless it is ephemeral."""
     world = fake.world
-    guild = world.guilds[channel.guild_id]
+    guild = world.guilds.get(channel.guild_id)  # None in a DM
     fields.setdefault("flags", int(body.get("flags") or 0) & SENDABLE_FLAGS)
     message = payloads.message_payload(
         message_id=payloads.snowflake(),
         channel=channel,
         author=world.bot,
-        member=guild.bot_member,
+        member=guild.bot_member if guild else None,
         content=body.get("content") or "",
         embeds=_embeds(body),
         components=body.get("components") or [],
@@ -122,4 +122,5 @@ async def delete(fake: FakeDiscord, message: dict[str, Any]) -> None:
     fake.world.messages.pop(int(message["id"]), None)
     if not message["flags"] & payloads.EPHEMERAL_FLAG:
         keys = ("id", "channel_id", "guild_id")
-        await fake.gateway.publish("MESSAGE_DELETE", {key: message[key] for key in keys})
+        data = {key: message[key] for key in keys if key in message}  # DMs have no guild_id
+        await fake.gateway.publish("MESSAGE_DELETE", data)

@@ -44,6 +44,7 @@ GUILD_MESSAGES_INTENT = 1 << 9
 MESSAGE_CONTENT_INTENT = 1 << 15
 
 EPHEMERAL_FLAG = 1 << 6
+DM_CHANNEL_TYPE = 1
 LOADING_FLAG = 1 << 7
 ATTACHMENT_SIZE_LIMIT = 10 * 1024 * 1024
 
@@ -245,6 +246,8 @@ def message_payload(
         "type": 0,
         "flags": 0,
     }
+    if channel.type == DM_CHANNEL_TYPE:
+        del payload["guild_id"]  # a DM belongs to no guild
     if member is not None:
         payload["member"] = member_payload(member, with_user=False)
     payload.update(fields)
@@ -311,3 +314,44 @@ def interaction_payload(
     if message is not None:
         payload["message"] = message
     return payload
+
+
+def dm_channel_payload(channel: Channel, recipient: User) -> dict[str, Any]:
+    """Build a DM channel object (type 1) between the bot and ``recipient``."""
+    return {
+        "id": str(channel.id),
+        "type": DM_CHANNEL_TYPE,
+        "last_message_id": None,
+        "flags": 0,
+        "recipients": [user_payload(recipient)],
+    }
+
+
+def dm_interaction_payload(
+    *,
+    interaction_id: int,
+    token: str,
+    kind: int,
+    data: dict[str, Any],
+    application_id: int,
+    channel: Channel,
+    user: User,
+) -> dict[str, Any]:
+    """Build an INTERACTION_CREATE payload sent from the bot's DM (``context`` 1, no guild)."""
+    return {
+        "id": str(interaction_id),
+        "application_id": str(application_id),
+        "type": kind,
+        "data": data,
+        "channel_id": str(channel.id),
+        "channel": dm_channel_payload(channel, user),
+        "user": user_payload(user),
+        "token": token,
+        "version": 1,
+        "app_permissions": str(EVERYONE_PERMISSIONS),
+        "locale": "en-US",
+        "entitlements": [],
+        "authorizing_integration_owners": {"0": "0"},
+        "context": 1,
+        "attachment_size_limit": ATTACHMENT_SIZE_LIMIT,
+    }

@@ -51,6 +51,7 @@ class World:
     interactions: dict[int, InteractionRecord] = field(default_factory=dict)
     uploads: dict[str, Upload] = field(default_factory=dict)
     modals: list[tuple[InteractionRecord, dict[str, Any]]] = field(default_factory=list)
+    dm_channels: dict[int, Channel] = field(default_factory=dict)
 
     def create_guild(self, name: str = "Test Guild") -> Guild:
         """Create a guild with an owner, a moderator, a member, the bot and one channel."""
@@ -113,3 +114,14 @@ class World:
     def interaction_by_token(self, token: str) -> InteractionRecord | None:
         """Find the interaction a webhook token belongs to."""
         return next((i for i in self.interactions.values() if i.token == token), None)
+
+    def open_dm(self, user: User) -> Channel:
+        """Return the DM channel between the bot and ``user`` (type 1, guild id 0)."""
+        channel = self.dm_channels.get(user.id)
+        if channel is None:
+            channel = Channel(
+                payloads.snowflake(), 0, f"dm-{user.username}", type=payloads.DM_CHANNEL_TYPE
+            )
+            self.dm_channels[user.id] = channel
+            self.channels[channel.id] = channel
+        return channel

@@ -1,0 +1,124 @@
+"""Member-written text made safe for Discord markdown: escaping, links, shortening. No Discord."""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import quote
+
+ELLIPSIS = "…"
+
+# Longest link Discord takes in an embed's url fields; longer links are left out.
+MAX_URL = 2048
+# A movie title in a footer or a header is shortened to this many characters.
+MAX_TITLE_FOOTER = 100
+MAX_TITLE_HEADER = 200
+MAX_HANDLE = 100
+ZERO_WIDTH_SPACE = "\u200b"
+
+# Like Discord's autolink: a URL does not end in punctuation that closes a sentence.
+_URL = re.compile(r"https?://[^\s<>\"]*[^\s<>\".,:;'\")\]!?]")
+# Every character that Discord markdown gives a meaning. A backslash before ASCII
+# punctuation is hidden by Discord, so escaping them all changes nothing a reader sees.
+_MARKDOWN = re.compile(r"([\\*_~`|>\[\]()<#\-])")
+# Lists ("1. ", "+ ") only start a line; escaping the marker there is invisible too.
+_NUMBERED_LIST = re.compile(r"^(\s*\d+)\.", re.MULTILINE)
+_PLUS_LIST = re.compile(r"^(\s*)\+", re.MULTILINE)
+# In a URL, characters that could end a spoiler or start markup are percent-encoded
+# instead: the link still works and nothing can close the `||` early.
+_URL_UNSAFE = "|*~`<>[]()\\_"
+_MENTION = re.compile(r"@(?=everyone|here|[!&]?\d)", re.IGNORECASE)
+_URL_MENTION = re.compile(r"@(?=everyone|here)", re.IGNORECASE)
+# Discord's client splits lines on all of these (JavaScript line terminators).
+_LINE_BREAK = re.compile("\r\n?|[\u2028\u2029]")
+# Direction overrides and isolates can make text read as something else (a fake
+# "@everyone", a reversed link) and bleed into what follows; control characters
+# show nothing. Neither has a place in a reaction, so both are dropped.
+_INVISIBLE = re.compile("[\u202a-\u202e\u2066-\u2069\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+# Syntax that still works in plain-text fields (author, footer) or in replies that
+# quote them: a zero-width space after "<" or "@", or between "](", disarms it unseen.
+_PLAIN_SYNTAX = re.compile(r"(?<=<)|(?<=\])(?=\()|(?<=@)(?=everyone|here)", re.IGNORECASE)
+_SPACES = re.compile(r"\s+")
+# What may stand in a link Discord accepts; everything else is percent-encoded.
+_URL_SAFE = "-._~:/?#[]@!$&'()*+,;=%"
+_HAS_HOST = re.compile(r"https?://[^/?#\s]", re.IGNORECASE)
+
+
+def _clean(text: str) -> str:
+    """Unify line breaks and drop direction overrides and control characters."""
+    return _INVISIBLE.sub("", _LINE_BREAK.sub("\n", text))
+
+
+def _percent(text: str, unsafe: str) -> str:
+    # By hand: urllib's quote never encodes "_" or "~", which are markdown here.
+    return "".join(f"%{ord(ch):02X}" if ch in unsafe else ch for ch in text)
+
+
+def _escape_text_url(url: str) -> str:
+    return _percent(_URL_MENTION.sub("%40", url), _URL_UNSAFE)
+
+
+def _escape_plain(text: str) -> str:
+    escaped = _MARKDOWN.sub(r"\\\1", text)
+    escaped = _PLUS_LIST.sub(r"\1\\+", _NUMBERED_LIST.sub(r"\1\\.", escaped))
+    return _MENTION.sub("@" + ZERO_WIDTH_SPACE, escaped)
+
+
+def escape(text: str) -> str:
+    """Escape member-written text so it shows as written: no markup, mention or link mask.
+
+    Links in the text stay links, with the characters that could break out of them
+    percent-encoded; direction overrides and control characters are dropped.
+    """
+    text = _clean(text)
+    parts: list[str] = []
+    last = 0
+    for match in _URL.finditer(text):
+        parts.append(_escape_plain(text[last : match.start()]))
+        parts.append(_escape_text_url(match.group()))
+        last = match.end()
+    parts.append(_escape_plain(text[last:]))
+    return "".join(parts)
+
+
+def plain(text: str) -> str:
+    """Disarm mentions and masked links in text Discord shows as is (author, footer).
+
+    Backslashes would show there, so a zero-width space breaks the syntax instead.
+    """
+    return _PLAIN_SYNTAX.sub(ZERO_WIDTH_SPACE, one_line(text))
+
+
+def one_line(text: str) -> str:
+    """Return ``text`` cleaned and folded onto one line."""
+    return _SPACES.sub(" ", _clean(text)).strip()
+
+
+def seal(escaped: str) -> str:
+    r"""Keep a closing ``||`` or ``**`` whole: a zero-width space after a final ``\`` or ``|``.
+
+    Discord's spoiler rule takes the first ``||`` it finds, so an escaped bar right
+    before the closing bars would close the spoiler one character early.
+    """
+    return escaped + ZERO_WIDTH_SPACE if escaped.endswith(("\\", "|")) else escaped
+
+
+def shorten(text: str, limit: int) -> str:
+    """Return ``text`` cut to ``limit`` characters on a word, with an ellipsis when cut."""
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - len(ELLIPSIS) + 1]
+    word = cut.rsplit(None, 1)[0] if " " in cut.strip() else cut[:-1]
+    return word.rstrip()[: limit - len(ELLIPSIS)] + ELLIPSIS
+
+
+def safe_url(url: str | None) -> str | None:
+    """Return ``url`` as a link Discord accepts (http/https, percent-encoded), else None."""
+    if not url or not _HAS_HOST.match(url.strip()):
+        return None
+    encoded = quote(url.strip(), safe=_URL_SAFE)
+    return encoded if len(encoded) <= MAX_URL else None
+
+
+def link_target(url: str) -> str:
+    """Percent-encode what could end a masked link's target or start markup in it."""
+    return _percent(url, "()[]*~`|<>\\")

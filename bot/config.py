@@ -12,6 +12,9 @@ from bot.errors import ReelError
 DEFAULT_DATABASE_PATH = "data/reactions.db"
 DEFAULT_PREFIX = "!"
 DEFAULT_LOG_LEVEL = "INFO"
+DEFAULT_SCHEDULE_TICK = 30.0
+MAX_COOLDOWN_SECONDS = 3600.0
+SCHEDULE_TICK_RANGE = (0.1, 3600.0)
 
 
 def bundled_articles_dir() -> Path:
@@ -55,6 +58,60 @@ def _optional_int(env: Mapping[str, str], name: str) -> int | None:
 
 
 @dataclass(frozen=True, slots=True)
+class CommandCooldown:
+    """At most ``uses`` calls of one member command by one member every ``seconds``."""
+
+    uses: int
+    seconds: float
+
+    def __str__(self) -> str:
+        return f"{self.uses}/{self.seconds:g}"
+
+
+DEFAULT_COOLDOWN = CommandCooldown(uses=5, seconds=10.0)
+
+
+def parse_cooldown(raw: str) -> CommandCooldown | None:
+    """Read ``COMMAND_COOLDOWN``: ``USES/SECONDS`` (``5/10``), or ``0``/``off`` for none."""
+    text = raw.strip().lower()
+    if text in ("0", "off", "none"):
+        return None
+    uses, slash, seconds = text.partition("/")
+    try:
+        cooldown = CommandCooldown(int(uses), float(seconds.strip().removesuffix("s")))
+    except ValueError:
+        cooldown = None
+    if (
+        not slash
+        or cooldown is None
+        or cooldown.uses < 1
+        or not 0 < cooldown.seconds <= MAX_COOLDOWN_SECONDS
+    ):
+        raise ConfigError(
+            f"COMMAND_COOLDOWN must be USES/SECONDS such as 5/10 (seconds at most "
+            f"{MAX_COOLDOWN_SECONDS:g}), or 0 for none; not {raw.strip()!r}"
+        )
+    return cooldown
+
+
+def _tick_seconds(env: Mapping[str, str]) -> float:
+    raw = env.get("SCHEDULE_TICK_SECONDS", "").strip()
+    if not raw:
+        return DEFAULT_SCHEDULE_TICK
+    low, high = SCHEDULE_TICK_RANGE
+    try:
+        seconds = float(raw)
+    except ValueError:
+        seconds = -1.0
+    if not low <= seconds <= high:
+        raise ConfigError(
+            f"SCHEDULE_TICK_SECONDS must be a number of seconds from {low:g} to {high:g}, "
+            f"not {raw!r}"
+        )
+    return seconds
+
+
+@dataclass(frozen=True, slots=True)
 class Settings:
     """Every setting of DESIGN.md's environment table, typed."""
 
@@ -66,6 +123,8 @@ class Settings:
     dev_guild_id: int | None = None
     fetch_allow_hosts: frozenset[str] = frozenset()
     log_level: str = DEFAULT_LOG_LEVEL
+    command_cooldown: CommandCooldown | None = DEFAULT_COOLDOWN
+    schedule_tick_seconds: float = DEFAULT_SCHEDULE_TICK
 
     @classmethod
     def from_env(cls, env: Mapping[str, str]) -> Settings:
@@ -90,4 +149,6 @@ class Settings:
                 host.strip().lower() for host in hosts.replace(";", ",").split(",") if host.strip()
             ),
             log_level=level,
+            command_cooldown=parse_cooldown(get("COMMAND_COOLDOWN", str(DEFAULT_COOLDOWN))),
+            schedule_tick_seconds=_tick_seconds(env),
         )

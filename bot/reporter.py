@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import math
 import secrets
 from typing import Any
 
@@ -11,6 +12,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.errors import UserError
+from bot.replies import reply
 
 log = logging.getLogger(__name__)
 
@@ -18,23 +20,17 @@ ERROR_COLOUR = discord.Colour.red()
 NOTICE_SECONDS = 30
 
 
-def _unwrap(error: BaseException) -> BaseException:
+class QuietCooldown(commands.CommandOnCooldown):
+    """A cooldown the member was already told about in this window: say nothing again."""
+
+
+def unwrap_error(error: BaseException) -> BaseException:
     """Return the error a command raised, from inside discord.py's wrappers."""
     while isinstance(
         error,
-        commands.CommandInvokeError
-        | commands.HybridCommandError
-        | app_commands.CommandInvokeError
-        | app_commands.TransformerError,
+        commands.CommandInvokeError | commands.HybridCommandError | app_commands.CommandInvokeError,
     ):
-        inner = (
-            error.original
-            if not isinstance(error, app_commands.TransformerError)
-            else error.__cause__
-        )
-        if inner is None:
-            break
-        error = inner
+        error = error.original
     return error
 
 
@@ -43,7 +39,9 @@ def describe_error(error: BaseException) -> str | None:
 
     Unexpected errors are logged with a short code, and only the code is shown.
     """
-    error = _unwrap(error)
+    error = unwrap_error(error)
+    if isinstance(error, QuietCooldown):
+        return None
     if isinstance(error, UserError):
         return error.message
     if isinstance(error, commands.CommandNotFound):
@@ -54,15 +52,28 @@ def describe_error(error: BaseException) -> str | None:
         error, commands.BadArgument | commands.BadUnionArgument | commands.ArgumentParsingError
     ):
         return "I couldn't understand that. Try `help` for how to use this command."
+    if isinstance(error, app_commands.TransformerError):
+        # An option Discord resolved to something the bot can't use (a channel of another
+        # server, an unknown role): bad input, not a bug.
+        return "I couldn't use one of those options here. Check them and try again."
     if isinstance(error, commands.CommandOnCooldown | app_commands.CommandOnCooldown):
-        return f"Slow down — try again in {error.retry_after:.0f} s."
+        return f"Slow down — try again in {wait_seconds(error.retry_after)} s."
     if isinstance(error, commands.NoPrivateMessage | app_commands.NoPrivateMessage):
         return "This command only works in a server."
     if isinstance(error, commands.CheckFailure | app_commands.CheckFailure):
         return "You need the Manage Messages permission or the server's moderator role for that."
     code = secrets.token_hex(2).upper()
+    if isinstance(error, discord.DiscordServerError):
+        # Discord's own trouble (discord.py has already retried): no traceback to read.
+        log.warning("Discord server error %s: %s", code, error)
+        return f"Discord is having trouble right now (code `{code}`). Try again in a moment."
     log.error("Unexpected error %s", code, exc_info=(type(error), error, error.__traceback__))
     return f"Something went wrong (code `{code}`). It has been logged."
+
+
+def wait_seconds(retry_after: float) -> int:
+    """Return a cooldown's remaining time as the whole seconds to tell a member (at least 1)."""
+    return max(1, math.ceil(retry_after))
 
 
 def error_embed(message: str) -> discord.Embed:
@@ -78,11 +89,14 @@ async def report_to_context(ctx: commands.Context[Any], error: BaseException) ->
     if ctx.interaction is not None:
         await report_to_interaction(ctx.interaction, error, message=message)
         return
-    await ctx.send(
-        embed=error_embed(message),
-        delete_after=NOTICE_SECONDS,
-        allowed_mentions=discord.AllowedMentions.none(),
-    )
+    try:
+        await ctx.send(
+            embed=error_embed(message),
+            delete_after=NOTICE_SECONDS,
+            allowed_mentions=discord.AllowedMentions.none(),
+        )
+    except discord.HTTPException:
+        log.warning("Could not deliver an error message in channel %s", ctx.channel.id)
 
 
 async def report_to_interaction(
@@ -92,14 +106,7 @@ async def report_to_interaction(
     message = message or describe_error(error)
     if message is None:
         return
-    embed = error_embed(message)
-    none = discord.AllowedMentions.none()
     try:
-        if interaction.response.is_done():
-            await interaction.followup.send(embed=embed, ephemeral=True, allowed_mentions=none)
-        else:
-            await interaction.response.send_message(
-                embed=embed, ephemeral=True, allowed_mentions=none
-            )
+        await reply(interaction, embeds=[error_embed(message)])
     except discord.HTTPException:
         log.warning("Could not deliver an error message for interaction %s", interaction.id)

@@ -9,6 +9,7 @@ import discord
 from discord.ext import commands
 
 from bot.bot import ReelBot
+from bot.replies import reply
 from bot.ui import confirm_view
 
 _NO_VIEW: Any = discord.utils.MISSING
@@ -65,24 +66,12 @@ class Responder:
         view: discord.ui.View | None = None,
     ) -> discord.Message:
         """Send a reply and return the message, so a view can edit it later."""
+        if self._interaction is not None:
+            return await reply(self._interaction, content, embeds=embeds, view=view)
+        if self._ctx is None:
+            raise RuntimeError("a Responder needs a context or an interaction")
         view_arg = view if view is not None else _NO_VIEW
-        interaction = self._interaction
-        if interaction is None:
-            if self._ctx is None:
-                raise RuntimeError("a Responder needs a context or an interaction")
-            return await self._ctx.send(content, embeds=list(embeds), view=view_arg)
-        if not interaction.response.is_done():
-            await interaction.response.send_message(
-                content, embeds=list(embeds), view=view_arg, ephemeral=True
-            )
-            return await interaction.original_response()
-        return await interaction.followup.send(
-            content if content is not None else discord.utils.MISSING,
-            embeds=list(embeds),
-            view=view_arg,
-            ephemeral=True,
-            wait=True,
-        )
+        return await self._ctx.send(content, embeds=list(embeds), view=view_arg)
 
 
 async def ask(

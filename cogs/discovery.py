@@ -12,6 +12,15 @@ from bot.pages import random_embed, search_page
 from bot.render_admin import stats_embed
 from bot.store.protocol import Movie
 from bot.ui import search_view
+from cogs._member import (
+    MemberCooldowns,
+    Reply,
+    answer_in_time,
+    prefix_cooldown,
+    refund_context,
+    refund_interaction,
+    slash_cooldown,
+)
 
 MAX_QUERY = 200
 
@@ -21,13 +30,22 @@ class Discovery(commands.Cog):
 
     def __init__(self, bot: ReelBot) -> None:
         self.bot = bot
+        self.cooldowns = MemberCooldowns(bot.settings.command_cooldown)
+
+    async def cog_command_error(self, ctx: commands.Context[ReelBot], error: Exception) -> None:  # type: ignore[override]
+        """Give back the cooldown of a call that failed on bad input (then the reporter runs)."""
+        refund_context(self.cooldowns, ctx, error)
+
+    async def cog_app_command_error(  # type: ignore[override]
+        self, interaction: discord.Interaction[ReelBot], error: app_commands.AppCommandError
+    ) -> None:
+        """Give back the cooldown of a slash call that failed on bad input."""
+        refund_interaction(self.cooldowns, interaction, error)
 
     async def _movie(self, query: str | None, guild_id: int | None) -> Movie | None:
         return await resolve_movie(self.bot.store, query, guild_id) if query else None
 
-    async def _search(
-        self, text: str, movie: str | None, guild_id: int | None
-    ) -> tuple[str, list[discord.Embed], discord.ui.View | None]:
+    async def _search(self, text: str, movie: str | None, guild_id: int | None) -> Reply:
         found = await self._movie(movie, guild_id)
         query = " ".join(text.split())[:MAX_QUERY]
         rendered = await search_page(
@@ -36,51 +54,60 @@ class Discovery(commands.Cog):
         view = search_view(found.id if found else 0, query, rendered)
         return rendered.content, rendered.embeds, view
 
+    async def _random(self, movie: str | None, guild_id: int | None) -> Reply:
+        embed = await random_embed(self.bot.store, guild_id, await self._movie(movie, guild_id))
+        return None, [embed], None
+
+    async def _stats(self, movie: str | None, guild_id: int | None) -> Reply:
+        found = await self._movie(movie, guild_id)
+        stats = await self.bot.store.stats(guild_id, movie_id=found.id if found else None)
+        return None, [stats_embed(stats, found)], None
+
     # Prefix commands
 
     @commands.command(name="random")
+    @prefix_cooldown()
     async def random_prefix(
         self, ctx: commands.Context[ReelBot], *, movie: str | None = None
     ) -> None:
         """Show one random reaction, of a movie or of all: `random [movie]`."""
-        guild_id = ctx.guild.id if ctx.guild else None
-        embed = await random_embed(self.bot.store, guild_id, await self._movie(movie, guild_id))
-        await ctx.send(embed=embed)
+        _, embeds, _ = await self._random(movie, ctx.guild.id if ctx.guild else None)
+        await ctx.send(embeds=list(embeds))
 
     @commands.command(name="search")
+    @prefix_cooldown()
     async def search_prefix(self, ctx: commands.Context[ReelBot], *, text: str) -> None:
         """Search the text and authors of all reactions: `search <words>`."""
         guild_id = ctx.guild.id if ctx.guild else None
         content, embeds, view = await self._search(text, None, guild_id)
         if view is None:
-            await ctx.send(content, embeds=embeds)
+            await ctx.send(content, embeds=list(embeds))
         else:
-            await ctx.send(content, embeds=embeds, view=view)
+            await ctx.send(content, embeds=list(embeds), view=view)
 
     @commands.command(name="stats")
+    @prefix_cooldown()
     async def stats_prefix(
         self, ctx: commands.Context[ReelBot], *, movie: str | None = None
     ) -> None:
         """Count movies, articles and reactions, and name the most quoted authors."""
-        guild_id = ctx.guild.id if ctx.guild else None
-        found = await self._movie(movie, guild_id)
-        stats = await self.bot.store.stats(guild_id, movie_id=found.id if found else None)
-        await ctx.send(embed=stats_embed(stats, found))
+        _, embeds, _ = await self._stats(movie, ctx.guild.id if ctx.guild else None)
+        await ctx.send(embeds=list(embeds))
 
     # Slash commands
 
     @app_commands.command(name="random", description="Show one random reaction")
     @app_commands.describe(movie="Only this movie's reactions")
+    @slash_cooldown()
     async def random_slash(
         self, interaction: discord.Interaction[ReelBot], movie: str | None = None
     ) -> None:
         """Show one random reaction."""
-        guild_id = interaction.guild_id
-        embed = await random_embed(self.bot.store, guild_id, await self._movie(movie, guild_id))
-        await interaction.response.send_message(embed=embed)
+        await answer_in_time(interaction, self._random(movie, interaction.guild_id))
 
     @app_commands.command(name="search", description="Search the text and authors of reactions")
     @app_commands.describe(text="Words to look for", movie="Only this movie's reactions")
+    @slash_cooldown()
     async def search_slash(
         self,
         interaction: discord.Interaction[ReelBot],
@@ -88,23 +115,16 @@ class Discovery(commands.Cog):
         movie: str | None = None,
     ) -> None:
         """Search reactions; results page with ◀ ▶ buttons."""
-        content, embeds, view = await self._search(text, movie, interaction.guild_id)
-        if view is None:
-            await interaction.response.send_message(content, embeds=embeds)
-        else:
-            await interaction.response.send_message(content, embeds=embeds, view=view)
+        await answer_in_time(interaction, self._search(text, movie, interaction.guild_id))
 
     @app_commands.command(name="stats", description="Counts and the most quoted authors")
     @app_commands.describe(movie="Only this movie")
+    @slash_cooldown()
     async def stats_slash(
         self, interaction: discord.Interaction[ReelBot], movie: str | None = None
     ) -> None:
         """Show the server's reaction stats."""
-        found = await self._movie(movie, interaction.guild_id)
-        stats = await self.bot.store.stats(
-            interaction.guild_id, movie_id=found.id if found else None
-        )
-        await interaction.response.send_message(embed=stats_embed(stats, found))
+        await answer_in_time(interaction, self._stats(movie, interaction.guild_id))
 
     @random_slash.autocomplete("movie")
     @search_slash.autocomplete("movie")

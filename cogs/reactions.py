@@ -11,9 +11,18 @@ from discord.ext import commands
 
 from bot.bot import ReelBot
 from bot.lookup import autocomplete_movies, resolve_movie
+from bot.markdown import escape
 from bot.pages import movie_page
-from bot.render import MAX_DESCRIPTION, escape
+from bot.render import MAX_DESCRIPTION
 from bot.ui import pager_view
+from cogs._member import (
+    MemberCooldowns,
+    answer_in_time,
+    prefix_cooldown,
+    refund_context,
+    refund_interaction,
+    slash_cooldown,
+)
 
 _TRAILING_PAGE = re.compile(r"^(?P<query>.*?)\s+(?P<page>\d{1,6})$")
 MAX_CHOICE_NAME = 100
@@ -32,6 +41,17 @@ class Reactions(commands.Cog):
 
     def __init__(self, bot: ReelBot) -> None:
         self.bot = bot
+        self.cooldowns = MemberCooldowns(bot.settings.command_cooldown)
+
+    async def cog_command_error(self, ctx: commands.Context[ReelBot], error: Exception) -> None:  # type: ignore[override]
+        """Give back the cooldown of a call that failed on bad input (then the reporter runs)."""
+        refund_context(self.cooldowns, ctx, error)
+
+    async def cog_app_command_error(  # type: ignore[override]
+        self, interaction: discord.Interaction[ReelBot], error: app_commands.AppCommandError
+    ) -> None:
+        """Give back the cooldown of a slash call that failed on bad input."""
+        refund_interaction(self.cooldowns, interaction, error)
 
     async def _page_message(
         self, query: str, guild_id: int | None, page: int
@@ -41,6 +61,7 @@ class Reactions(commands.Cog):
         return rendered.content, rendered.embeds, pager_view(movie.id, rendered)
 
     @commands.command(name="reactions", aliases=["r"])
+    @prefix_cooldown()
     async def reactions_prefix(self, ctx: commands.Context[ReelBot], *, movie: str) -> None:
         """Show a movie's reactions, five at a time: `!reactions 12th fail [page]`."""
         query, page = split_page(movie)
@@ -53,6 +74,7 @@ class Reactions(commands.Cog):
 
     @app_commands.command(name="reactions", description="Show a movie's reactions, spoiler-tagged")
     @app_commands.describe(movie="The movie: title, short name or alias", page="Page number")
+    @slash_cooldown()
     async def reactions_slash(
         self,
         interaction: discord.Interaction[ReelBot],
@@ -60,11 +82,7 @@ class Reactions(commands.Cog):
         page: app_commands.Range[int, 1, 100_000] = 1,
     ) -> None:
         """Show a movie's reactions as a page of embeds with ◀ ▶ buttons."""
-        content, embeds, view = await self._page_message(movie, interaction.guild_id, page)
-        if view is None:
-            await interaction.response.send_message(content=content, embeds=embeds)
-        else:
-            await interaction.response.send_message(content=content, embeds=embeds, view=view)
+        await answer_in_time(interaction, self._page_message(movie, interaction.guild_id, page))
 
     @reactions_slash.autocomplete("movie")
     async def movie_autocomplete(
@@ -79,9 +97,8 @@ class Reactions(commands.Cog):
             for movie in movies
         ]
 
-    # discord.py's hybrid_command overloads reject a typed cog method under mypy strict
-    # (Rapptz/discord.py #9468); the runtime signature is the documented one.
-    @commands.hybrid_command(name="movies")  # type: ignore[arg-type]
+    @commands.hybrid_command(name="movies")
+    @prefix_cooldown()
     async def movies(self, ctx: commands.Context[ReelBot]) -> None:
         """List the movies I know, with how many reactions each has."""
         guild_id = ctx.guild.id if ctx.guild else None

@@ -11,10 +11,11 @@ from discord import app_commands
 from discord.ext import commands, tasks
 
 from bot.bot import ReelBot
+from bot.config import DEFAULT_SCHEDULE_TICK
 from bot.errors import UserError
 from bot.lookup import autocomplete_movies, resolve_movie
+from bot.markdown import escape
 from bot.pages import single_embed
-from bot.render import escape
 from bot.scheduler import PostOutcome, SchedulePoster
 from bot.store.protocol import AuditInfo, Schedule, StoredReaction
 from cogs._checks import ModeratorGroup, moderator_only
@@ -24,7 +25,6 @@ log = logging.getLogger(__name__)
 
 Every = Literal["1h", "6h", "daily"]
 EVERY_WORDS = {"1h": "every hour", "6h": "every 6 hours", "daily": "every day"}
-TICK_SECONDS = 30
 _AT = re.compile(r"^\d{1,2}:\d{2}$")
 
 
@@ -51,14 +51,20 @@ class Schedules(commands.Cog):
         self.poster = SchedulePoster(bot.store, self.post)
 
     async def cog_load(self) -> None:
-        """Start the posting loop (its first run, after ready, makes missed posts once)."""
+        """Start the posting loop (its first run, after ready, makes missed posts once).
+
+        The loop starts once per process, not on each READY: a reconnect that fires
+        ``on_ready`` again starts nothing new, and the poster's lock and the stored next
+        run keep every due slot to one post.
+        """
+        self.tick.change_interval(seconds=self.bot.settings.schedule_tick_seconds)
         self.tick.start()
 
     async def cog_unload(self) -> None:
         """Stop the posting loop."""
         self.tick.cancel()
 
-    @tasks.loop(seconds=TICK_SECONDS)
+    @tasks.loop(seconds=DEFAULT_SCHEDULE_TICK)  # cog_load applies SCHEDULE_TICK_SECONDS
     async def tick(self) -> None:
         """Post for every schedule that is due."""
         try:

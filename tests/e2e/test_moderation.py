@@ -152,12 +152,14 @@ async def test_url_article_is_previewed_and_stored_only_on_add(
     interaction = await driver.slash(
         "article add", {"url": f"{article_site}/article.html"}, guild.moderator, channel
     )
-    assert (await interaction.callback()).json["type"] == 5  # deferred, ephemeral
-    preview = await interaction.followup()
+    deferred = (await interaction.callback()).json
+    assert deferred["type"] == 5
+    assert deferred["data"]["flags"] & EPHEMERAL
+    preview = await interaction.original_edit()  # replaces "thinking…", no stray message
     description = preview.json["embeds"][0]["description"]
     assert "Moonlit Harbour" in description
     assert "2 new, 0 already known" in description
-    assert preview.json["flags"] & EPHEMERAL
+    assert driver.calls("POST /webhooks/**") == []
 
     before = await say(fake_discord, channel, guild.member, "!reactions moonlit harbour")
     assert "I don't know a movie" in before.json["embeds"][0]["description"]
@@ -204,7 +206,7 @@ async def test_pasted_text_through_the_modal(
         "reel:paste", {"reel:paste:text": PASTED}, guild.moderator
     )
     await submitted.callback()
-    preview = await submitted.followup()
+    preview = await submitted.original_edit()
     click = await driver.click(preview, button(preview.json, "Add"), guild.moderator)
     assert "Added article" in interaction_data((await click.callback()).json)["content"]
     listed = await say(fake_discord, channel, guild.member, "!reactions paper lanterns")
@@ -217,9 +219,8 @@ async def test_private_address_is_refused_with_a_reason(
     interaction = await fake_discord.driver.slash(
         "article add", {"url": "http://127.0.0.2:9/page"}, guild.moderator, channel
     )
-    await interaction.callback()
-    reply = await interaction.followup()
-    assert reply.json["flags"] & EPHEMERAL
+    assert (await interaction.callback()).json["data"]["flags"] & EPHEMERAL
+    reply = await interaction.original_edit()
     assert "private network" in reply.json["embeds"][0]["description"]
 
 

@@ -3,7 +3,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.config import ConfigError, Secret, Settings, bundled_articles_dir
+from bot.config import CommandCooldown, ConfigError, Secret, Settings, bundled_articles_dir
 
 REPO = Path(__file__).resolve().parents[2]
 ENV_NAMES = {
@@ -15,6 +15,8 @@ ENV_NAMES = {
     "DEV_GUILD_ID",
     "FETCH_ALLOW_HOSTS",
     "LOG_LEVEL",
+    "COMMAND_COOLDOWN",
+    "SCHEDULE_TICK_SECONDS",
 }
 
 
@@ -27,6 +29,8 @@ def test_defaults_match_design() -> None:
     assert settings.discord_api_base is None
     assert settings.dev_guild_id is None
     assert settings.log_level == "INFO"
+    assert settings.command_cooldown == CommandCooldown(uses=5, seconds=10.0)
+    assert settings.schedule_tick_seconds == 30.0
     assert not settings.discord_token
 
 
@@ -38,6 +42,8 @@ def test_values_are_read_and_trimmed() -> None:
             "DISCORD_API_BASE": "http://127.0.0.1:9/api/v10/",
             "FETCH_ALLOW_HOSTS": "Example.test, intranet ,",
             "LOG_LEVEL": "debug",
+            "COMMAND_COOLDOWN": " 3 / 20 ",
+            "SCHEDULE_TICK_SECONDS": "0.5",
         }
     )
     assert settings.discord_token.reveal() == "abc.def"
@@ -45,10 +51,30 @@ def test_values_are_read_and_trimmed() -> None:
     assert settings.discord_api_base == "http://127.0.0.1:9/api/v10"
     assert settings.fetch_allow_hosts == {"example.test", "intranet"}
     assert settings.log_level == "DEBUG"
+    assert settings.command_cooldown == CommandCooldown(uses=3, seconds=20.0)
+    assert settings.schedule_tick_seconds == 0.5
+
+
+@pytest.mark.parametrize("value", ["0", "off", "OFF", "none"])
+def test_cooldown_can_be_turned_off(value: str) -> None:
+    assert Settings.from_env({"COMMAND_COOLDOWN": value}).command_cooldown is None
 
 
 @pytest.mark.parametrize(
-    ("name", "value"), [("DEV_GUILD_ID", "abc"), ("LOG_LEVEL", "loud")], ids=["guild", "level"]
+    ("name", "value"),
+    [
+        ("DEV_GUILD_ID", "abc"),
+        ("LOG_LEVEL", "loud"),
+        ("COMMAND_COOLDOWN", "5"),
+        ("COMMAND_COOLDOWN", "five/10"),
+        ("COMMAND_COOLDOWN", "0/10"),
+        ("COMMAND_COOLDOWN", "5/0"),
+        ("COMMAND_COOLDOWN", "5/nan"),
+        ("COMMAND_COOLDOWN", "5/99999"),
+        ("SCHEDULE_TICK_SECONDS", "0"),
+        ("SCHEDULE_TICK_SECONDS", "soon"),
+        ("SCHEDULE_TICK_SECONDS", "inf"),
+    ],
 )
 def test_bad_values_say_which_setting(name: str, value: str) -> None:
     with pytest.raises(ConfigError, match=name):

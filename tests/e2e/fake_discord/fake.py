@@ -3,17 +3,38 @@
 from __future__ import annotations
 
 import asyncio
+from dataclasses import dataclass
 from types import TracebackType
 from typing import Self
 
 from aiohttp import web
 
+from tests.e2e.fake_discord import responses
 from tests.e2e.fake_discord.driver import Driver
 from tests.e2e.fake_discord.gateway import Gateway
 from tests.e2e.fake_discord.recorder import Call, Matcher, Recorder, Violation, to_predicate
 from tests.e2e.fake_discord.server import API_PREFIX, build_app
 from tests.e2e.fake_discord.validate import Problem
 from tests.e2e.fake_discord.world import InteractionRecord, World
+
+_ERROR_MESSAGES = {
+    403: "Missing Permissions",
+    404: "404: Not Found",
+    500: "500: Internal Server Error",
+    502: "502: Bad Gateway",
+    503: "503: Service Unavailable",
+}
+
+
+@dataclass
+class _Failure:
+    """A queued error answer: the next ``remaining`` matching requests get it."""
+
+    match: Matcher
+    status: int
+    remaining: int
+    message: str
+    code: int
 
 
 class FakeDiscord:
@@ -39,6 +60,7 @@ class FakeDiscord:
         self.unknown: list[Call] = []
         self.driver = Driver(self)
         self._rate_limits: list[tuple[Matcher, float]] = []
+        self._failures: list[_Failure] = []
         self._runner: web.AppRunner | None = None
         self.loop: asyncio.AbstractEventLoop | None = None
 
@@ -119,6 +141,38 @@ class FakeDiscord:
                 del self._rate_limits[index]
                 return retry_after
         return None
+
+    def fail_next(
+        self,
+        match: Matcher,
+        status: int = 500,
+        *,
+        times: int = 1,
+        message: str | None = None,
+        code: int = 0,
+    ) -> None:
+        """Answer the next ``times`` matching REST requests with ``status`` and an error body.
+
+        discord.py retries 500, 502, 504 and 524 (sleeping 1, 3, 5, 7, 9 s) and raises at once
+        on others: 403 ``Forbidden``, 404 ``NotFound``, 503 ``DiscordServerError``.
+        """
+        text = message or _ERROR_MESSAGES.get(status, f"{status}: Error")
+        self._failures.append(_Failure(match, status, times, text, code))
+
+    def take_failure(self, call: Call) -> web.Response | None:
+        """Return the error response a queued failure gives this call, if any."""
+        for failure in self._failures:
+            if to_predicate(failure.match)(call):
+                failure.remaining -= 1
+                if failure.remaining <= 0:
+                    self._failures.remove(failure)
+                return responses.discord_error(failure.status, failure.message, failure.code)
+        return None
+
+    async def invalidate_session(self, code: int = 4000) -> None:
+        """Close the bot's websocket and forget its session: RESUME fails, the bot IDENTIFYs
+        again and receives a new READY (``on_ready`` fires again). Events meanwhile are lost."""
+        await self.gateway.invalidate(code)
 
     async def drop_gateway(self, code: int = 4000) -> None:
         """Close the bot's websocket; the session stays resumable and events queue for replay."""

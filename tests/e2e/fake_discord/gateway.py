@@ -188,6 +188,12 @@ class Gateway:
             socket, session.socket = session.socket, None
             await socket.close(code=code, message=b"dropped by test")
 
+    async def invalidate(self, code: int = 4000) -> None:
+        """Close the bot's socket and forget its session, so its RESUME gets INVALID_SESSION."""
+        if self.current is not None:
+            self.sessions.pop(self.current.id, None)
+        await self.drop(code)
+
     async def request_reconnect(self) -> None:
         """Send op 7 RECONNECT, which makes the client reconnect and RESUME."""
         if self.current is not None and self.current.socket is not None:

@@ -44,6 +44,8 @@ class BotProcess:
             "DEV_GUILD_ID": str(guild.id),
             "LOG_LEVEL": "DEBUG",
             "PYTHONUNBUFFERED": "1",
+            # Tests send commands in bursts from one member; the cooldown is tested where set.
+            "COMMAND_COOLDOWN": "0",
         }
         self.env.update(extra_env or {})
         self.process: asyncio.subprocess.Process | None = None

@@ -56,6 +56,9 @@ async def _answer(
     retry_after = fake.take_rate_limit(call)
     if retry_after is not None:
         return responses.rate_limited(retry_after)
+    failure = fake.take_failure(call)
+    if failure is not None:
+        return failure
     try:
         return await handler(request)
     except web.HTTPNotFound:

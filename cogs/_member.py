@@ -1,0 +1,201 @@
+"""What member commands share: a per-member cooldown, and an answer within Discord's 3 s."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import time
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from bot.bot import ReelBot
+from bot.config import CommandCooldown
+from bot.errors import PageOutOfRange, UnknownMovie
+from bot.reporter import QuietCooldown, unwrap_error
+
+# Discord drops an interaction not acknowledged within 3 s; work still running after this
+# long is deferred ("thinking…") and its answer fills the deferred message later.
+ANSWER_WITHIN = 1.0
+
+Key = tuple[str, int, int]
+Reply = tuple[str | None, Sequence[discord.Embed], discord.ui.View | None]
+
+
+@dataclass(slots=True)
+class _Window:
+    started: float
+    used: int = 1
+    warned: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Throttle:
+    """A refused call: how long until the member may call again, and whether they were told."""
+
+    rate: CommandCooldown
+    retry_after: float
+    warned_before: bool
+
+    def cooldown(self) -> commands.Cooldown:
+        """Return the rate as the discord.py object its cooldown errors carry."""
+        return commands.Cooldown(self.rate.uses, self.rate.seconds)
+
+
+class MemberCooldowns:
+    """At most ``uses`` calls of each command per member every ``seconds`` (a fixed window).
+
+    The key is the command's name, so a prefix command and its slash twin share one
+    count. A refund gives back a call that failed on the member's input.
+    """
+
+    def __init__(
+        self, rate: CommandCooldown | None, clock: Callable[[], float] = time.monotonic
+    ) -> None:
+        self.rate = rate
+        self.clock = clock
+        self._windows: dict[Key, _Window] = {}
+        self._pruned = clock()
+
+    def hit(self, command: str, guild_id: int | None, user_id: int) -> Throttle | None:
+        """Count one call; return None if allowed, else how long the member must wait."""
+        rate = self.rate
+        if rate is None:
+            return None
+        now = self.clock()
+        self._prune(now, rate.seconds)
+        key = (command, guild_id or 0, user_id)
+        window = self._windows.get(key)
+        if window is None or now - window.started >= rate.seconds:
+            self._windows[key] = _Window(started=now)
+            return None
+        if window.used < rate.uses:
+            window.used += 1
+            return None
+        throttle = Throttle(rate, rate.seconds - (now - window.started), window.warned)
+        window.warned = True
+        return throttle
+
+    def refund(self, command: str, guild_id: int | None, user_id: int) -> None:
+        """Give back the last call counted for this member and command."""
+        window = self._windows.get((command, guild_id or 0, user_id))
+        if window is not None and window.used > 0:
+            window.used -= 1
+            window.warned = False
+
+    def _prune(self, now: float, seconds: float) -> None:
+        """Forget windows that have ended, at most once per window length."""
+        if now - self._pruned < seconds:
+            return
+        self._pruned = now
+        for key in [k for k, w in self._windows.items() if now - w.started >= seconds]:
+            del self._windows[key]
+
+
+def _cooldowns(cog: object) -> MemberCooldowns | None:
+    found = getattr(cog, "cooldowns", None)
+    return found if isinstance(found, MemberCooldowns) else None
+
+
+def prefix_cooldown() -> Any:
+    """Decorate a prefix or hybrid command of a cog that has ``cooldowns``."""
+
+    async def predicate(ctx: commands.Context[ReelBot]) -> bool:
+        cooldowns = _cooldowns(ctx.cog)
+        if cooldowns is None or ctx.command is None:
+            return True
+        guild_id = ctx.guild.id if ctx.guild else None
+        throttle = cooldowns.hit(ctx.command.qualified_name, guild_id, ctx.author.id)
+        if throttle is None:
+            return True
+        # A slash invocation must be answered; a message repeated while cooling down is not,
+        # so the notice goes out once per window instead of once per message.
+        quiet = throttle.warned_before and ctx.interaction is None
+        error = QuietCooldown if quiet else commands.CommandOnCooldown
+        raise error(throttle.cooldown(), throttle.retry_after, commands.BucketType.member)
+
+    return commands.check(predicate)
+
+
+def slash_cooldown() -> Any:
+    """Decorate a slash command of a cog that has ``cooldowns``."""
+
+    async def predicate(interaction: discord.Interaction[ReelBot]) -> bool:
+        command = interaction.command
+        cooldowns = _cooldowns(getattr(command, "binding", None))
+        if cooldowns is None or command is None:
+            return True
+        throttle = cooldowns.hit(command.qualified_name, interaction.guild_id, interaction.user.id)
+        if throttle is None:
+            return True
+        raise app_commands.CommandOnCooldown(throttle.cooldown(), throttle.retry_after)
+
+    return app_commands.check(predicate)
+
+
+def is_bad_input(error: BaseException) -> bool:
+    """Tell whether a command failed because of what the member typed (refunded)."""
+    error = unwrap_error(error)
+    return isinstance(
+        error,
+        commands.UserInputError | app_commands.TransformerError | UnknownMovie | PageOutOfRange,
+    )
+
+
+def refund_context(
+    cooldowns: MemberCooldowns, ctx: commands.Context[Any], error: Exception
+) -> None:
+    """Refund a prefix or hybrid call that failed on bad input."""
+    if ctx.command is not None and is_bad_input(error):
+        guild_id = ctx.guild.id if ctx.guild else None
+        cooldowns.refund(ctx.command.qualified_name, guild_id, ctx.author.id)
+
+
+def refund_interaction(
+    cooldowns: MemberCooldowns, interaction: discord.Interaction[Any], error: Exception
+) -> None:
+    """Refund a slash call that failed on bad input."""
+    command = interaction.command
+    if command is not None and is_bad_input(error):
+        cooldowns.refund(command.qualified_name, interaction.guild_id, interaction.user.id)
+
+
+async def answer_in_time(
+    interaction: discord.Interaction[Any],
+    work: Awaitable[Reply],
+    *,
+    within: float = ANSWER_WITHIN,
+) -> None:
+    """Answer a slash command with ``work``'s reply; defer first if it is slow.
+
+    A quick reply goes out as the interaction's response, in one request. Work still
+    running after ``within`` seconds (a busy database, a large search) is acknowledged
+    with a public "thinking…" and its reply then edits that message, so Discord's
+    3-second deadline holds under load. If the work fails after deferring, the
+    "thinking…" message is removed and the error is left to the reporter.
+    """
+    task = asyncio.ensure_future(work)
+    try:
+        done, _ = await asyncio.wait({task}, timeout=within)
+        if not done:
+            await interaction.response.defer(thinking=True)
+    except BaseException:
+        task.cancel()
+        raise
+    try:
+        content, embeds, view = await task
+    except Exception:
+        if not done:
+            with contextlib.suppress(discord.HTTPException):
+                await interaction.delete_original_response()
+        raise
+    if not done:
+        await interaction.edit_original_response(content=content, embeds=embeds, view=view)
+    elif view is None:
+        await interaction.response.send_message(content=content, embeds=embeds)
+    else:
+        await interaction.response.send_message(content=content, embeds=embeds, view=view)

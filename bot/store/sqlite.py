@@ -940,18 +940,19 @@ class SQLiteStore:
                 raise
             await self._run(_COMMIT)
 
+    # Each statement is one trip to aiosqlite's thread (execute_fetchall), not three
+    # (execute, fetch, close): the trips, not the SQL, were most of a page query's time.
+    # Statements read through _one return at most one row (LIMIT 1, keys, RETURNING).
+
     async def _run(self, sql: str, params: Mapping[str, Any] | None = None) -> None:
-        async with self._connection.execute(sql, params or {}):
-            pass
+        await self._connection.execute_fetchall(sql, params or {})
 
     async def _one(self, sql: str, params: Mapping[str, Any] | None = None) -> aiosqlite.Row | None:
-        async with self._connection.execute(sql, params or {}) as cursor:
-            row: aiosqlite.Row | None = await cursor.fetchone()
-        return row
+        rows = await self._connection.execute_fetchall(sql, params or {})
+        return next(iter(rows), None)
 
     async def _all(self, sql: str, params: Mapping[str, Any] | None = None) -> list[aiosqlite.Row]:
-        async with self._connection.execute(sql, params or {}) as cursor:
-            return list(await cursor.fetchall())
+        return list(await self._connection.execute_fetchall(sql, params or {}))
 
     async def _scalar(self, sql: str, params: Mapping[str, Any] | None = None) -> int:
         row = await self._one(sql, params)

@@ -1,0 +1,180 @@
+"""Benchmarks 4 and 5 share one run: the real ``python -m bot`` against the e2e fake Discord.
+
+The fake (REST + gateway on 127.0.0.1) runs in this process, the bot in a child process,
+exactly as the e2e suite runs them (``tests/e2e/fake_discord``). The bot runs with
+``LOG_LEVEL=INFO`` (the default, not the suite's DEBUG) and ``COMMAND_COOLDOWN=0`` (one
+synthetic member sends every command, as in the suite).
+
+Order: start-ups alternate between an empty database (baseline) and a copy of the cached
+1M-reaction database; the last 1M process then serves the latency runs and the burst, and
+its memory is read idle and after the burst.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import shutil
+import sys
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import psutil
+
+from benchmarks.dataset import collection
+from benchmarks.results import CACHE, Row
+from tests.e2e.fake_discord import BotProcess, Channel, FakeDiscord, Guild
+
+LARGE = 1_000_000
+CREATE_MESSAGE = "POST /channels/{id}/messages"
+BOT_ENV = {"LOG_LEVEL": "INFO", "COMMAND_COOLDOWN": "0"}
+START_TIMEOUT = 120.0
+STARTS_EACH = 5
+PROFILE = CACHE / "profile-bot.txt"
+
+
+@dataclass
+class Memory:
+    """Resident memory of a bot process, in bytes."""
+
+    rss: int
+    peak: int | None
+
+
+@dataclass
+class Startups:
+    """Seconds from process start to the first answered ``!ping``, per database."""
+
+    empty: list[float] = field(default_factory=list)
+    large: list[float] = field(default_factory=list)
+    empty_memory: Memory | None = None
+
+
+def memory_of(pid: int) -> Memory:
+    """Return the process's current RSS and its peak (``VmHWM``, Linux only)."""
+    rss = psutil.Process(pid).memory_info().rss
+    peak = None
+    status = Path(f"/proc/{pid}/status")
+    if status.exists():
+        for line in status.read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                peak = int(line.split()[1]) * 1024
+    return Memory(rss, peak)
+
+
+def pid_of(bot: BotProcess) -> int:
+    """Return the bot's process id."""
+    if bot.process is None:
+        raise RuntimeError("the bot is not running")
+    return bot.process.pid
+
+
+async def ask(
+    fake: FakeDiscord, channel: Channel, guild: Guild, content: str, wait: float = 30.0
+) -> tuple[float, dict[str, object]]:
+    """Send a message command; return (dispatch → reply POST seconds, the reply payload)."""
+    driver = fake.driver
+    loop = asyncio.get_running_loop()
+    sent = loop.time()
+    await driver.send_message(channel, guild.member, content)
+    pattern = f"POST /channels/{channel.id}/messages"
+    reply = await driver.wait_for(pattern, timeout=wait)
+    return reply.at - sent, reply.json or {}
+
+
+async def start_timed(bot: BotProcess, fake: FakeDiscord, guild: Guild, channel: Channel) -> float:
+    """Start the bot; return seconds from spawning it to its answer to the first ``!ping``."""
+    started = time.perf_counter()
+    await bot.start(timeout=START_TIMEOUT)
+    await ask(fake, channel, guild, "!ping", wait=START_TIMEOUT)
+    return time.perf_counter() - started
+
+
+@dataclass
+class Context:
+    """What the latency and memory parts need from the shared run."""
+
+    fake: FakeDiscord
+    guild: Guild
+    bot: BotProcess
+    slugs: list[tuple[str, str]]
+    """``(title, slug)`` of generated movies, for the burst."""
+    startups: Startups
+    idle: Memory | None = None
+    burst_done: bool = False
+
+
+async def _run(want_latency: bool, want_memory: bool, profile: bool, rebuild: bool) -> list[Row]:
+    from benchmarks import latency, memory
+
+    data = collection(LARGE, rebuild=rebuild)
+    rows: list[Row] = []
+    with tempfile.TemporaryDirectory(prefix="reel-bench-bot-") as folder:
+        empty_dir = Path(folder) / "empty"
+        large_dir = Path(folder) / "large"
+        empty_dir.mkdir()
+        large_dir.mkdir()
+        began = time.perf_counter()
+        shutil.copyfile(data.path, large_dir / "reel.db")
+        print(
+            f"  copied the 1M database ({data.path.stat().st_size / 1e6:.0f} MB) "
+            f"in {time.perf_counter() - began:.1f} s"
+        )
+        async with FakeDiscord() as fake:
+            guild = await fake.driver.create_guild("Benchmark Guild")
+            empty = BotProcess(fake, guild, empty_dir, extra_env=BOT_ENV)
+            argv = [sys.executable, "-m", "bot"]
+            if profile:
+                argv[1:1] = ["-m", "pyinstrument", "-i", "0.0002", "-o", str(PROFILE)]
+            large = BotProcess(fake, guild, large_dir, argv=argv, extra_env=BOT_ENV)
+            startups = Startups()
+            # A first start warms bytecode caches and stores the bundled article; the 1M copy
+            # was just written, so both databases start from the OS page cache.
+            await start_timed(empty, fake, guild, guild.channel)
+            await empty.stop()
+            starts = STARTS_EACH if want_memory else 0
+            for _ in range(starts):
+                startups.large.append(await start_timed(large, fake, guild, guild.channel))
+                await large.stop()
+                startups.empty.append(await start_timed(empty, fake, guild, guild.channel))
+                await asyncio.sleep(1.0)
+                startups.empty_memory = memory_of(pid_of(empty))
+                await empty.stop()
+            try:
+                await start_timed(large, fake, guild, guild.channel)
+                await asyncio.sleep(1.0)
+                context = Context(
+                    fake,
+                    guild,
+                    large,
+                    [(title, slug) for _, title, slug in data.movies[1:]],
+                    startups,
+                    memory_of(pid_of(large)),
+                )
+                if want_latency:
+                    rows += await latency.measure(context)
+                if want_memory:
+                    rows += await memory.measure(context)
+            finally:
+                await large.stop(timeout=60.0)
+                await empty.stop()
+            if profile and PROFILE.exists():
+                print(f"  profile of the 1M bot process (last start) saved to {PROFILE}")
+            leftovers = fake.drain_violations()
+            if leftovers:
+                print(f"  the fake recorded {len(leftovers)} Discord rule violation(s):")
+                for violation in leftovers[:10]:
+                    print(f"    {violation}")
+    return rows
+
+
+def run(
+    *, latency: bool = True, memory: bool = True, profile: bool = False, rebuild: bool = False
+) -> list[Row]:
+    """Run the process benchmarks (4: latency, 5: memory and start-up) in one session.
+
+    With ``profile`` the 1M bot runs under ``python -m pyinstrument`` (slower: its figures
+    are not the ones to publish) and the profile is saved to `PROFILE`.
+    """
+    return asyncio.run(_run(latency, memory, profile, rebuild))

@@ -14,8 +14,10 @@ from discord.ext import commands
 
 from bot.config import Settings
 from bot.ingest import ingest_paths
+from bot.parse_worker import shutdown_worker
 from bot.reporter import report_to_context, report_to_interaction
 from bot.store import ReactionStore, open_sqlite_store
+from bot.store.migrate import sqlite_library_version
 from bot.ui import Confirmations, ConfirmButton, PageButton, SearchButton
 
 log = logging.getLogger(__name__)
@@ -40,6 +42,21 @@ def use_api_base(base: str) -> None:
     discord.http.Route.BASE = base
 
 
+async def open_store(settings: Settings) -> ReactionStore:
+    """Open and migrate the bot's database, logging SQLite's version and the schema's.
+
+    Raises `StoreError`, with a one-line message, when the database cannot be used.
+    `bot.cli` calls this before the Discord client exists, so a bad database is refused
+    without touching the network.
+    """
+    log.info("Using SQLite %s", sqlite_library_version())
+    store = await open_sqlite_store(settings.database_path)
+    log.info(
+        "Database %s at schema version %d", settings.database_path, await store.schema_version()
+    )
+    return store
+
+
 class ReelTree(app_commands.CommandTree["ReelBot"]):
     """Command tree whose errors go through the bot's one reporter."""
 
@@ -56,7 +73,7 @@ class ReelBot(commands.Bot):
     store: ReactionStore
     user: discord.ClientUser
 
-    def __init__(self, settings: Settings) -> None:
+    def __init__(self, settings: Settings, store: ReactionStore | None = None) -> None:
         intents = discord.Intents.default()
         intents.message_content = True  # prefix commands read message text
         super().__init__(
@@ -70,19 +87,19 @@ class ReelBot(commands.Bot):
         )
         self.settings = settings
         self.confirmations = Confirmations()
+        if store is not None:
+            self.store = store
 
     async def setup_hook(self) -> None:
-        """Open the store, load articles and cogs, register buttons, sync commands."""
+        """Open the store (unless given one), load articles and cogs, sync commands."""
+        if getattr(self, "store", None) is None:
+            self.store = await open_store(self.settings)
         if self.settings.discord_api_base:
             _shards, url, _limits = await self.http.get_bot_gateway()
             discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY = yarl.URL(url)
             log.info("Using the API at %s and its gateway %s", self.settings.discord_api_base, url)
-        self.store = await open_sqlite_store(self.settings.database_path)
-        log.info(
-            "Database %s at schema version %d",
-            self.settings.database_path,
-            await self.store.schema_version(),
-        )
+        # Parsed in-process: the folder holds the operator's own files, and nothing else
+        # waits on the event loop before the gateway connects.
         report = await ingest_paths(self.store, [self.settings.articles_dir])
         log.info(
             "Loaded %d article(s) from %s, skipped %d",
@@ -123,8 +140,11 @@ class ReelBot(commands.Bot):
         await report_to_context(ctx, error)
 
     async def close(self) -> None:
-        """Close the Discord connection, then the database."""
-        await super().close()
-        store = getattr(self, "store", None)
-        if store is not None:
-            await store.close()
+        """Close the Discord connection, then the parse worker and the database."""
+        try:
+            await super().close()
+            await shutdown_worker()
+        finally:
+            store = getattr(self, "store", None)
+            if store is not None:
+                await store.close()

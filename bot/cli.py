@@ -34,6 +34,11 @@ def _fail(message: str, code: ExitCode) -> int:
     return code
 
 
+def _one_line(error: BaseException) -> str:
+    """Return an error's text on one line (an operator reads it in a terminal or a log)."""
+    return " ".join(str(error).split()) or type(error).__name__
+
+
 def _print_json(data: Any) -> None:
     # Bytes, not text: emoji must survive a C locale's ASCII stdout.
     sys.stdout.buffer.write(json.dumps(data, ensure_ascii=False, indent=2).encode("utf-8"))
@@ -133,20 +138,37 @@ def command_preview(args: argparse.Namespace, settings: Settings) -> int:
 
 
 async def _run_bot(settings: Settings) -> None:
-    from bot.bot import ReelBot, use_api_base
+    from bot.bot import ReelBot, open_store, use_api_base
 
-    if settings.discord_api_base:
-        use_api_base(settings.discord_api_base)
-    bot = ReelBot(settings)
+    # First of all: a database the bot cannot use is refused before the Discord client
+    # exists, so nothing touches the network and the refusal is the one line printed.
+    store = await open_store(settings)
+    try:
+        if settings.discord_api_base:
+            use_api_base(settings.discord_api_base)
+        bot = ReelBot(settings, store=store)
+    except BaseException:
+        await store.close()
+        raise
+    closing: list[asyncio.Future[None]] = []
     loop = asyncio.get_running_loop()
     for signum in (signal.SIGTERM, signal.SIGINT):
-        loop.add_signal_handler(signum, lambda: asyncio.ensure_future(bot.close()))
-    async with bot:
-        await bot.start(settings.discord_token.reveal())
+        loop.add_signal_handler(signum, lambda: closing.append(asyncio.ensure_future(bot.close())))
+    try:
+        async with bot:
+            await bot.start(settings.discord_token.reveal())
+    finally:
+        # start() returns as soon as the gateway closes, while the close() a signal began
+        # may still be stopping the parse worker and the database: let it finish, or
+        # asyncio.run would cancel it and leave the database thread holding the process.
+        for task in closing:
+            await task
+        await store.close()
 
 
 def command_run(settings: Settings) -> int:
-    """Run the bot until it is stopped."""
+    """Run the bot until it is stopped; a failure to start is one line on stderr."""
+    import aiohttp
     import discord
     from discord.ext import commands
 
@@ -168,7 +190,12 @@ def command_run(settings: Settings) -> int:
             ExitCode.CONFIG,
         )
     except (ReelError, commands.ExtensionError) as error:
-        return _fail(f"start-up failed: {error}", ExitCode.STARTUP)
+        return _fail(f"start-up failed: {_one_line(error)}", ExitCode.STARTUP)
+    except (aiohttp.ClientError, OSError) as error:
+        # DISCORD_API_BASE unreachable, a DATABASE_PATH folder that cannot be created...
+        return _fail(f"start-up failed: {_one_line(error)}", ExitCode.STARTUP)
+    except discord.DiscordException as error:
+        return _fail(f"the Discord connection failed: {_one_line(error)}", ExitCode.STARTUP)
     return ExitCode.OK
 
 

@@ -1,8 +1,7 @@
-"""Moderators' article intake: fetch or read, parse off the event loop, and count what is new."""
+"""Moderators' article intake: fetch or read, parse in the worker process, count what is new."""
 
 from __future__ import annotations
 
-import asyncio
 import dataclasses
 from dataclasses import dataclass
 from pathlib import PurePath
@@ -11,7 +10,7 @@ from bot.errors import UserError
 from bot.fetch import FetchPolicy, fetch_article
 from bot.ingest import ARTICLE_SUFFIXES, MAX_ARTICLE_BYTES, content_hash
 from bot.models import Article, MovieRef
-from bot.parsing import parse
+from bot.parse_worker import ParseWorker, shared_worker
 from bot.store.protocol import ReactionStore
 
 MAX_SIZE_TEXT = f"{MAX_ARTICLE_BYTES // (1024 * 1024)} MB"
@@ -60,11 +59,18 @@ async def prepare_article(
     charset: str | None = None,
     movie: str | None = None,
     spoilers: bool | None = None,
+    worker: ParseWorker | None = None,
 ) -> PreparedArticle:
-    """Parse ``data`` in a worker thread and count the posts already stored."""
+    """Parse ``data`` in the parse worker and count the posts already stored.
+
+    A page is untrusted input: the worker process is killed when it takes longer than
+    its limit (`ParseTimeout`), so no page can stall the bot. ``worker`` defaults to the
+    bot's shared one.
+    """
     if len(data) > MAX_ARTICLE_BYTES:
         raise UserError(f"That article is larger than {MAX_SIZE_TEXT}.")
-    parsed = await asyncio.to_thread(parse, data, movie=movie, source=source, charset=charset)
+    parser = worker if worker is not None else shared_worker()
+    parsed = await parser.parse(data, movie=movie, source=source, charset=charset)
     article = _with_choices(parsed, movie, spoilers)
     known = await store.known_reaction_count(article)
     return PreparedArticle(article=article, content_hash=content_hash(data), known=known)

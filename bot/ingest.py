@@ -9,14 +9,15 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from bot.errors import ReelError
-from bot.parsing import parse
+from bot.parsing import MAX_INPUT_BYTES, parse
 from bot.store.protocol import IngestResult, ReactionStore
 
 log = logging.getLogger(__name__)
 
 ARTICLE_SUFFIXES = (".txt", ".html", ".htm")
-# An article is a web page; anything larger is not one (README, "Limits").
-MAX_ARTICLE_BYTES = 5 * 1024 * 1024
+# An article is a web page; anything larger is not one (README, "Limits"). The parser
+# refuses larger input itself; files are checked before they are read.
+MAX_ARTICLE_BYTES = MAX_INPUT_BYTES
 
 
 def content_hash(data: bytes) -> str:
@@ -53,7 +54,11 @@ async def ingest_bytes(
     source: str | None = None,
     guild_id: int | None = None,
 ) -> IngestResult:
-    """Parse one article and store it; raises `ReelError` when it has no movie or posts."""
+    """Parse one article and store it; raises `ReelError` when it has no movie or posts.
+
+    The parse runs in-process: files from the articles folder and the command line are
+    the operator's own, not untrusted pages (those go through `bot.parse_worker`).
+    """
     article = parse(data, movie=movie, source=source)
     if article.movie is None:
         raise ReelError("no movie found in the article; name it with --movie")

@@ -87,7 +87,7 @@ class PasteModal(discord.ui.Modal, title="Paste an article"):
         await responder.defer()
         prepared = await prepare_article(
             self.cog.bot.store,
-            self.text.value.encode("utf-8"),
+            self.text.value.encode("utf-8", "surrogatepass"),
             source=None,
             movie=self.movie,
             spoilers=self.spoilers,
@@ -162,7 +162,11 @@ class Articles(commands.Cog):
             )
         elif text:
             prepared = await prepare_article(
-                store, text.encode("utf-8"), source=None, movie=movie, spoilers=spoilers
+                store,
+                text.encode("utf-8", "surrogatepass"),
+                source=None,
+                movie=movie,
+                spoilers=spoilers,
             )
         else:
             raise UserError(

@@ -9,10 +9,26 @@ from bot.models import Article, MovieRef, Reaction
 from bot.parsing.decode import decode_document
 from bot.parsing.extract import Extract
 from bot.parsing.html import extract_html
+from bot.parsing.limits import (
+    MAX_INPUT_BYTES,
+    MAX_REACTION_CHARS,
+    MAX_REACTIONS,
+    cap_reaction,
+    cap_title,
+    check_input_size,
+    encodable,
+)
 from bot.parsing.meta import detect_movie, detect_spoiler
 from bot.parsing.text import extract_text
 
-__all__ = ["looks_like_html", "parse"]
+__all__ = [
+    "MAX_INPUT_BYTES",
+    "MAX_REACTIONS",
+    "MAX_REACTION_CHARS",
+    "check_input_size",
+    "looks_like_html",
+    "parse",
+]
 
 _HTML_SNIFF = re.compile(
     r"<\s*(?:!doctype\s+html|html|head|body|blockquote|p|div|article|meta|amp-twitter)[\s>/]",
@@ -26,17 +42,28 @@ def looks_like_html(text: str) -> bool:
 
 
 def _dedupe(reactions: list[Reaction]) -> tuple[Reaction, ...]:
-    """Keep the first of posts embedded more than once, and only posts with text."""
+    """Keep the first of posts embedded more than once, and only posts with text.
+
+    Posts are capped first (a cut text is what gets stored, so it is what must be
+    unique), and at most `MAX_REACTIONS` are kept.
+    """
     seen: set[str] = set()
     kept: list[Reaction] = []
-    for reaction in reactions:
+    for found in reactions:
+        reaction = cap_reaction(found)
         if not reaction.text.strip():
             continue
         key = reaction.key()
         if key not in seen:
             seen.add(key)
             kept.append(reaction)
+            if len(kept) == MAX_REACTIONS:
+                break
     return tuple(kept)
+
+
+def _movie_ref(title: str) -> MovieRef:
+    return MovieRef.from_title(cap_title(title) or "")
 
 
 def parse(
@@ -49,26 +76,31 @@ def parse(
     """Parse one article (plain text or HTML, detected) into an `Article`.
 
     ``movie`` overrides the movie found in the article; ``charset`` is the encoding a
-    server declared for ``data``. Raises `ParseError` when the input is not text and
-    `NoReactions` when it holds no post with text.
+    server declared for ``data``. Raises `ParseError` when the input is larger than
+    `MAX_INPUT_BYTES` or is not text, and `NoReactions` when it holds no post with text.
+    The result is capped (`MAX_REACTIONS` posts, `MAX_REACTION_CHARS` characters of text
+    each) and every string in it encodes as UTF-8.
     """
+    check_input_size(data)
     text = decode_document(data, charset) if isinstance(data, bytes) else data
     if "\x00" in text:
         raise ParseError("the file is not text (it contains NUL bytes)")
+    text = encodable(text)
     extract: Extract = extract_html(text) if looks_like_html(text) else extract_text(text)
     reactions = _dedupe(extract.reactions)
     if not reactions:
         raise NoReactions("no reactions found: the article quotes no posts with text")
-    movie_ref = (
+    title = cap_title(extract.title)
+    detected = (
         MovieRef.from_title(movie)
         if movie and movie.strip()
-        else detect_movie(extract.title, extract.prose, reactions)
+        else detect_movie(title, extract.prose, reactions)
     )
     return Article(
-        title=extract.title,
-        movie=movie_ref,
+        title=title,
+        movie=None if detected is None else _movie_ref(detected.title),
         spoiler=detect_spoiler(extract.prose),
         published=extract.published,
-        source=source,
+        source=None if source is None else encodable(source),
         reactions=reactions,
     )

@@ -31,7 +31,9 @@ for _number, _names in enumerate(
     for _name in _names.split():
         _MONTHS[_name] = _number
 
-_MONTH = r"([^\W\d_]+)\.?"
+# A month name is a whole word of at most 12 letters. Both bounds keep a search linear: an
+# unbounded name retried from every letter of a long word is quadratic in its length.
+_MONTH = r"(?<![^\W\d_])([^\W\d_]{1,12})\.?"
 _DAY = r"(\d{1,2})(?:st|nd|rd|th|er|º|\.)?"
 _MONTH_DAY_YEAR = re.compile(rf"{_MONTH}\s+{_DAY},?\s+(\d{{4}})", re.IGNORECASE)
 _DAY_MONTH_YEAR = re.compile(rf"{_DAY}\s+(?:de\s+)?{_MONTH}\s+(?:de\s+)?(\d{{4}})", re.IGNORECASE)

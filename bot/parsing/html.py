@@ -7,7 +7,7 @@ from selectolax.lexbor import LexborDocumentOptions, LexborHTMLParser, LexborNod
 from bot.errors import ParseError
 from bot.models import Reaction
 from bot.parsing.extract import Extract
-from bot.parsing.html_guard import check_depth
+from bot.parsing.html_guard import check_attributes, check_depth
 from bot.parsing.html_instagram import from_instagram
 from bot.parsing.html_meta import page_prose, page_published, page_title, read_meta, time_published
 from bot.parsing.html_text import classes
@@ -71,6 +71,7 @@ def _embedded_posts(tree: LexborHTMLParser) -> tuple[list[Reaction], list[Lexbor
 def _parse_tree(document: str) -> LexborHTMLParser:
     """Parse ``document`` once; lone surrogates become ``?`` instead of failing to encode."""
     check_depth(document)
+    check_attributes(document)
     data = document.encode("utf-8", errors="replace")
     try:
         # scripting=True parses <noscript> as a browser running scripts does: as text,

@@ -37,7 +37,8 @@ _STATUS_IN_TEXT = re.compile(r"https?://(?:www\.|mobile\.)?(?:twitter|x)\.com/\S
 _SNOWFLAKE_EPOCH_MS = 1_288_834_974_657
 _FIRST_SNOWFLAKE = 2**22 * 10**9  # IDs below this predate time-based tweet IDs
 _API_DATE = re.compile(r"^\w{3} (\w{3}) (\d{1,2}) \d\d:\d\d:\d\d [+-]\d{4} (\d{4})$")
-_TAG = re.compile(r"<[^>]*>")
+# "[^<>]", not "[^>]": a "<" with no ">" after it would rescan the rest of the markup.
+_TAG = re.compile(r"<[^<>]*>")
 _BLANK_LINE = re.compile(r"\n[^\S\n]*\n")
 _MAX_MARKUP = 100_000
 # Substack card parts that are not the main post's text.

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 from bot.models import Reaction
 from bot.parsing.clean import clean_handle, collapse_ws, parse_date, status_parts, strip_tracking
@@ -10,12 +11,15 @@ from bot.parsing.extract import Extract
 
 # `— Name (@handle) January 1, 2024`, the em dash form embed codes print. The name may
 # itself hold parentheses and emoji, so it is everything between the last dash and the
-# last `(@handle)` of the paragraph.
-_ATTRIBUTION = re.compile(
-    r"(?P<before>.*?)\s*(?:—|–|&mdash;|--)\s*(?P<name>[^—–]*?)\s*"
-    r"\(\s*@(?P<handle>[A-Za-z0-9_.]{1,30})\s*\)\s*(?P<tail>[^()]{0,80})$",
-    re.DOTALL,
+# last `(@handle)` of the paragraph. This is read in two steps (see `_attribution`) rather
+# than by one regex from the paragraph's start: a lazy "anything, then a dash" pattern
+# retries every dash against the rest of the paragraph, which is cubic in a paragraph of
+# thousands of "--".
+_HANDLE_TAIL = re.compile(
+    r"\(\s*@(?P<handle>[A-Za-z0-9_.]{1,30})\s*\)\s*(?P<tail>[^()]{0,80})$", re.DOTALL
 )
+_HARD_DASHES = "\u2014\u2013"  # em dash, en dash: a name never holds one
+_SOFT_DASHES = ("&mdash;", "--")
 # Lines that news sites leave between posts when an article is copied as text.
 _NOISE = re.compile(
     r"^(?:advertisement|ad|twitter|x|instagram|tiktok|facebook|embed|"
@@ -43,15 +47,52 @@ def _post_text(pending: list[str], last: str) -> str:
     return "\n\n".join(parts)
 
 
-def _reaction(match: re.Match[str], pending: list[str]) -> Reaction:
-    tail = match["tail"]
+@dataclass(frozen=True, slots=True)
+class _Attribution:
+    """A paragraph read as ``before — name (@handle) tail``."""
+
+    before: str
+    name: str
+    handle: str
+    tail: str
+
+
+def _attribution(paragraph: str) -> _Attribution | None:
+    """Split a paragraph that ends in an attribution line; None when it does not.
+
+    The dash is the last em or en dash before the handle, or failing one the first
+    ``&mdash;`` or ``--``: the one that leaves a name with no em or en dash in it.
+    """
+    found = _HANDLE_TAIL.search(paragraph)
+    if found is None:
+        return None
+    head = paragraph[: found.start()]
+    start = max(head.rfind(dash) for dash in _HARD_DASHES)
+    if start >= 0:
+        end = start + 1
+    else:
+        soft = [(index, dash) for dash in _SOFT_DASHES if (index := head.find(dash)) >= 0]
+        if not soft:
+            return None
+        start, dash = min(soft)
+        end = start + len(dash)
+    return _Attribution(
+        before=head[:start].rstrip(),
+        name=head[end:].strip(),
+        handle=found["handle"],
+        tail=found["tail"],
+    )
+
+
+def _reaction(match: _Attribution, pending: list[str]) -> Reaction:
+    tail = match.tail
     url = strip_tracking(next(iter(_URL.findall(tail)), None))
     parts = status_parts(url)
     return Reaction(
         platform="twitter",
-        text=_post_text(pending, match["before"]),
-        author_name=collapse_ws(match["name"]) or None,
-        handle=clean_handle(match["handle"]),
+        text=_post_text(pending, match.before),
+        author_name=collapse_ws(match.name) or None,
+        handle=clean_handle(match.handle),
         date=parse_date(tail),
         url=url if parts else None,
         post_id=parts[1] if parts else None,
@@ -70,7 +111,7 @@ def _title(first: str) -> str | None:
     line = first.strip()
     if "\n" in line or len(line) > 150 or line.endswith((".", ":", "!", "?")):
         return None
-    if _PUBLISHED.match(line) or _ATTRIBUTION.match(line):
+    if _PUBLISHED.match(line) or _attribution(line):
         return None
     return line.lstrip("# ").strip() or None
 
@@ -86,7 +127,7 @@ def extract_text(text: str) -> Extract:
             prose.extend(pending)
             pending = []
             continue
-        if match := _ATTRIBUTION.match(paragraph):
+        if match := _attribution(paragraph):
             reactions.append(_reaction(match, pending))
             pending = []
             continue

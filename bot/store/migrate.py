@@ -20,6 +20,26 @@ _FILE_NAME = re.compile(r"^(?P<version>\d{4})_(?P<name>[a-z0-9_]+)\.sql$")
 _GET_VERSION = "PRAGMA user_version"
 _ROLLBACK = "ROLLBACK"
 
+MIN_SQLITE = (3, 35, 0)
+"""The oldest SQLite the schema and statements work on (``RETURNING`` came in 3.35)."""
+
+
+def sqlite_library_version() -> str:
+    """Return the version of the SQLite library Python is linked against, e.g. ``3.45.1``."""
+    return sqlite3.sqlite_version
+
+
+def check_sqlite_version(version: tuple[int, int, int] | None = None) -> None:
+    """Raise StoreError when the SQLite library (or ``version``) is older than `MIN_SQLITE`."""
+    found = sqlite3.sqlite_version_info if version is None else version
+    if found < MIN_SQLITE:
+        shown = ".".join(str(part) for part in found)
+        needed = ".".join(str(part) for part in MIN_SQLITE)
+        raise StoreError(
+            f"SQLite {shown} is too old: Reaction Reel needs {needed} or later "
+            "(run it with a Python built against a newer SQLite)"
+        )
+
 
 @dataclass(frozen=True, slots=True)
 class Migration:
@@ -94,6 +114,7 @@ async def migrate(
     Raises StoreError when the numbering has gaps, when the database is newer than the
     code, or when a migration fails (the database then stays at the version before it).
     """
+    check_sqlite_version()
     if migrations is None:
         migrations = load_migrations()
     check_numbering(migrations)
@@ -114,6 +135,9 @@ async def migrate(
             if await schema_version(connection) >= migration.version:
                 continue
             reason = " ".join(str(error).split())
-            raise StoreError(f"migration {migration.label} failed: {reason}") from error
+            raise StoreError(
+                f"migration {migration.label} failed: {reason}; the database is left at "
+                f"schema version {migration.version - 1}"
+            ) from error
         log.info("Applied migration %s", migration.label)
     return await schema_version(connection)

@@ -12,12 +12,13 @@ from bot.bot import ReelBot
 from bot.curation import PreparedArticle, check_attachment, prepare_article, prepare_url
 from bot.errors import UserError
 from bot.fetch import FetchPolicy
-from bot.lookup import autocomplete_movies, resolve_movie
+from bot.lookup import resolve_movie
 from bot.markdown import escape
 from bot.render import page_count
 from bot.render_admin import article_list_embed, preview_embeds
 from bot.store.protocol import AuditInfo, RemoveOutcome
 from cogs._checks import ModeratorGroup, moderator_only
+from cogs._choices import movie_choices
 from cogs._respond import Responder, ask
 
 ARTICLES_PER_PAGE = 10
@@ -251,8 +252,7 @@ class Articles(commands.Cog):
         self, interaction: discord.Interaction[ReelBot], current: str
     ) -> list[app_commands.Choice[str]]:
         """Offer known movies; a new title may still be typed."""
-        movies = await autocomplete_movies(self.bot.store, current, interaction.guild_id)
-        return [app_commands.Choice(name=m.title[:100], value=m.title[:100]) for m in movies]
+        return await movie_choices(interaction, current)
 
     @article.command(name="list", description="List this server's articles with their ids")
     @app_commands.describe(movie="Only this movie's articles", page="Page number")

@@ -8,12 +8,13 @@ from discord.ext import commands
 
 from bot.bot import ReelBot
 from bot.errors import UserError
-from bot.lookup import autocomplete_movies, resolve_movie
+from bot.lookup import resolve_movie
 from bot.markdown import escape
 from bot.render import author_line
 from bot.render_admin import audit_embed
 from bot.store.protocol import AuditInfo
 from cogs._checks import ModeratorGroup, app_moderator_only, moderator_only
+from cogs._choices import movie_choices
 from cogs._respond import Responder
 
 MAX_AUDIT = 25
@@ -216,8 +217,7 @@ class Curation(commands.Cog):
         self, interaction: discord.Interaction[ReelBot], current: str
     ) -> list[app_commands.Choice[str]]:
         """Offer known movies."""
-        movies = await autocomplete_movies(self.bot.store, current, interaction.guild_id)
-        return [app_commands.Choice(name=m.title[:100], value=m.title[:100]) for m in movies]
+        return await movie_choices(interaction, current)
 
     @app_commands.command(name="audit", description="Show the latest moderator actions")
     @app_moderator_only()

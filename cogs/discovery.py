@@ -7,11 +7,12 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.bot import ReelBot
-from bot.lookup import autocomplete_movies, resolve_movie
+from bot.lookup import resolve_movie
 from bot.pages import random_embed, search_page
 from bot.render_admin import stats_embed
 from bot.store.protocol import Movie
 from bot.ui import search_view
+from cogs._choices import movie_choices
 from cogs._member import (
     MemberCooldowns,
     Reply,
@@ -133,8 +134,7 @@ class Discovery(commands.Cog):
         self, interaction: discord.Interaction[ReelBot], current: str
     ) -> list[app_commands.Choice[str]]:
         """Offer the movies closest to what has been typed."""
-        movies = await autocomplete_movies(self.bot.store, current, interaction.guild_id)
-        return [app_commands.Choice(name=m.title[:100], value=m.title[:100]) for m in movies]
+        return await movie_choices(interaction, current)
 
 
 async def setup(bot: ReelBot) -> None:

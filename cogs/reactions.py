@@ -10,11 +10,12 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.bot import ReelBot
-from bot.lookup import autocomplete_movies, resolve_movie
+from bot.lookup import resolve_movie
 from bot.markdown import escape
 from bot.pages import movie_page
 from bot.render import MAX_DESCRIPTION
 from bot.ui import pager_view
+from cogs._choices import movie_choices
 from cogs._member import (
     MemberCooldowns,
     answer_in_time,
@@ -25,7 +26,6 @@ from cogs._member import (
 )
 
 _TRAILING_PAGE = re.compile(r"^(?P<query>.*?)\s+(?P<page>\d{1,6})$")
-MAX_CHOICE_NAME = 100
 
 
 def split_page(text: str) -> tuple[str, int]:
@@ -89,13 +89,7 @@ class Reactions(commands.Cog):
         self, interaction: discord.Interaction[ReelBot], current: str
     ) -> list[app_commands.Choice[str]]:
         """Offer the movies closest to what has been typed so far."""
-        movies = await autocomplete_movies(self.bot.store, current, interaction.guild_id)
-        return [
-            app_commands.Choice(
-                name=movie.title[:MAX_CHOICE_NAME], value=movie.title[:MAX_CHOICE_NAME]
-            )
-            for movie in movies
-        ]
+        return await movie_choices(interaction, current)
 
     @commands.hybrid_command(name="movies")
     @prefix_cooldown()

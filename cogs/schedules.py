@@ -13,12 +13,13 @@ from discord.ext import commands, tasks
 from bot.bot import ReelBot
 from bot.config import DEFAULT_SCHEDULE_TICK
 from bot.errors import UserError
-from bot.lookup import autocomplete_movies, resolve_movie
+from bot.lookup import resolve_movie
 from bot.markdown import escape
 from bot.pages import single_embed
 from bot.scheduler import PostOutcome, SchedulePoster
 from bot.store.protocol import AuditInfo, Schedule, StoredReaction
 from cogs._checks import ModeratorGroup, moderator_only
+from cogs._choices import movie_choices
 from cogs._respond import Responder
 
 log = logging.getLogger(__name__)
@@ -231,8 +232,7 @@ class Schedules(commands.Cog):
         self, interaction: discord.Interaction[ReelBot], current: str
     ) -> list[app_commands.Choice[str]]:
         """Offer known movies."""
-        movies = await autocomplete_movies(self.bot.store, current, interaction.guild_id)
-        return [app_commands.Choice(name=m.title[:100], value=m.title[:100]) for m in movies]
+        return await movie_choices(interaction, current)
 
     @schedule.command(name="show", description="List this server's schedules")
     async def show_slash(self, interaction: discord.Interaction[ReelBot]) -> None:

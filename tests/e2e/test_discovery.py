@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from tests.e2e.fake_discord import BotProcess, Channel, FakeDiscord, Guild
+from tests.e2e.fake_discord.payloads import SEND_MESSAGES
 from tests.e2e.helpers import EPHEMERAL, interaction_data, next_button
 
 pytestmark = [pytest.mark.e2e, pytest.mark.asyncio(loop_scope="module")]
@@ -97,3 +98,19 @@ async def test_schedule_set_show_stop(
     await driver.send_message(channel, guild.moderator, f"!schedule stop <#{channel.id}>")
     stopped = await driver.wait_for(CREATE_MESSAGE)
     assert stopped.json["content"] == f"Stopped the schedule of <#{channel.id}>."
+
+
+async def test_schedule_in_a_channel_the_bot_cannot_post_in_is_refused(
+    fake_discord: FakeDiscord, guild: Guild, channel: Channel, bot_process: BotProcess
+) -> None:
+    driver = fake_discord.driver
+    locked = await driver.create_channel(guild, "read-only", denied=SEND_MESSAGES)
+    interaction = await driver.slash(
+        "schedule set", {"channel": locked, "every": "6h"}, guild.moderator, channel
+    )
+    data = interaction_data((await interaction.callback()).json)
+    assert data["flags"] & EPHEMERAL
+    assert "I can't post in" in data["embeds"][0]["description"]
+    await driver.send_message(channel, guild.moderator, "!schedule show")
+    shown = await driver.wait_for(CREATE_MESSAGE)
+    assert f"<#{locked.id}>" not in str(shown.json)

@@ -158,9 +158,9 @@ class Driver:
             await self.gateway.dispatch("GUILD_CREATE", payloads.guild_create_payload(guild))
         return guild
 
-    async def create_channel(self, guild: Guild, name: str = "test") -> Channel:
+    async def create_channel(self, guild: Guild, name: str = "test", denied: int = 0) -> Channel:
         """Add a text channel (a fresh one per test keeps tests apart); CHANNEL_CREATE."""
-        channel = self.world.add_channel(guild, name)
+        channel = self.world.add_channel(guild, name, denied)
         await self.gateway.publish("CHANNEL_CREATE", payloads.channel_payload(channel))
         return channel
 

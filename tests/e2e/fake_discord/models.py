@@ -31,13 +31,17 @@ class Role:
 
 @dataclass(frozen=True)
 class Channel:
-    """A guild channel (type 0 is a text channel)."""
+    """A guild channel (type 0 is a text channel).
+
+    ``denied`` are permission bits an @everyone overwrite denies in this channel.
+    """
 
     id: int
     guild_id: int
     name: str
     type: int = 0
     position: int = 0
+    denied: int = 0
 
 
 @dataclass(frozen=True)

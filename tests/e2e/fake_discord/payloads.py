@@ -101,7 +101,11 @@ def channel_payload(channel: Channel, permissions: int | None = None) -> dict[st
         "guild_id": str(channel.guild_id),
         "name": channel.name,
         "position": channel.position,
-        "permission_overwrites": [],
+        "permission_overwrites": (
+            [{"id": str(channel.guild_id), "type": 0, "allow": "0", "deny": str(channel.denied)}]
+            if channel.denied
+            else []
+        ),
         "parent_id": None,
         "topic": None,
         "nsfw": False,

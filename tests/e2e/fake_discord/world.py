@@ -79,9 +79,11 @@ class World:
         self.add_channel(guild, "general")
         return guild
 
-    def add_channel(self, guild: Guild, name: str) -> Channel:
-        """Add a text channel to ``guild``."""
-        channel = Channel(payloads.snowflake(), guild.id, name, position=len(guild.channels))
+    def add_channel(self, guild: Guild, name: str, denied: int = 0) -> Channel:
+        """Add a text channel to ``guild`` (``denied``: bits @everyone may not use there)."""
+        channel = Channel(
+            payloads.snowflake(), guild.id, name, position=len(guild.channels), denied=denied
+        )
         guild.channels.append(channel)
         self.channels[channel.id] = channel
         return channel

@@ -53,13 +53,15 @@ async def movie_page(
     """
     settings = await store.get_guild_settings(guild_id)
     size = settings.page_size
-    first = await store.reaction_page(movie.id, guild_id, offset=0, limit=size)
-    page = _checked_page(page, first.total, size, clamp=clamp, what=f"**{escape(movie.title)}**")
-    data = (
-        first
-        if page == 1
-        else await store.reaction_page(movie.id, guild_id, offset=(page - 1) * size, limit=size)
+    # The page asked for carries the total too: a second query only for a page that is gone.
+    data = await store.reaction_page(
+        movie.id, guild_id, offset=(max(page, 1) - 1) * size, limit=size
     )
+    checked = _checked_page(page, data.total, size, clamp=clamp, what=f"**{escape(movie.title)}**")
+    if checked != page:
+        data = await store.reaction_page(
+            movie.id, guild_id, offset=(checked - 1) * size, limit=size
+        )
     return render_page(data, page_size=size, spoilers=spoiler_flags(settings, data.reactions))
 
 

@@ -133,29 +133,34 @@ class SearchButton(
         )
 
 
-def search_view(movie_id: int, query: str, rendered: RenderedPage) -> discord.ui.View | None:
-    """Return ◀ ▶ buttons for search results, or None when they fit on one page."""
+def _arrows(
+    rendered: RenderedPage, button: Callable[[int, str, bool], discord.ui.Item[Any]]
+) -> discord.ui.View | None:
+    """Return ◀ ▶ made by ``button(page, label, disabled)``, or None for a single page."""
     if rendered.pages <= 1:
         return None
     view = discord.ui.View(timeout=None)
-    page = rendered.page
-    view.add_item(SearchButton(movie_id, page - 1, query, label="◀", disabled=page <= 1))
-    view.add_item(
-        SearchButton(movie_id, page + 1, query, label="▶", disabled=page >= rendered.pages)
-    )
+    view.add_item(button(rendered.page - 1, "◀", rendered.page <= 1))
+    view.add_item(button(rendered.page + 1, "▶", rendered.page >= rendered.pages))
     return view
+
+
+def search_view(movie_id: int, query: str, rendered: RenderedPage) -> discord.ui.View | None:
+    """Return ◀ ▶ buttons for search results, or None when they fit on one page."""
+    return _arrows(
+        rendered,
+        lambda page, label, disabled: SearchButton(
+            movie_id, page, query, label=label, disabled=disabled
+        ),
+    )
 
 
 def pager_view(movie_id: int, rendered: RenderedPage) -> discord.ui.View | None:
     """Return ◀ ▶ buttons for a page, or None when everything fits on one page."""
-    if rendered.pages <= 1:
-        return None
-    view = discord.ui.View(timeout=None)
-    view.add_item(PageButton(movie_id, rendered.page - 1, label="◀", disabled=rendered.page <= 1))
-    view.add_item(
-        PageButton(movie_id, rendered.page + 1, label="▶", disabled=rendered.page >= rendered.pages)
+    return _arrows(
+        rendered,
+        lambda page, label, disabled: PageButton(movie_id, page, label=label, disabled=disabled),
     )
-    return view
 
 
 @dataclass(slots=True)

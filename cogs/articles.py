@@ -16,6 +16,7 @@ from bot.lookup import resolve_movie
 from bot.markdown import escape
 from bot.render import page_count
 from bot.render_admin import article_list_embed, preview_embeds
+from bot.reporter import report_to_interaction
 from bot.store.protocol import AuditInfo, RemoveOutcome
 from cogs._checks import ModeratorGroup, moderator_only
 from cogs._choices import movie_choices
@@ -97,8 +98,6 @@ class PasteModal(discord.ui.Modal, title="Paste an article"):
 
     async def on_error(self, interaction: discord.Interaction[ReelBot], error: Exception) -> None:  # type: ignore[override]
         """Report the failure to the moderator, ephemerally."""
-        from bot.reporter import report_to_interaction
-
         await report_to_interaction(interaction, error)
 
 

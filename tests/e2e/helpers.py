@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
 from typing import Any
+
+from aiohttp import web
+
+Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
 EPHEMERAL = 1 << 6
 
@@ -44,3 +50,36 @@ def interaction_data(callback_json: dict[str, Any]) -> dict[str, Any]:
     data = callback_json.get("data")
     assert isinstance(data, dict), callback_json
     return data
+
+
+def html_page(text: str) -> Handler:
+    """Return a handler that answers with ``text`` as an HTML page."""
+
+    async def page(_: web.Request) -> web.Response:
+        return web.Response(text=text, content_type="text/html")
+
+    return page
+
+
+@contextlib.asynccontextmanager
+async def local_site(routes: Mapping[str, Handler]) -> AsyncIterator[str]:
+    """Serve ``routes`` (path -> handler) on 127.0.0.1; yield the site's base URL."""
+    app = web.Application()
+    for path, handler in routes.items():
+        app.router.add_get(path, handler)
+    runner = web.AppRunner(app)
+    await runner.setup()
+    await web.TCPSite(runner, "127.0.0.1", 0).start()
+    try:
+        yield f"http://127.0.0.1:{runner.addresses[0][1]}"
+    finally:
+        await runner.cleanup()
+
+
+def button(payload: dict[str, Any], label: str) -> str:
+    """Return the custom id of the button labelled ``label``."""
+    for row in payload.get("components", []):
+        for component in row["components"]:
+            if component.get("label") == label:
+                return str(component["custom_id"])
+    raise AssertionError(f"no {label!r} button in {payload.get('components')}")

@@ -23,7 +23,13 @@ from aiohttp import web
 
 from tests.e2e.fake_discord import BotProcess, Channel, FakeDiscord, Guild, payloads
 from tests.e2e.fake_discord.recorder import Call, compile_pattern
-from tests.e2e.helpers import EPHEMERAL, assert_spoiler_page, interaction_data
+from tests.e2e.helpers import (
+    EPHEMERAL,
+    assert_spoiler_page,
+    html_page,
+    interaction_data,
+    local_site,
+)
 
 pytestmark = [pytest.mark.e2e, pytest.mark.asyncio(loop_scope="module")]
 
@@ -45,22 +51,14 @@ ARTICLE = """<!doctype html><html><head><title>Fans react to 'Slow Boat'</title>
 @pytest_asyncio.fixture(scope="module", loop_scope="module")
 async def article_site() -> AsyncIterator[str]:
     """Serve an article at once (/fast) and after SLOW_SITE_SECONDS (/slow) on 127.0.0.1."""
+    fast = html_page(ARTICLE)
 
-    async def fast(_: web.Request) -> web.Response:
-        return web.Response(text=ARTICLE, content_type="text/html")
-
-    async def slow(request: web.Request) -> web.Response:
+    async def slow(request: web.Request) -> web.StreamResponse:
         await asyncio.sleep(SLOW_SITE_SECONDS)
         return await fast(request)
 
-    app = web.Application()
-    app.router.add_get("/fast", fast)
-    app.router.add_get("/slow", slow)
-    runner = web.AppRunner(app)
-    await runner.setup()
-    await web.TCPSite(runner, "127.0.0.1", 0).start()
-    yield f"http://127.0.0.1:{runner.addresses[0][1]}"
-    await runner.cleanup()
+    async with local_site({"/fast": fast, "/slow": slow}) as base:
+        yield base
 
 
 @pytest.fixture(scope="module")

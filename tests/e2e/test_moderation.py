@@ -8,11 +8,10 @@ from typing import Any
 
 import pytest
 import pytest_asyncio
-from aiohttp import web
 
 from tests.e2e.fake_discord import BotProcess, Channel, FakeDiscord, Guild, Upload
 from tests.e2e.fake_discord.recorder import Call
-from tests.e2e.helpers import EPHEMERAL, interaction_data
+from tests.e2e.helpers import EPHEMERAL, button, html_page, interaction_data, local_site
 
 pytestmark = [pytest.mark.e2e, pytest.mark.asyncio(loop_scope="module")]
 
@@ -31,32 +30,13 @@ PASTED = "Loved it all — Cy (@cy) May 3, 2024\n\nBest score of the year — Di
 @pytest_asyncio.fixture(scope="module", loop_scope="module")
 async def article_site() -> AsyncIterator[str]:
     """Serve one article page on 127.0.0.1 for the bot to download."""
-
-    async def article(_: web.Request) -> web.Response:
-        return web.Response(text=ARTICLE_HTML, content_type="text/html")
-
-    app = web.Application()
-    app.router.add_get("/article.html", article)
-    runner = web.AppRunner(app)
-    await runner.setup()
-    site = web.TCPSite(runner, "127.0.0.1", 0)
-    await site.start()
-    port = runner.addresses[0][1]
-    yield f"http://127.0.0.1:{port}"
-    await runner.cleanup()
+    async with local_site({"/article.html": html_page(ARTICLE_HTML)}) as base:
+        yield base
 
 
 @pytest.fixture(scope="module")
 def bot_env() -> dict[str, str]:
     return {"FETCH_ALLOW_HOSTS": "127.0.0.1"}
-
-
-def button(payload: dict[str, Any], label: str) -> str:
-    for row in payload.get("components", []):
-        for component in row["components"]:
-            if component.get("label") == label:
-                return str(component["custom_id"])
-    raise AssertionError(f"no {label!r} button in {payload.get('components')}")
 
 
 def reaction_ids(payload: dict[str, Any]) -> list[int]:

@@ -13,12 +13,11 @@ from typing import Any
 
 import pytest
 import pytest_asyncio
-from aiohttp import web
 from discord.ext import commands
 
 from bot.bot import EXTENSIONS
 from tests.e2e.fake_discord import BotProcess, Call, Channel, FakeDiscord, Guild, Member, Role
-from tests.e2e.helpers import EPHEMERAL
+from tests.e2e.helpers import EPHEMERAL, button, html_page, local_site
 
 pytestmark = [pytest.mark.e2e, pytest.mark.asyncio(loop_scope="module")]
 
@@ -43,18 +42,8 @@ def bot_env() -> dict[str, str]:
 @pytest_asyncio.fixture(scope="module", loop_scope="module")
 async def article_site() -> AsyncIterator[str]:
     """Serve one article page on 127.0.0.1, so `article add` previews without the internet."""
-
-    async def article(_: web.Request) -> web.Response:
-        return web.Response(text=ARTICLE_HTML, content_type="text/html")
-
-    app = web.Application()
-    app.router.add_get("/article.html", article)
-    runner = web.AppRunner(app)
-    await runner.setup()
-    site = web.TCPSite(runner, "127.0.0.1", 0)
-    await site.start()
-    yield f"http://127.0.0.1:{runner.addresses[0][1]}/article.html"
-    await runner.cleanup()
+    async with local_site({"/article.html": html_page(ARTICLE_HTML)}) as base:
+        yield f"{base}/article.html"
 
 
 @dataclass
@@ -287,14 +276,6 @@ async def test_slash_command(
 async def other(fake_discord: FakeDiscord, bot_process: BotProcess) -> Guild:
     """A second server, with its own moderator, that the bot is also in."""
     return await fake_discord.driver.create_guild("Elsewhere")
-
-
-def button(payload: dict[str, Any], label: str) -> str:
-    for row in payload.get("components", []):
-        for component in row["components"]:
-            if component.get("label") == label:
-                return str(component["custom_id"])
-    raise AssertionError(f"no {label!r} button in {payload.get('components')}")
 
 
 async def slash_answer(

@@ -10,10 +10,9 @@ from typing import Any
 
 import pytest
 import pytest_asyncio
-from aiohttp import web
 
 from tests.e2e.fake_discord import BotProcess, Call, FakeDiscord, Guild, Upload
-from tests.e2e.helpers import EPHEMERAL, next_button
+from tests.e2e.helpers import EPHEMERAL, button, html_page, local_site, next_button
 
 pytestmark = [pytest.mark.e2e, pytest.mark.asyncio(loop_scope="module")]
 
@@ -59,18 +58,8 @@ async def bot_process(
 @pytest_asyncio.fixture(scope="module", loop_scope="module")
 async def article_site() -> AsyncIterator[str]:
     """Serve one article page on 127.0.0.1 for the bot to download."""
-
-    async def article(_: web.Request) -> web.Response:
-        return web.Response(text=ARTICLE, content_type="text/html")
-
-    app = web.Application()
-    app.router.add_get("/article.html", article)
-    runner = web.AppRunner(app)
-    await runner.setup()
-    site = web.TCPSite(runner, "127.0.0.1", 0)
-    await site.start()
-    yield f"http://127.0.0.1:{runner.addresses[0][1]}"
-    await runner.cleanup()
+    async with local_site({"/article.html": html_page(ARTICLE)}) as base:
+        yield base
 
 
 @dataclass
@@ -79,14 +68,6 @@ class Session:
 
     start: int
     paths: dict[str, dict[str, Any]] = field(default_factory=dict)
-
-
-def button(payload: dict[str, Any], label: str) -> str:
-    for row in payload.get("components", []):
-        for component in row["components"]:
-            if component.get("label") == label:
-                return str(component["custom_id"])
-    raise AssertionError(f"no {label!r} button in {payload.get('components')}")
 
 
 @pytest_asyncio.fixture(scope="module", loop_scope="module")

@@ -12,48 +12,12 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from bot.errors import UnknownMovie
-from bot.models import Article, MovieRef, Reaction
 from bot.store import SQLiteStore, StoreCounts, open_sqlite_store
 from bot.store import sqlite as sqlite_module
+from tests.unit.store_builders import article, db_path, post, query, texts
 
 GUILD = 111
 OTHER_GUILD = 222
-
-
-def post(text: str, handle: str = "someone", **fields: Any) -> Reaction:
-    return Reaction(platform="twitter", text=text, handle=handle, **fields)
-
-
-def article(
-    *posts: Reaction,
-    movie: str | None = "12th Fail",
-    spoiler: bool = False,
-    title: str = "How the internet reacted",
-) -> Article:
-    return Article(
-        title=title,
-        movie=MovieRef.from_title(movie) if movie is not None else None,
-        spoiler=spoiler,
-        published="2024-01-03",
-        source=None,
-        reactions=posts,
-    )
-
-
-def db_path(tmp_path: Path) -> Path:
-    """Return the file the ``store`` fixture opened (see tests/conftest.py)."""
-    return tmp_path / "data" / "reactions.db"
-
-
-def query(path: Path, sql: str, params: Any = ()) -> list[tuple[Any, ...]]:
-    """Read the database file beside the store, through a second, plain connection."""
-    with sqlite3.connect(path) as connection:
-        return connection.execute(sql, params).fetchall()
-
-
-async def texts(store: SQLiteStore, movie_id: int, guild_id: int | None) -> list[str]:
-    page = await store.reaction_page(movie_id, guild_id, offset=0, limit=100)
-    return [reaction.text for reaction in page.reactions]
 
 
 SEED = article(

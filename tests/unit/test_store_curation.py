@@ -14,7 +14,7 @@ from typing import Any, TypeVar
 import pytest
 
 from bot.errors import UnknownMovie
-from bot.models import Article, MovieRef, Reaction
+from bot.models import Article, MovieRef
 from bot.store import SQLiteStore, open_sqlite_store
 from bot.store import sqlite as sqlite_module
 from bot.store.migrate import load_migrations
@@ -26,43 +26,12 @@ from bot.store.protocol import (
     RemoveResult,
     StoreCounts,
 )
+from tests.unit.store_builders import article, db_path, ids_by_text, post, query
 
 GUILD = 111
 OTHER_GUILD = 222
 MOD = 9001
 FAILING_SQL = "INSERT INTO no_such_table VALUES (1)"
-
-
-def post(text: str, handle: str = "someone", **fields: Any) -> Reaction:
-    return Reaction(platform="twitter", text=text, handle=handle, **fields)
-
-
-def article(
-    *posts: Reaction, movie: str = "12th Fail", title: str = "How the internet reacted"
-) -> Article:
-    return Article(
-        title=title,
-        movie=MovieRef.from_title(movie),
-        spoiler=False,
-        published="2024-01-03",
-        source=None,
-        reactions=posts,
-    )
-
-
-def db_path(tmp_path: Path) -> Path:
-    """Return the file the ``store`` fixture opened (see tests/conftest.py)."""
-    return tmp_path / "data" / "reactions.db"
-
-
-def query(path: Path, sql: str, params: Any = ()) -> list[tuple[Any, ...]]:
-    with sqlite3.connect(path) as connection:
-        return connection.execute(sql, params).fetchall()
-
-
-async def ids_by_text(store: SQLiteStore, movie_id: int, guild_id: int | None) -> dict[str, int]:
-    page = await store.reaction_page(movie_id, guild_id, offset=0, limit=100)
-    return {reaction.text: reaction.id for reaction in page.reactions}
 
 
 T = TypeVar("T")

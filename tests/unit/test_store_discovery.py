@@ -2,49 +2,18 @@
 
 from __future__ import annotations
 
-import sqlite3
 from collections import Counter
 from pathlib import Path
-from typing import Any
 
 import pytest
 
-from bot.models import Article, MovieRef, Reaction
 from bot.store import SQLiteStore
 from bot.store import sqlite as sqlite_module
 from bot.store.protocol import Stats
+from tests.unit.store_builders import article, db_path, ids_by_text, plan, post
 
 GUILD = 111
 OTHER_GUILD = 222
-
-
-def post(text: str, handle: str | None = "someone", **fields: Any) -> Reaction:
-    return Reaction(platform="twitter", text=text, handle=handle, **fields)
-
-
-def article(*posts: Reaction, movie: str = "12th Fail") -> Article:
-    return Article(
-        title="How the internet reacted",
-        movie=MovieRef.from_title(movie),
-        spoiler=False,
-        published=None,
-        source=None,
-        reactions=posts,
-    )
-
-
-def db_path(tmp_path: Path) -> Path:
-    return tmp_path / "data" / "reactions.db"
-
-
-def plan(path: Path, sql: str, params: dict[str, Any]) -> list[str]:
-    with sqlite3.connect(path) as connection:
-        return [row[3] for row in connection.execute(f"EXPLAIN QUERY PLAN {sql}", params)]
-
-
-async def ids_by_text(store: SQLiteStore, movie_id: int, guild_id: int | None) -> dict[str, int]:
-    page = await store.reaction_page(movie_id, guild_id, offset=0, limit=100)
-    return {reaction.text: reaction.id for reaction in page.reactions}
 
 
 @pytest.fixture(params=["probe", "count"])

@@ -10,10 +10,10 @@ from typing import Any
 import pytest
 
 from bot.errors import UnknownMovie
-from bot.models import Article, MovieRef, Reaction
 from bot.store import SQLiteStore
 from bot.store import sqlite as sqlite_module
 from bot.store.protocol import AuditInfo, Schedule
+from tests.unit.store_builders import article, db_path, ids_by_text, plan, post
 
 GUILD = 111
 OTHER_GUILD = 222
@@ -21,35 +21,6 @@ CHANNEL = 5001
 OTHER_CHANNEL = 5002
 MOD = 9001
 NOW = datetime(2024, 3, 10, 10, 15, tzinfo=UTC)
-
-
-def post(text: str, handle: str = "someone") -> Reaction:
-    return Reaction(platform="twitter", text=text, handle=handle)
-
-
-def article(*posts: Reaction, movie: str = "12th Fail") -> Article:
-    return Article(
-        title="How the internet reacted",
-        movie=MovieRef.from_title(movie),
-        spoiler=False,
-        published=None,
-        source=None,
-        reactions=posts,
-    )
-
-
-def db_path(tmp_path: Path) -> Path:
-    return tmp_path / "data" / "reactions.db"
-
-
-def plan(path: Path, sql: str, params: dict[str, Any]) -> list[str]:
-    with sqlite3.connect(path) as connection:
-        return [row[3] for row in connection.execute(f"EXPLAIN QUERY PLAN {sql}", params)]
-
-
-async def ids_by_text(store: SQLiteStore, movie_id: int, guild_id: int | None) -> dict[str, int]:
-    page = await store.reaction_page(movie_id, guild_id, offset=0, limit=100)
-    return {reaction.text: reaction.id for reaction in page.reactions}
 
 
 async def run_cycle(store: SQLiteStore, schedule: Schedule, runs: int) -> list[str | None]:

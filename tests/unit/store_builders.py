@@ -1,0 +1,61 @@
+"""Builders and raw-SQL peeks shared by the store tests (real SQLite files, no mocks)."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+from typing import Any
+
+from bot.models import Article, MovieRef, Reaction
+from bot.store import SQLiteStore
+
+
+def post(text: str, handle: str | None = "someone", **fields: Any) -> Reaction:
+    """Return a twitter post with ``text``."""
+    return Reaction(platform="twitter", text=text, handle=handle, **fields)
+
+
+def article(
+    *posts: Reaction,
+    movie: str | None = "12th Fail",
+    spoiler: bool = False,
+    title: str = "How the internet reacted",
+) -> Article:
+    """Return an article quoting ``posts`` about ``movie``."""
+    return Article(
+        title=title,
+        movie=MovieRef.from_title(movie) if movie is not None else None,
+        spoiler=spoiler,
+        published="2024-01-03",
+        source=None,
+        reactions=posts,
+    )
+
+
+def db_path(tmp_path: Path) -> Path:
+    """Return the file the ``store`` fixture opened (see tests/conftest.py)."""
+    return tmp_path / "data" / "reactions.db"
+
+
+def query(path: Path, sql: str, params: Any = ()) -> list[tuple[Any, ...]]:
+    """Read the database file beside the store, through a second, plain connection."""
+    with sqlite3.connect(path) as connection:
+        return connection.execute(sql, params).fetchall()
+
+
+def plan(path: Path, sql: str, params: dict[str, Any]) -> list[str]:
+    """Return SQLite's query plan for ``sql``, one detail line per step."""
+    with sqlite3.connect(path) as connection:
+        return [row[3] for row in connection.execute(f"EXPLAIN QUERY PLAN {sql}", params)]
+
+
+async def texts(store: SQLiteStore, movie_id: int, guild_id: int | None) -> list[str]:
+    """Return the texts of a movie's visible reactions, in page order."""
+    page = await store.reaction_page(movie_id, guild_id, offset=0, limit=100)
+    return [reaction.text for reaction in page.reactions]
+
+
+async def ids_by_text(store: SQLiteStore, movie_id: int, guild_id: int | None) -> dict[str, int]:
+    """Return the ids of a movie's visible reactions, by text."""
+    page = await store.reaction_page(movie_id, guild_id, offset=0, limit=100)
+    return {reaction.text: reaction.id for reaction in page.reactions}

@@ -164,6 +164,24 @@ def refund_interaction(
         cooldowns.refund(command.qualified_name, interaction.guild_id, interaction.user.id)
 
 
+class MemberCog(commands.Cog):
+    """A cog of member commands: per-member cooldowns, refunded when the input was bad."""
+
+    def __init__(self, bot: ReelBot) -> None:
+        self.bot = bot
+        self.cooldowns = MemberCooldowns(bot.settings.command_cooldown)
+
+    async def cog_command_error(self, ctx: commands.Context[ReelBot], error: Exception) -> None:  # type: ignore[override]
+        """Give back the cooldown of a call that failed on bad input (then the reporter runs)."""
+        refund_context(self.cooldowns, ctx, error)
+
+    async def cog_app_command_error(  # type: ignore[override]
+        self, interaction: discord.Interaction[ReelBot], error: app_commands.AppCommandError
+    ) -> None:
+        """Give back the cooldown of a slash call that failed on bad input."""
+        refund_interaction(self.cooldowns, interaction, error)
+
+
 async def answer_in_time(
     interaction: discord.Interaction[Any],
     work: Awaitable[Reply],

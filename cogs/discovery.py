@@ -14,34 +14,18 @@ from bot.store.protocol import Movie
 from bot.ui import search_view
 from cogs._choices import movie_choices
 from cogs._member import (
-    MemberCooldowns,
+    MemberCog,
     Reply,
     answer_in_time,
     prefix_cooldown,
-    refund_context,
-    refund_interaction,
     slash_cooldown,
 )
 
 MAX_QUERY = 200
 
 
-class Discovery(commands.Cog):
+class Discovery(MemberCog):
     """Random, search and stats, as prefix and slash commands."""
-
-    def __init__(self, bot: ReelBot) -> None:
-        self.bot = bot
-        self.cooldowns = MemberCooldowns(bot.settings.command_cooldown)
-
-    async def cog_command_error(self, ctx: commands.Context[ReelBot], error: Exception) -> None:  # type: ignore[override]
-        """Give back the cooldown of a call that failed on bad input (then the reporter runs)."""
-        refund_context(self.cooldowns, ctx, error)
-
-    async def cog_app_command_error(  # type: ignore[override]
-        self, interaction: discord.Interaction[ReelBot], error: app_commands.AppCommandError
-    ) -> None:
-        """Give back the cooldown of a slash call that failed on bad input."""
-        refund_interaction(self.cooldowns, interaction, error)
 
     async def _movie(self, query: str | None, guild_id: int | None) -> Movie | None:
         return await resolve_movie(self.bot.store, query, guild_id) if query else None

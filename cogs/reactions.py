@@ -17,11 +17,9 @@ from bot.render import MAX_DESCRIPTION
 from bot.ui import pager_view
 from cogs._choices import movie_choices
 from cogs._member import (
-    MemberCooldowns,
+    MemberCog,
     answer_in_time,
     prefix_cooldown,
-    refund_context,
-    refund_interaction,
     slash_cooldown,
 )
 
@@ -36,22 +34,8 @@ def split_page(text: str) -> tuple[str, int]:
     return text, 1
 
 
-class Reactions(commands.Cog):
+class Reactions(MemberCog):
     """Commands members use to read a movie's reactions."""
-
-    def __init__(self, bot: ReelBot) -> None:
-        self.bot = bot
-        self.cooldowns = MemberCooldowns(bot.settings.command_cooldown)
-
-    async def cog_command_error(self, ctx: commands.Context[ReelBot], error: Exception) -> None:  # type: ignore[override]
-        """Give back the cooldown of a call that failed on bad input (then the reporter runs)."""
-        refund_context(self.cooldowns, ctx, error)
-
-    async def cog_app_command_error(  # type: ignore[override]
-        self, interaction: discord.Interaction[ReelBot], error: app_commands.AppCommandError
-    ) -> None:
-        """Give back the cooldown of a slash call that failed on bad input."""
-        refund_interaction(self.cooldowns, interaction, error)
 
     async def _page_message(
         self, query: str, guild_id: int | None, page: int

@@ -28,8 +28,8 @@ from pathlib import Path
 
 from benchmarks.results import CACHE
 from bot.config import bundled_articles_dir
-from bot.ingest import ingest_paths
-from bot.models import Reaction, slugify
+from bot.domain.models import Reaction, slugify
+from bot.ingest.files import ingest_paths
 from bot.store import open_sqlite_store
 
 VERSION = 1

@@ -21,7 +21,7 @@ from pathlib import Path
 
 from benchmarks.dataset import Vocabulary, movie_titles
 from benchmarks.results import Row, median, ratio_text
-from bot.models import Article, MovieRef, Reaction
+from bot.domain.models import Article, MovieRef, Reaction
 from bot.store import open_sqlite_store
 
 SECTION = "2 ingest"

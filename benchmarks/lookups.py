@@ -1,7 +1,7 @@
 """Benchmark 3: look-ups at 10,000 and 1,000,000 reactions over 10,000 movies.
 
 Four member-facing operations, each timed through the real code (store API and
-``bot.lookup``) as the server `dataset.GUILD` sees the collection, and interleaved sample
+``bot.services.lookup``) as the server `dataset.GUILD` sees the collection, and interleaved sample
 by sample with the raw ``sqlite3`` query that returns the same rows without the product's
 rules (visibility, hidden/featured, totals). Both sizes are open at once and sampled in
 turn (10k ours, 10k raw, 1M ours, 1M raw, next sample...), so the growth from 10k to 1M
@@ -36,8 +36,9 @@ from rapidfuzz import fuzz, process, utils
 
 from benchmarks.dataset import CONTENT_WORDS, GUILD, Collection, collection
 from benchmarks.results import Row, median, ms, percentile, ratio_text
-from bot.errors import UnknownMovie
-from bot.lookup import (
+from bot.domain.errors import UnknownMovie
+from bot.domain.models import slugify
+from bot.services.lookup import (
     AUTOCOMPLETE_CUTOFF,
     MAX_CHOICES,
     MAX_SUGGESTIONS,
@@ -45,7 +46,6 @@ from bot.lookup import (
     autocomplete_movies,
     resolve_movie,
 )
-from bot.models import slugify
 from bot.store import SQLiteStore, open_sqlite_store
 from bot.store.sqlite import _COUNT_VISIBLE, _SELECT_UNFEATURED
 

@@ -19,7 +19,7 @@ from pathlib import Path
 from bs4 import BeautifulSoup, Tag
 
 from benchmarks.results import Row, median, ratio_text
-from bot.errors import NoReactions, ReelError
+from bot.domain.errors import NoReactions, ReelError
 from bot.parsing import parse
 from bot.parsing.decode import decode_document
 from bot.parsing.html import EMBEDS

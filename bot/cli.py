@@ -16,7 +16,7 @@ from typing import Any
 from dotenv import find_dotenv, load_dotenv
 
 from bot.config import ConfigError, Settings
-from bot.errors import NoReactions, ParseError, ReelError, UserError
+from bot.domain.errors import NoReactions, ParseError, ReelError, UserError
 
 
 class ExitCode(enum.IntEnum):
@@ -66,7 +66,7 @@ def command_parse(args: argparse.Namespace) -> int:
 
 
 async def _ingest(settings: Settings, paths: list[Path], movie: str | None) -> int:
-    from bot.ingest import ingest_paths
+    from bot.ingest.files import ingest_paths
     from bot.store import open_sqlite_store
 
     store = await open_sqlite_store(settings.database_path)
@@ -104,11 +104,11 @@ def command_ingest(args: argparse.Namespace, settings: Settings) -> int:
 
 
 async def _preview(settings: Settings, query: str, page: int) -> dict[str, Any]:
-    from bot.ingest import ingest_paths
-    from bot.lookup import resolve_movie
-    from bot.pages import movie_page
+    from bot.discord_ui.pages import movie_page
+    from bot.discord_ui.views import pager_view
+    from bot.ingest.files import ingest_paths
+    from bot.services.lookup import resolve_movie
     from bot.store import open_sqlite_store
-    from bot.ui import pager_view
 
     store = await open_sqlite_store(settings.database_path)
     try:
@@ -138,7 +138,7 @@ def command_preview(args: argparse.Namespace, settings: Settings) -> int:
 
 
 async def _run_bot(settings: Settings) -> None:
-    from bot.bot import ReelBot, open_store, use_api_base
+    from bot.discord_ui.client import ReelBot, open_store, use_api_base
 
     # First of all: a database the bot cannot use is refused before the Discord client
     # exists, so nothing touches the network and the refusal is the one line printed.

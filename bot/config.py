@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from importlib.resources import files
 from pathlib import Path
 
-from bot.errors import ReelError
+from bot.domain.errors import ReelError
 
 DEFAULT_DATABASE_PATH = "data/reactions.db"
 DEFAULT_PREFIX = "!"

@@ -8,7 +8,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.bot import ReelBot
+from bot.discord_ui.client import ReelBot
 
 MODERATOR_PERMISSIONS = discord.Permissions(manage_messages=True)
 

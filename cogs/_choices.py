@@ -5,8 +5,8 @@ from __future__ import annotations
 import discord
 from discord import app_commands
 
-from bot.bot import ReelBot
-from bot.lookup import autocomplete_movies
+from bot.discord_ui.client import ReelBot
+from bot.services.lookup import autocomplete_movies
 
 MAX_CHOICE = 100  # Discord's limit on a choice's name and value
 

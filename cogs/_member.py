@@ -13,10 +13,10 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.bot import ReelBot
 from bot.config import CommandCooldown
-from bot.errors import PageOutOfRange, UnknownMovie
-from bot.reporter import QuietCooldown, unwrap_error
+from bot.discord_ui.client import ReelBot
+from bot.discord_ui.reporter import QuietCooldown, unwrap_error
+from bot.domain.errors import PageOutOfRange, UnknownMovie
 
 # Discord drops an interaction not acknowledged within 3 s; work still running after this
 # long is deferred ("thinking…") and its answer fills the deferred message later.

@@ -8,9 +8,9 @@ from typing import Any
 import discord
 from discord.ext import commands
 
-from bot.bot import ReelBot
-from bot.replies import reply
-from bot.ui import confirm_view
+from bot.discord_ui.client import ReelBot
+from bot.discord_ui.replies import reply
+from bot.discord_ui.views import confirm_view
 
 _NO_VIEW: Any = discord.utils.MISSING
 

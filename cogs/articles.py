@@ -8,16 +8,16 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.bot import ReelBot
-from bot.curation import PreparedArticle, check_attachment, prepare_article, prepare_url
-from bot.errors import UserError
-from bot.fetch import FetchPolicy
-from bot.lookup import resolve_movie
-from bot.markdown import escape
-from bot.render import page_count
-from bot.render_admin import article_list_embed, preview_embeds
-from bot.reporter import report_to_interaction
-from bot.store.protocol import AuditInfo, RemoveOutcome
+from bot.discord_ui.client import ReelBot
+from bot.discord_ui.render import page_count
+from bot.discord_ui.render_admin import article_list_embed, preview_embeds
+from bot.discord_ui.reporter import report_to_interaction
+from bot.domain.errors import UserError
+from bot.domain.markdown import escape
+from bot.domain.records import AuditInfo, RemoveOutcome
+from bot.ingest.fetch import FetchPolicy
+from bot.services.intake import PreparedArticle, check_attachment, prepare_article, prepare_url
+from bot.services.lookup import resolve_movie
 from cogs._checks import ModeratorGroup, moderator_only
 from cogs._choices import movie_choices
 from cogs._respond import Responder, ask

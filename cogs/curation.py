@@ -6,13 +6,13 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.bot import ReelBot
-from bot.errors import UserError
-from bot.lookup import resolve_movie
-from bot.markdown import escape
-from bot.render import author_line
-from bot.render_admin import audit_embed
-from bot.store.protocol import AuditInfo
+from bot.discord_ui.client import ReelBot
+from bot.discord_ui.render import author_line
+from bot.discord_ui.render_admin import audit_embed
+from bot.domain.errors import UserError
+from bot.domain.markdown import escape
+from bot.domain.records import AuditInfo
+from bot.services.lookup import resolve_movie
 from cogs._checks import ModeratorGroup, app_moderator_only, moderator_only
 from cogs._choices import movie_choices
 from cogs._respond import Responder

@@ -6,12 +6,12 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.bot import ReelBot
-from bot.lookup import resolve_movie
-from bot.pages import random_embed, search_page
-from bot.render_admin import stats_embed
-from bot.store.protocol import Movie
-from bot.ui import search_view
+from bot.discord_ui.client import ReelBot
+from bot.discord_ui.pages import random_embed, search_page
+from bot.discord_ui.render_admin import stats_embed
+from bot.discord_ui.views import search_view
+from bot.domain.records import Movie
+from bot.services.lookup import resolve_movie
 from cogs._choices import movie_choices
 from cogs._member import (
     MemberCog,

@@ -9,12 +9,12 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.bot import ReelBot
-from bot.lookup import resolve_movie
-from bot.markdown import escape
-from bot.pages import movie_page
-from bot.render import MAX_DESCRIPTION
-from bot.ui import pager_view
+from bot.discord_ui.client import ReelBot
+from bot.discord_ui.pages import movie_page
+from bot.discord_ui.render import MAX_DESCRIPTION
+from bot.discord_ui.views import pager_view
+from bot.domain.markdown import escape
+from bot.services.lookup import resolve_movie
 from cogs._choices import movie_choices
 from cogs._member import (
     MemberCog,

@@ -10,14 +10,14 @@ import discord
 from discord import app_commands
 from discord.ext import commands, tasks
 
-from bot.bot import ReelBot
 from bot.config import DEFAULT_SCHEDULE_TICK
-from bot.errors import UserError
-from bot.lookup import resolve_movie
-from bot.markdown import escape
-from bot.pages import single_embed
-from bot.scheduler import PostOutcome, SchedulePoster
-from bot.store.protocol import AuditInfo, Schedule, StoredReaction
+from bot.discord_ui.client import ReelBot
+from bot.discord_ui.pages import single_embed
+from bot.domain.errors import UserError
+from bot.domain.markdown import escape
+from bot.domain.records import AuditInfo, Schedule, StoredReaction
+from bot.services.lookup import resolve_movie
+from bot.services.scheduler import PostOutcome, SchedulePoster
 from cogs._checks import ModeratorGroup, moderator_only
 from cogs._choices import movie_choices
 from cogs._respond import Responder

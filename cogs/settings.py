@@ -8,10 +8,10 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.bot import ReelBot
-from bot.errors import UserError
-from bot.render_admin import settings_embed
-from bot.store.protocol import UNSET, AuditInfo, Unset
+from bot.discord_ui.client import ReelBot
+from bot.discord_ui.render_admin import settings_embed
+from bot.domain.errors import UserError
+from bot.domain.records import UNSET, AuditInfo, Unset
 from cogs._checks import ModeratorGroup, moderator_only
 from cogs._respond import Responder
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import re
 
-from bot.errors import NoReactions, ParseError
-from bot.models import Article, MovieRef, Reaction
+from bot.domain.errors import NoReactions, ParseError
+from bot.domain.models import Article, MovieRef, Reaction
 from bot.parsing.decode import decode_document
 from bot.parsing.extract import Extract
 from bot.parsing.html import extract_html

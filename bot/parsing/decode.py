@@ -5,7 +5,7 @@ from __future__ import annotations
 import codecs
 import re
 
-from bot.errors import ParseError
+from bot.domain.errors import ParseError
 
 _META_CHARSET = re.compile(
     rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9._:-]+)""", re.IGNORECASE

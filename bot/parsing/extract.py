@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from bot.models import Reaction
+from bot.domain.models import Reaction
 
 
 @dataclass(slots=True)

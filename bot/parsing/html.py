@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from selectolax.lexbor import LexborDocumentOptions, LexborHTMLParser, LexborNode
 
-from bot.errors import ParseError
-from bot.models import Reaction
+from bot.domain.errors import ParseError
+from bot.domain.models import Reaction
 from bot.parsing.extract import Extract
 from bot.parsing.html_guard import check_attributes, check_depth
 from bot.parsing.html_instagram import from_instagram

@@ -5,7 +5,7 @@ from __future__ import annotations
 import itertools
 import re
 
-from bot.errors import ParseError
+from bot.domain.errors import ParseError
 
 __all__ = ["MAX_ATTRIBUTES", "MAX_DEPTH", "check_attributes", "check_depth", "nesting_depth"]
 

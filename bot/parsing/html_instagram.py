@@ -6,7 +6,7 @@ import re
 
 from selectolax.lexbor import LexborNode
 
-from bot.models import Reaction
+from bot.domain.models import Reaction
 from bot.parsing.clean import collapse_ws, parse_date, strip_tracking
 from bot.parsing.html_text import Paragraphs, attr, embed_date, join_paragraphs, visible_text
 

@@ -10,7 +10,7 @@ from typing import Any
 
 from selectolax.lexbor import LexborNode
 
-from bot.models import Reaction
+from bot.domain.models import Reaction
 from bot.parsing.clean import clean_handle, collapse_ws, parse_date, status_parts, strip_tracking
 from bot.parsing.html_text import (
     Paragraphs,

@@ -5,8 +5,8 @@ from __future__ import annotations
 import dataclasses
 import re
 
-from bot.errors import ParseError
-from bot.models import Reaction
+from bot.domain.errors import ParseError
+from bot.domain.models import Reaction
 
 __all__ = [
     "MAX_INPUT_BYTES",

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from bot.models import Reaction
+from bot.domain.models import Reaction
 from bot.parsing.clean import clean_handle, collapse_ws, parse_date, status_parts, strip_tracking
 from bot.parsing.extract import Extract
 

@@ -1,52 +1,6 @@
-"""The aiosqlite repository and its SQL migrations; nothing here imports discord."""
+"""The reaction store: its interface, the SQLite backend and its SQL migrations. No discord."""
 
-from bot.store.protocol import (
-    UNSET,
-    ArticlePage,
-    ArticleSummary,
-    AuditAction,
-    AuditEntry,
-    AuditInfo,
-    GuildSettings,
-    IngestResult,
-    Movie,
-    MovieSummary,
-    ReactionPage,
-    ReactionStore,
-    RemoveOutcome,
-    RemoveResult,
-    Schedule,
-    SearchPage,
-    Stats,
-    StoreCounts,
-    StoredReaction,
-    Unset,
-)
-from bot.store.schedule_time import next_run
+from bot.store.protocol import ReactionStore
 from bot.store.sqlite import SQLiteStore, open_sqlite_store
 
-__all__ = [
-    "UNSET",
-    "ArticlePage",
-    "ArticleSummary",
-    "AuditAction",
-    "AuditEntry",
-    "AuditInfo",
-    "GuildSettings",
-    "IngestResult",
-    "Movie",
-    "MovieSummary",
-    "ReactionPage",
-    "ReactionStore",
-    "RemoveOutcome",
-    "RemoveResult",
-    "SQLiteStore",
-    "Schedule",
-    "SearchPage",
-    "Stats",
-    "StoreCounts",
-    "StoredReaction",
-    "Unset",
-    "next_run",
-    "open_sqlite_store",
-]
+__all__ = ["ReactionStore", "SQLiteStore", "open_sqlite_store"]

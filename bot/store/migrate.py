@@ -11,7 +11,7 @@ from importlib import resources
 
 import aiosqlite
 
-from bot.errors import StoreError
+from bot.domain.errors import StoreError
 
 log = logging.getLogger(__name__)
 

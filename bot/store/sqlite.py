@@ -16,11 +16,9 @@ from typing import Any
 
 import aiosqlite
 
-from bot.errors import StoreError, UnknownMovie
-from bot.models import Article, Reaction, slugify
-from bot.store.migrate import Migration, migrate
-from bot.store.migrate import schema_version as read_schema_version
-from bot.store.protocol import (
+from bot.domain.errors import StoreError, UnknownMovie
+from bot.domain.models import Article, Reaction, slugify
+from bot.domain.records import (
     MAX_PAGE_SIZE,
     MIN_PAGE_SIZE,
     SPOILER_MODES,
@@ -36,7 +34,6 @@ from bot.store.protocol import (
     Movie,
     MovieSummary,
     ReactionPage,
-    ReactionStore,
     RemoveOutcome,
     RemoveResult,
     Schedule,
@@ -46,7 +43,10 @@ from bot.store.protocol import (
     StoredReaction,
     Unset,
 )
-from bot.store.schedule_time import from_utc_text, next_run, normalise_at, to_utc_text
+from bot.domain.schedule_time import from_utc_text, next_run, normalise_at, to_utc_text
+from bot.store.migrate import Migration, migrate
+from bot.store.migrate import schema_version as read_schema_version
+from bot.store.protocol import ReactionStore
 
 log = logging.getLogger(__name__)
 

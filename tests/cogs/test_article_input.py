@@ -1,6 +1,6 @@
 import pytest
 
-from bot.errors import UserError
+from bot.domain.errors import UserError
 from cogs.articles import parse_add_message, parse_spoilers
 from cogs.reactions import split_page
 

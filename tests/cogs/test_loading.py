@@ -9,8 +9,8 @@ from discord import app_commands
 from discord.ext import commands
 
 import cogs
-from bot.bot import EXTENSIONS, ReelBot
 from bot.config import Settings
+from bot.discord_ui.client import EXTENSIONS, ReelBot
 from bot.store import open_sqlite_store
 
 NAME = re.compile(r"^[-_\w]{1,32}$")

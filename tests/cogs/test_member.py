@@ -11,8 +11,8 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.config import CommandCooldown
-from bot.errors import PageOutOfRange, UnknownMovie, UserError
-from bot.reporter import QuietCooldown, describe_error
+from bot.discord_ui.reporter import QuietCooldown, describe_error
+from bot.domain.errors import PageOutOfRange, UnknownMovie, UserError
 from cogs._member import MemberCooldowns, answer_in_time, is_bad_input
 
 GUILD, ALICE, BOB = 10, 1, 2

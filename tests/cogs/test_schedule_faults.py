@@ -12,10 +12,10 @@ from typing import Any
 import discord
 import pytest
 
-from bot.bot import ReelBot
 from bot.config import Settings
-from bot.models import Article, MovieRef, Reaction
-from bot.scheduler import PostOutcome, SchedulePoster
+from bot.discord_ui.client import ReelBot
+from bot.domain.models import Article, MovieRef, Reaction
+from bot.services.scheduler import PostOutcome, SchedulePoster
 from bot.store import open_sqlite_store
 from cogs.schedules import Schedules
 

@@ -25,7 +25,7 @@ from typing import Any
 import pytest
 import pytest_asyncio
 
-from bot.models import Article, MovieRef, Reaction
+from bot.domain.models import Article, MovieRef, Reaction
 from bot.store import open_sqlite_store
 from tests.e2e.fake_discord import (
     BotProcess,

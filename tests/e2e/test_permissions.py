@@ -15,7 +15,7 @@ import pytest
 import pytest_asyncio
 from discord.ext import commands
 
-from bot.bot import EXTENSIONS
+from bot.discord_ui.client import EXTENSIONS
 from tests.e2e.fake_discord import BotProcess, Call, Channel, FakeDiscord, Guild, Member, Role
 from tests.e2e.helpers import EPHEMERAL, button, html_page, local_site
 

@@ -6,7 +6,7 @@ import sqlite3
 from pathlib import Path
 from typing import Any
 
-from bot.models import Article, MovieRef, Reaction
+from bot.domain.models import Article, MovieRef, Reaction
 from bot.store import SQLiteStore
 
 

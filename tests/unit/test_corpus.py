@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from bot.errors import NoReactions
+from bot.domain.errors import NoReactions
 from bot.parsing import parse
 from tests.corpus import article_for, expected_files
 

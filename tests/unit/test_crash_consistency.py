@@ -22,8 +22,9 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
-from bot.models import Article, MovieRef, Reaction
-from bot.store import IngestResult, SQLiteStore, open_sqlite_store
+from bot.domain.models import Article, MovieRef, Reaction
+from bot.domain.records import IngestResult
+from bot.store import SQLiteStore, open_sqlite_store
 from bot.store.migrate import load_migrations
 
 REPO = Path(__file__).resolve().parents[2]

@@ -1,4 +1,4 @@
-"""bot.fetch against real HTTP servers on loopback: address rules, redirects, limits."""
+"""bot.ingest.fetch against real HTTP servers on loopback: address rules, redirects, limits."""
 
 from __future__ import annotations
 
@@ -19,8 +19,8 @@ from aiohttp.abc import AbstractResolver, ResolveResult
 from aiohttp.test_utils import TestServer
 from aiohttp.typedefs import Handler
 
-from bot.errors import UserError
-from bot.fetch import (
+from bot.domain.errors import UserError
+from bot.ingest.fetch import (
     BAD_PORT,
     BAD_REDIRECT_SCHEME,
     BAD_SCHEME,
@@ -318,7 +318,7 @@ async def loopback_only(monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[list[o
     """Fail any client connection to a non-loopback address, before a packet leaves.
 
     aiohttp connects through aiohappyeyeballs, which calls ``loop.sock_connect``;
-    guarding it means even a regression in bot.fetch cannot reach 10.0.0.1 or the
+    guarding it means even a regression in bot.ingest.fetch cannot reach 10.0.0.1 or the
     metadata address from these tests. The test then fails on the recorded attempt.
     """
     loop = asyncio.get_running_loop()
@@ -617,12 +617,12 @@ async def test_bad_urls_are_refused(url: str, expected: str) -> None:
 async def test_refusals_are_logged_without_credentials(
     site: Site, caplog: pytest.LogCaptureFixture
 ) -> None:
-    caplog.set_level(logging.WARNING, logger="bot.fetch")
+    caplog.set_level(logging.WARNING, logger="bot.ingest.fetch")
 
     await refused("http://moderator:hunter2@127.0.0.1:1/page")
     await refused(site.url("/status/404"))
 
-    records = [r for r in caplog.records if r.name == "bot.fetch"]
+    records = [r for r in caplog.records if r.name == "bot.ingest.fetch"]
     assert [r.levelno for r in records] == [logging.WARNING, logging.WARNING]
     assert "127.0.0.1:1/page" in records[0].getMessage()
     assert "hunter2" not in caplog.text

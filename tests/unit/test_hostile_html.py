@@ -22,9 +22,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from bot.errors import NoReactions, ParseError, ReelError
-from bot.models import Article
-from bot.parse_worker import PARSE_TIMEOUT, ParseWorker
+from bot.domain.errors import NoReactions, ParseError, ReelError
+from bot.domain.models import Article
+from bot.ingest.worker import PARSE_TIMEOUT, ParseWorker
 from bot.parsing import MAX_INPUT_BYTES, MAX_REACTION_CHARS, MAX_REACTIONS, clean, parse
 from bot.parsing.limits import cap_text
 from bot.parsing.text import _attribution

@@ -1,6 +1,6 @@
 from pathlib import Path
 
-from bot.ingest import MAX_ARTICLE_BYTES, ingest_paths
+from bot.ingest.files import MAX_ARTICLE_BYTES, ingest_paths
 from bot.store import SQLiteStore
 
 SEED = Path(__file__).resolve().parents[2] / "bot" / "data" / "articles" / "12th-fail.txt"

@@ -1,8 +1,8 @@
 import pytest
 
-from bot.errors import UnknownMovie
-from bot.lookup import MAX_CHOICES, autocomplete_movies, resolve_movie
-from bot.models import Article, MovieRef, Reaction
+from bot.domain.errors import UnknownMovie
+from bot.domain.models import Article, MovieRef, Reaction
+from bot.services.lookup import MAX_CHOICES, autocomplete_movies, resolve_movie
 from bot.store import SQLiteStore
 
 

@@ -11,7 +11,7 @@ from pathlib import Path
 import aiosqlite
 import pytest
 
-from bot.errors import StoreError
+from bot.domain.errors import StoreError
 from bot.store import open_sqlite_store
 from bot.store.migrate import Migration, check_numbering, load_migrations, migrate
 

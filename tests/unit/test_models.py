@@ -1,6 +1,6 @@
 import pytest
 
-from bot.models import MovieRef, slugify
+from bot.domain.models import MovieRef, slugify
 
 
 @pytest.mark.parametrize(

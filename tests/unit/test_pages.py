@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from bot.models import Article, MovieRef, Reaction
-from bot.pages import movie_page, search_page
+from bot.discord_ui.pages import movie_page, search_page
+from bot.domain.models import Article, MovieRef, Reaction
 from bot.store.sqlite import SQLiteStore
 
 GUILD = 42

@@ -12,9 +12,9 @@ from typing import TYPE_CHECKING
 
 import pytest
 
-from bot.errors import NoReactions, ParseError, ParseTimeout
-from bot.models import Article
-from bot.parse_worker import PARSE_TIMEOUT, ParseWorker, shared_worker
+from bot.domain.errors import NoReactions, ParseError, ParseTimeout
+from bot.domain.models import Article
+from bot.ingest.worker import PARSE_TIMEOUT, ParseWorker, shared_worker
 from bot.parsing import MAX_INPUT_BYTES, parse
 
 # The worker process imports this module to find the stand-in parsers below, so what it
@@ -235,7 +235,7 @@ async def test_close_stops_the_process_and_may_be_repeated(worker: ParseWorker) 
 async def test_moderator_intake_parses_in_the_worker(
     store: SQLiteStore, worker: ParseWorker
 ) -> None:
-    from bot.curation import prepare_article
+    from bot.services.intake import prepare_article
 
     prepared = await prepare_article(store, ARTICLE, source=None, worker=worker)
     assert prepared.new == 1
@@ -248,9 +248,9 @@ async def test_moderator_intake_parses_in_the_worker(
 async def test_intake_uses_the_shared_worker_and_the_bot_stops_it_on_close(
     store: SQLiteStore, tmp_path: Path
 ) -> None:
-    from bot.bot import ReelBot
     from bot.config import Settings
-    from bot.curation import prepare_article
+    from bot.discord_ui.client import ReelBot
+    from bot.services.intake import prepare_article
 
     bot = ReelBot(Settings.from_env({"DATABASE_PATH": str(tmp_path / "unused.db")}))
     await prepare_article(store, ARTICLE, source=None)

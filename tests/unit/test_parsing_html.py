@@ -10,8 +10,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot.errors import ParseError
-from bot.models import Reaction
+from bot.domain.errors import ParseError
+from bot.domain.models import Reaction
 from bot.parsing.html import extract_html
 
 STATUS = "https://twitter.com/KrutiPatel2000/status/1741234567890123456"

@@ -1,6 +1,6 @@
 import pytest
 
-from bot.errors import NoReactions, ParseError
+from bot.domain.errors import NoReactions, ParseError
 from bot.parsing import parse
 from bot.parsing.text import extract_text
 

@@ -1,12 +1,12 @@
 import pytest
 
-from bot.markdown import escape
-from bot.render import (
+from bot.discord_ui.render import (
     MAX_DESCRIPTION,
     MAX_EMBED_TOTAL,
     render_page,
 )
-from bot.store.protocol import Movie, ReactionPage, StoredReaction
+from bot.domain.markdown import escape
+from bot.domain.records import Movie, ReactionPage, StoredReaction
 
 MOVIE = Movie(id=1, title="12th Fail", slug="12thfail")
 

@@ -21,8 +21,7 @@ import pytest
 from hypothesis import HealthCheck, Phase, assume, example, given, settings
 from hypothesis import strategies as st
 
-from bot.markdown import escape
-from bot.render import (
+from bot.discord_ui.render import (
     MAX_AUTHOR,
     MAX_DESCRIPTION,
     MAX_EMBEDS,
@@ -31,7 +30,8 @@ from bot.render import (
     render_page,
     render_search,
 )
-from bot.store.protocol import Movie, ReactionPage, SearchPage, StoredReaction
+from bot.domain.markdown import escape
+from bot.domain.records import Movie, ReactionPage, SearchPage, StoredReaction
 from tests.e2e.fake_discord.validate import message_problems
 
 EXAMPLES = int(os.environ.get("REEL_HYPOTHESIS_EXAMPLES", "120"))

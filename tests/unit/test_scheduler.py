@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from bot.models import Article, MovieRef, Reaction
-from bot.scheduler import PostOutcome, SchedulePoster
+from bot.domain.models import Article, MovieRef, Reaction
+from bot.domain.records import Schedule, StoredReaction
+from bot.services.scheduler import PostOutcome, SchedulePoster
 from bot.store import open_sqlite_store
-from bot.store.protocol import Schedule, StoredReaction
 from bot.store.sqlite import SQLiteStore
 
 GUILD = 111

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from bot.bot import open_store
 from bot.config import Settings
-from bot.errors import StoreError
+from bot.discord_ui.client import open_store
+from bot.domain.errors import StoreError
 from bot.store import open_sqlite_store
 from bot.store.migrate import MIN_SQLITE, Migration, check_sqlite_version, load_migrations
 
@@ -71,11 +71,13 @@ async def test_start_up_logs_the_sqlite_version_and_the_schema(
     tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
     settings = Settings.from_env({"DATABASE_PATH": str(tmp_path / "reel.db")})
-    caplog.set_level(logging.INFO, logger="bot.bot")
+    caplog.set_level(logging.INFO, logger="bot.discord_ui.client")
 
     store = await open_store(settings)
     await store.close()
 
-    messages = [record.getMessage() for record in caplog.records if record.name == "bot.bot"]
+    messages = [
+        record.getMessage() for record in caplog.records if record.name == "bot.discord_ui.client"
+    ]
     assert f"Using SQLite {sqlite3.sqlite_version}" in messages
     assert any(f"at schema version {len(REAL)}" in message for message in messages)

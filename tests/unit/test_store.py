@@ -11,8 +11,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from bot.errors import UnknownMovie
-from bot.store import SQLiteStore, StoreCounts, open_sqlite_store
+from bot.domain.errors import UnknownMovie
+from bot.domain.records import StoreCounts
+from bot.store import SQLiteStore, open_sqlite_store
 from bot.store import sqlite as sqlite_module
 from tests.unit.store_builders import article, db_path, post, query, texts
 

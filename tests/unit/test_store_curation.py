@@ -13,12 +13,9 @@ from typing import Any, TypeVar
 
 import pytest
 
-from bot.errors import UnknownMovie
-from bot.models import Article, MovieRef
-from bot.store import SQLiteStore, open_sqlite_store
-from bot.store import sqlite as sqlite_module
-from bot.store.migrate import load_migrations
-from bot.store.protocol import (
+from bot.domain.errors import UnknownMovie
+from bot.domain.models import Article, MovieRef
+from bot.domain.records import (
     AuditAction,
     AuditInfo,
     GuildSettings,
@@ -26,6 +23,9 @@ from bot.store.protocol import (
     RemoveResult,
     StoreCounts,
 )
+from bot.store import SQLiteStore, open_sqlite_store
+from bot.store import sqlite as sqlite_module
+from bot.store.migrate import load_migrations
 from tests.unit.store_builders import article, db_path, ids_by_text, post, query
 
 GUILD = 111

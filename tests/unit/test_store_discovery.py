@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
+from bot.domain.records import Stats
 from bot.store import SQLiteStore
 from bot.store import sqlite as sqlite_module
-from bot.store.protocol import Stats
 from tests.unit.store_builders import article, db_path, ids_by_text, plan, post
 
 GUILD = 111

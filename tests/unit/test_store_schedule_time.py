@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 
-from bot.store.schedule_time import from_utc_text, next_run, normalise_at, to_utc_text
+from bot.domain.schedule_time import from_utc_text, next_run, normalise_at, to_utc_text
 
 
 def utc(text: str) -> datetime:

@@ -9,10 +9,10 @@ from typing import Any
 
 import pytest
 
-from bot.errors import UnknownMovie
+from bot.domain.errors import UnknownMovie
+from bot.domain.records import AuditInfo, Schedule
 from bot.store import SQLiteStore
 from bot.store import sqlite as sqlite_module
-from bot.store.protocol import AuditInfo, Schedule
 from tests.unit.store_builders import article, db_path, ids_by_text, plan, post
 
 GUILD = 111

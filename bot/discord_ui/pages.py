@@ -6,16 +6,17 @@ from collections.abc import Iterable
 
 import discord
 
-from bot.errors import PageOutOfRange, UserError
-from bot.markdown import escape
-from bot.render import (
+from bot.discord_ui.render import (
     RenderedPage,
     page_count,
     reaction_embed,
     render_page,
     render_search,
 )
-from bot.store.protocol import GuildSettings, Movie, ReactionStore, StoredReaction
+from bot.domain.errors import PageOutOfRange, UserError
+from bot.domain.markdown import escape
+from bot.domain.records import GuildSettings, Movie, StoredReaction
+from bot.store.protocol import ReactionStore
 
 SPOILERS_ALWAYS = "always"
 

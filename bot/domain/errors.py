@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from bot.markdown import escape, shorten
+from bot.domain.markdown import escape, shorten
 
 MAX_QUERY_SHOWN = 100
 

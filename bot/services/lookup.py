@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from rapidfuzz import fuzz, process, utils
 
-from bot.errors import UnknownMovie
-from bot.models import slugify
-from bot.store.protocol import Movie, ReactionStore
+from bot.domain.errors import UnknownMovie
+from bot.domain.models import slugify
+from bot.domain.records import Movie
+from bot.store.protocol import ReactionStore
 
 MAX_CHOICES = 25
 MAX_SUGGESTIONS = 3

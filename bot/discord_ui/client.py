@@ -13,12 +13,12 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.config import Settings
-from bot.ingest import ingest_paths
-from bot.parse_worker import shutdown_worker
-from bot.reporter import report_to_context, report_to_interaction
+from bot.discord_ui.reporter import report_to_context, report_to_interaction
+from bot.discord_ui.views import Confirmations, ConfirmButton, PageButton, SearchButton
+from bot.ingest.files import ingest_paths
+from bot.ingest.worker import shutdown_worker
 from bot.store import ReactionStore, open_sqlite_store
 from bot.store.migrate import sqlite_library_version
-from bot.ui import Confirmations, ConfirmButton, PageButton, SearchButton
 
 log = logging.getLogger(__name__)
 

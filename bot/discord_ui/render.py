@@ -10,7 +10,7 @@ from urllib.parse import quote
 
 import discord
 
-from bot.markdown import (
+from bot.domain.markdown import (
     ELLIPSIS,
     MAX_HANDLE,
     MAX_TITLE_FOOTER,
@@ -23,7 +23,7 @@ from bot.markdown import (
     seal,
     shorten,
 )
-from bot.store.protocol import Movie, ReactionPage, SearchPage, StoredReaction
+from bot.domain.records import Movie, ReactionPage, SearchPage, StoredReaction
 
 # Discord's limits (https://discord.com/developers/docs/resources/message#embed-object-embed-limits).
 MAX_EMBEDS = 10

@@ -9,7 +9,8 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from bot.store.protocol import ReactionStore, Schedule, StoredReaction
+from bot.domain.records import Schedule, StoredReaction
+from bot.store.protocol import ReactionStore
 
 log = logging.getLogger(__name__)
 

@@ -6,11 +6,11 @@ import dataclasses
 from dataclasses import dataclass
 from pathlib import PurePath
 
-from bot.errors import UserError
-from bot.fetch import FetchPolicy, fetch_article
-from bot.ingest import ARTICLE_SUFFIXES, MAX_ARTICLE_BYTES, content_hash
-from bot.models import Article, MovieRef
-from bot.parse_worker import ParseWorker, shared_worker
+from bot.domain.errors import UserError
+from bot.domain.models import Article, MovieRef
+from bot.ingest.fetch import FetchPolicy, fetch_article
+from bot.ingest.files import ARTICLE_SUFFIXES, MAX_ARTICLE_BYTES, content_hash
+from bot.ingest.worker import ParseWorker, shared_worker
 from bot.store.protocol import ReactionStore
 
 MAX_SIZE_TEXT = f"{MAX_ARTICLE_BYTES // (1024 * 1024)} MB"

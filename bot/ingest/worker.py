@@ -21,8 +21,8 @@ from multiprocessing.context import ForkServerContext, SpawnContext
 from multiprocessing.process import BaseProcess
 from typing import Any
 
-from bot.errors import NoReactions, ParseError, ParseTimeout, ReelError
-from bot.models import Article
+from bot.domain.errors import NoReactions, ParseError, ParseTimeout, ReelError
+from bot.domain.models import Article
 from bot.parsing import check_input_size, parse
 
 __all__ = [

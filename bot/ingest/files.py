@@ -8,9 +8,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from bot.errors import ReelError
+from bot.domain.errors import ReelError
+from bot.domain.records import IngestResult
 from bot.parsing import MAX_INPUT_BYTES, parse
-from bot.store.protocol import IngestResult, ReactionStore
+from bot.store.protocol import ReactionStore
 
 log = logging.getLogger(__name__)
 
@@ -57,7 +58,7 @@ async def ingest_bytes(
     """Parse one article and store it; raises `ReelError` when it has no movie or posts.
 
     The parse runs in-process: files from the articles folder and the command line are
-    the operator's own, not untrusted pages (those go through `bot.parse_worker`).
+    the operator's own, not untrusted pages (those go through `bot.ingest.worker`).
     """
     article = parse(data, movie=movie, source=source)
     if article.movie is None:

@@ -6,18 +6,11 @@ from collections.abc import Sequence
 
 import discord
 
-from bot.curation import PreparedArticle
-from bot.markdown import escape
-from bot.models import MovieRef, Reaction
-from bot.render import EMBED_COLOUR, MAX_DESCRIPTION, reaction_embed
-from bot.store.protocol import (
-    ArticlePage,
-    AuditEntry,
-    GuildSettings,
-    Movie,
-    Stats,
-    StoredReaction,
-)
+from bot.discord_ui.render import EMBED_COLOUR, MAX_DESCRIPTION, reaction_embed
+from bot.domain.markdown import escape
+from bot.domain.models import MovieRef, Reaction
+from bot.domain.records import ArticlePage, AuditEntry, GuildSettings, Movie, Stats, StoredReaction
+from bot.services.intake import PreparedArticle
 
 PREVIEW_SAMPLES = 3
 # Room left for the summary embed so a preview stays within 6,000 characters a message.

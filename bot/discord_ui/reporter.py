@@ -11,8 +11,8 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.errors import UserError
-from bot.replies import reply
+from bot.discord_ui.replies import reply
+from bot.domain.errors import UserError
 
 log = logging.getLogger(__name__)
 

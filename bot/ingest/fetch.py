@@ -18,7 +18,7 @@ from aiohttp.abc import AbstractResolver, ResolveResult
 from yarl import URL
 
 from bot import __version__
-from bot.errors import UserError
+from bot.domain.errors import UserError
 
 log = logging.getLogger(__name__)
 

@@ -12,11 +12,11 @@ from typing import TYPE_CHECKING, Any
 
 import discord
 
-from bot.pages import movie_page, search_page
-from bot.render import RenderedPage
+from bot.discord_ui.pages import movie_page, search_page
+from bot.discord_ui.render import RenderedPage
 
 if TYPE_CHECKING:
-    from bot.bot import ReelBot
+    from bot.discord_ui.client import ReelBot
 
 PAGER_PREFIX = "reel:page"
 CONFIRM_TIMEOUT = 180.0

@@ -1,0 +1,1 @@
+"""Everything that speaks Discord: the client, rendering, views, replies, errors."""

@@ -1,0 +1,1 @@
+"""Pure domain types and rules: articles, reactions, records, errors, text safety. No I/O."""

@@ -1,0 +1,1 @@
+"""Getting articles in: safe download, the killable parse worker, article files."""

@@ -1,0 +1,1 @@
+"""Discord-free rules between the commands (Discord, web, CLI) and the store."""

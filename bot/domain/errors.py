@@ -1,4 +1,18 @@
-"""Domain errors. ``UserError`` subclasses carry a message that is safe to show a member."""
+"""The one exception tree. ``UserError``s carry the message a member sees; the rest are faults.
+
+- `UserError`: the input was refused, for a reason the person who typed it can act on.
+  Its ``message`` is shown as is (Discord markdown, with member text escaped), never a
+  traceback. Subclasses name the kind: `InvalidInput` (a value the rules refuse),
+  `NotFound` (no such thing in this server), `Conflict` (the name or thing is taken),
+  `ParseError`/`NoReactions` (an article that cannot be used), `UnknownMovie`,
+  `PageOutOfRange`.
+- `StoreError`: the database cannot be used at all (a fault for the operator).
+- `StoreUnavailable`: the database is unreachable for a moment; the member is told to
+  try again.
+
+Services raise these and nothing else on bad input: no ``ValueError`` or ``LookupError``
+crosses the service boundary.
+"""
 
 from __future__ import annotations
 
@@ -19,6 +33,18 @@ class UserError(ReelError):
     def __init__(self, message: str) -> None:
         super().__init__(message)
         self.message = message
+
+
+class InvalidInput(UserError):
+    """A value the rules refuse: an alias with no letters, a page size of 40, a bad time."""
+
+
+class NotFound(UserError):
+    """No such reaction, article, movie or schedule in this server (or another server's)."""
+
+
+class Conflict(UserError):
+    """The name or thing asked for is already taken (an alias naming another movie...)."""
 
 
 class ParseError(UserError):
@@ -61,3 +87,7 @@ class PageOutOfRange(UserError):
 
 class StoreError(ReelError):
     """The database cannot be used (failed migration, schema newer than the code)."""
+
+
+class StoreUnavailable(ReelError):
+    """The database is unreachable for a moment (a restart, a dropped connection)."""

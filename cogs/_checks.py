@@ -9,6 +9,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.discord_ui.client import ReelBot
+from bot.services.permissions import member_is_moderator
 
 MODERATOR_PERMISSIONS = discord.Permissions(manage_messages=True)
 
@@ -19,11 +20,11 @@ async def is_moderator(bot: ReelBot, member: discord.abc.User, guild: discord.Gu
         member = guild.get_member(member.id) or member
     if not isinstance(member, discord.Member):
         return False
-    if member.guild_permissions.manage_messages:
-        return True
-    settings = await bot.store.get_guild_settings(guild.id)
-    return settings.mod_role_id is not None and any(
-        role.id == settings.mod_role_id for role in member.roles
+    return await member_is_moderator(
+        bot.store,
+        guild.id,
+        manage_messages=member.guild_permissions.manage_messages,
+        role_ids=[role.id for role in member.roles],
     )
 
 
@@ -58,6 +59,22 @@ def moderator_only() -> Any:
         return True
 
     return commands.check(predicate)
+
+
+def moderator_command() -> Any:
+    """Decorate a hybrid command or group: guild only, hidden from members, checked per call.
+
+    Goes under ``@commands.hybrid_command``/``hybrid_group``, which read the slash settings
+    from the function. Discord's ``default_permissions`` only decides who sees the command
+    and a server's admins can change it, so every call is checked again (`moderator_only`).
+    """
+
+    def decorator(function: Any) -> Any:
+        function = app_commands.default_permissions(manage_messages=True)(function)
+        function = app_commands.guild_only()(function)
+        return moderator_only()(function)
+
+    return decorator
 
 
 class ModeratorGroup(app_commands.Group):

@@ -1,11 +1,9 @@
-"""What member commands share: a per-member cooldown, and an answer within Discord's 3 s."""
+"""What member commands share: a per-member cooldown, refunded on bad input, and timely answers."""
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 import time
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -14,16 +12,12 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.config import CommandCooldown
+from bot.discord_ui.answers import Reply, answer_in_time
 from bot.discord_ui.client import ReelBot
 from bot.discord_ui.reporter import QuietCooldown, unwrap_error
 from bot.domain.errors import PageOutOfRange, UnknownMovie
 
-# Discord drops an interaction not acknowledged within 3 s; work still running after this
-# long is deferred ("thinking…") and its answer fills the deferred message later.
-ANSWER_WITHIN = 1.0
-
 Key = tuple[str, int, int]
-Reply = tuple[str | None, Sequence[discord.Embed], discord.ui.View | None]
 
 
 @dataclass(slots=True)
@@ -182,38 +176,13 @@ class MemberCog(commands.Cog):
         refund_interaction(self.cooldowns, interaction, error)
 
 
-async def answer_in_time(
-    interaction: discord.Interaction[Any],
-    work: Awaitable[Reply],
-    *,
-    within: float = ANSWER_WITHIN,
-) -> None:
-    """Answer a slash command with ``work``'s reply; defer first if it is slow.
-
-    A quick reply goes out as the interaction's response, in one request. Work still
-    running after ``within`` seconds (a busy database, a large search) is acknowledged
-    with a public "thinking…" and its reply then edits that message, so Discord's
-    3-second deadline holds under load. If the work fails after deferring, the
-    "thinking…" message is removed and the error is left to the reporter.
-    """
-    task = asyncio.ensure_future(work)
-    try:
-        done, _ = await asyncio.wait({task}, timeout=within)
-        if not done:
-            await interaction.response.defer(thinking=True)
-    except BaseException:
-        task.cancel()
-        raise
-    try:
-        content, embeds, view = await task
-    except Exception:
-        if not done:
-            with contextlib.suppress(discord.HTTPException):
-                await interaction.delete_original_response()
-        raise
-    if not done:
-        await interaction.edit_original_response(content=content, embeds=embeds, view=view)
-    elif view is None:
-        await interaction.response.send_message(content=content, embeds=embeds)
+async def reply_in_time(ctx: commands.Context[Any], work: Awaitable[Reply]) -> None:
+    """Answer a prefix or hybrid command with ``work``'s reply (slash: within Discord's 3 s)."""
+    if ctx.interaction is not None:
+        await answer_in_time(ctx.interaction, work)
+        return
+    content, embeds, view = await work
+    if view is None:
+        await ctx.send(content, embeds=list(embeds))
     else:
-        await interaction.response.send_message(content=content, embeds=embeds, view=view)
+        await ctx.send(content, embeds=list(embeds), view=view)

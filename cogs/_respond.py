@@ -37,7 +37,9 @@ class Responder:
 
     @classmethod
     def from_context(cls, ctx: commands.Context[ReelBot]) -> Responder:
-        """Answer a prefix command in its channel."""
+        """Answer a prefix command in its channel, or a hybrid one's slash form ephemerally."""
+        if ctx.interaction is not None:
+            return cls.from_interaction(ctx.interaction)
         return cls(user=ctx.author, guild=ctx.guild, ctx=ctx)
 
     @classmethod

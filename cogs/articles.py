@@ -9,20 +9,24 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.discord_ui.client import ReelBot
-from bot.discord_ui.render import page_count
 from bot.discord_ui.render_admin import article_list_embed, preview_embeds
 from bot.discord_ui.reporter import report_to_interaction
 from bot.domain.errors import UserError
 from bot.domain.markdown import escape
-from bot.domain.records import AuditInfo, RemoveOutcome
+from bot.domain.paging import MAX_PAGE_NUMBER
 from bot.ingest.fetch import FetchPolicy
-from bot.services.intake import PreparedArticle, check_attachment, prepare_article, prepare_url
-from bot.services.lookup import resolve_movie
+from bot.services import articles
+from bot.services.intake import (
+    PreparedArticle,
+    check_attachment,
+    confirm_article,
+    prepare_article,
+    prepare_url,
+)
 from cogs._checks import ModeratorGroup, moderator_only
 from cogs._choices import movie_choices
 from cogs._respond import Responder, ask
 
-ARTICLES_PER_PAGE = 10
 MODAL_TEXT_LIMIT = 4000  # Discord's longest text input
 _URL = re.compile(r"^<?(https?://\S+?)>?$", re.IGNORECASE)
 _OPTION = re.compile(r"\b(movie|spoilers)\s*:\s*", re.IGNORECASE)
@@ -118,12 +122,10 @@ class Articles(commands.Cog):
         """Show the preview with Add / Cancel; store the article only on Add."""
         store = self.bot.store
         guild_id = responder.guild_id
-        audit = AuditInfo(user_id=responder.user.id)
+        actor_id = responder.user.id
 
         async def add() -> str:
-            result = await store.ingest_article(
-                prepared.article, content_hash=prepared.content_hash, guild_id=guild_id, audit=audit
-            )
+            result = await confirm_article(store, prepared, guild_id, actor_id)
             if not result.created:
                 return (
                     "That article is already in this server's collection "
@@ -175,7 +177,41 @@ class Articles(commands.Cog):
             )
         await self.offer(responder, prepared)
 
-    # Prefix commands
+    async def list_articles(self, responder: Responder, movie: str | None, page: int) -> None:
+        """Send one page of the articles this server sees."""
+        listing = await articles.list_articles(self.bot.store, responder.guild_id, movie, page)
+        await responder.send(
+            embeds=[article_list_embed(listing.data, page_number=listing.page, pages=listing.pages)]
+        )
+
+    async def remove(self, responder: Responder, article_id: int) -> None:
+        """Ask to confirm, then remove one of this server's own articles."""
+        store = self.bot.store
+        guild_id = responder.guild_id
+        summary = await articles.removable_article(store, guild_id, article_id)
+        actor_id = responder.user.id
+
+        async def remove() -> str:
+            result = await articles.remove_article(store, guild_id, actor_id, article_id)
+            return (
+                f"Removed article `{article_id}` and the {result.removed_reactions} "
+                "reaction(s) only it had."
+            )
+
+        title = summary.title or summary.source or "untitled"
+        await ask(
+            self.bot,
+            responder,
+            remove,
+            confirm_label="Remove",
+            content=(
+                f"Remove article `{article_id}` “{escape(title[:200])}” "
+                f"({summary.reaction_count} reaction(s)) about **{escape(summary.movie.title)}**?"
+            ),
+        )
+
+    # Prefix commands. `article add` reads a link, a file or pasted lines in the prefix form
+    # and options or a modal in the slash form, so this group is written twice, not hybrid.
 
     @commands.group(name="article", invoke_without_command=True)
     @moderator_only()
@@ -225,6 +261,7 @@ class Articles(commands.Cog):
         movie="The movie it is about (found in the article when left out)",
         spoilers="Whether its reactions spoil the movie (found in the article when left out)",
     )
+    @app_commands.autocomplete(movie=movie_choices)
     async def add_slash(
         self,
         interaction: discord.Interaction[ReelBot],
@@ -246,20 +283,14 @@ class Articles(commands.Cog):
             spoilers=spoilers,
         )
 
-    @add_slash.autocomplete("movie")
-    async def movie_autocomplete(
-        self, interaction: discord.Interaction[ReelBot], current: str
-    ) -> list[app_commands.Choice[str]]:
-        """Offer known movies; a new title may still be typed."""
-        return await movie_choices(interaction, current)
-
     @article.command(name="list", description="List this server's articles with their ids")
     @app_commands.describe(movie="Only this movie's articles", page="Page number")
+    @app_commands.autocomplete(movie=movie_choices)
     async def list_slash(
         self,
         interaction: discord.Interaction[ReelBot],
         movie: str | None = None,
-        page: app_commands.Range[int, 1, 100_000] = 1,
+        page: app_commands.Range[int, 1, MAX_PAGE_NUMBER] = 1,
     ) -> None:
         """List articles, newest first."""
         await self.list_articles(Responder.from_interaction(interaction), movie, page)
@@ -271,55 +302,6 @@ class Articles(commands.Cog):
     ) -> None:
         """Remove an article after a confirmation."""
         await self.remove(Responder.from_interaction(interaction), article_id)
-
-    # Shared
-
-    async def list_articles(self, responder: Responder, movie: str | None, page: int) -> None:
-        """Send one page of the articles this server sees."""
-        store = self.bot.store
-        guild_id = responder.guild_id
-        movie_id = (await resolve_movie(store, movie, guild_id)).id if movie else None
-        offset = (max(page, 1) - 1) * ARTICLES_PER_PAGE
-        listing = await store.list_articles(
-            guild_id, movie_id=movie_id, offset=offset, limit=ARTICLES_PER_PAGE
-        )
-        pages = page_count(listing.total, ARTICLES_PER_PAGE)
-        await responder.send(embeds=[article_list_embed(listing, page_number=page, pages=pages)])
-
-    async def remove(self, responder: Responder, article_id: int) -> None:
-        """Ask to confirm, then remove one of this server's own articles."""
-        store = self.bot.store
-        guild_id = responder.guild_id
-        summary = await store.get_article(article_id, guild_id)
-        if summary is None:
-            raise UserError(f"There is no article `{article_id}` in this server.")
-        if summary.is_global:
-            raise UserError(
-                "That article came with the bot and every server shares it, so it can't be "
-                "removed; hide its reactions instead with `reaction hide`."
-            )
-        audit = AuditInfo(user_id=responder.user.id)
-
-        async def remove() -> str:
-            result = await store.remove_article(article_id, guild_id, audit=audit)
-            if result.outcome is not RemoveOutcome.REMOVED:
-                return f"Article `{article_id}` is already gone."
-            return (
-                f"Removed article `{article_id}` and the {result.removed_reactions} "
-                "reaction(s) only it had."
-            )
-
-        title = summary.title or summary.source or "untitled"
-        await ask(
-            self.bot,
-            responder,
-            remove,
-            confirm_label="Remove",
-            content=(
-                f"Remove article `{article_id}` “{escape(title[:200])}” "
-                f"({summary.reaction_count} reaction(s)) about **{escape(summary.movie.title)}**?"
-            ),
-        )
 
 
 async def setup(bot: ReelBot) -> None:

@@ -9,19 +9,17 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
+from bot.discord_ui.answers import answer_in_time
 from bot.discord_ui.client import ReelBot
 from bot.discord_ui.pages import movie_page
 from bot.discord_ui.render import MAX_DESCRIPTION
 from bot.discord_ui.views import pager_view
 from bot.domain.markdown import escape
+from bot.domain.paging import MAX_PAGE_NUMBER
+from bot.services import reading
 from bot.services.lookup import resolve_movie
 from cogs._choices import movie_choices
-from cogs._member import (
-    MemberCog,
-    answer_in_time,
-    prefix_cooldown,
-    slash_cooldown,
-)
+from cogs._member import MemberCog, prefix_cooldown, slash_cooldown
 
 _TRAILING_PAGE = re.compile(r"^(?P<query>.*?)\s+(?P<page>\d{1,6})$")
 
@@ -63,7 +61,7 @@ class Reactions(MemberCog):
         self,
         interaction: discord.Interaction[ReelBot],
         movie: str,
-        page: app_commands.Range[int, 1, 100_000] = 1,
+        page: app_commands.Range[int, 1, MAX_PAGE_NUMBER] = 1,
     ) -> None:
         """Show a movie's reactions as a page of embeds with ◀ ▶ buttons."""
         await answer_in_time(interaction, self._page_message(movie, interaction.guild_id, page))
@@ -80,7 +78,7 @@ class Reactions(MemberCog):
     async def movies(self, ctx: commands.Context[ReelBot]) -> None:
         """List the movies I know, with how many reactions each has."""
         guild_id = ctx.guild.id if ctx.guild else None
-        summaries = await self.bot.store.list_movies(guild_id)
+        summaries = await reading.movies(self.bot.store, guild_id)
         if not summaries:
             await ctx.send("I don't know any movies yet. A moderator can add an article.")
             return

@@ -15,9 +15,10 @@ from bot.discord_ui.client import ReelBot
 from bot.discord_ui.pages import single_embed
 from bot.domain.errors import UserError
 from bot.domain.markdown import escape
-from bot.domain.records import AuditInfo, Schedule, StoredReaction
-from bot.services.lookup import resolve_movie
+from bot.domain.records import Schedule, StoredReaction
+from bot.services import schedules
 from bot.services.scheduler import PostOutcome, SchedulePoster
+from bot.services.schedules import EVERY_WORDS
 from cogs._checks import ModeratorGroup, moderator_only
 from cogs._choices import movie_choices
 from cogs._respond import Responder
@@ -25,7 +26,6 @@ from cogs._respond import Responder
 log = logging.getLogger(__name__)
 
 Every = Literal["1h", "6h", "daily"]
-EVERY_WORDS = {"1h": "every hour", "6h": "every 6 hours", "daily": "every day"}
 _AT = re.compile(r"^\d{1,2}:\d{2}$")
 
 
@@ -116,53 +116,34 @@ class Schedules(commands.Cog):
                 f"I can't post in {channel.mention}: give me View Channel, Send Messages "
                 "and Embed Links there first."
             )
-        if at is not None and every != "daily":
-            raise UserError("A time of day only goes with `daily`.")
-        if at is not None and not _AT.match(at.strip()):
-            raise UserError("Give the time as HH:MM in UTC, e.g. `09:00`.")
-        found = await resolve_movie(self.bot.store, movie, guild.id) if movie else None
-        try:
-            saved = await self.bot.store.set_schedule(
-                guild.id,
-                channel.id,
-                every=every,
-                at=at.strip() if at else None,
-                movie_id=found.id if found else None,
-                now=self.poster.clock(),
-                audit=AuditInfo(user_id=responder.user.id),
-            )
-        except ValueError as error:
-            raise UserError(str(error)) from None
-        await responder.send(
-            "Scheduled: " + describe_schedule(saved, found.title if found else None)
+        line = await schedules.set_schedule(
+            self.bot.store,
+            guild.id,
+            responder.user.id,
+            channel.id,
+            every=every,
+            at=at,
+            movie_query=movie,
+            now=self.poster.clock(),
         )
+        await responder.send("Scheduled: " + describe_schedule(line.schedule, line.movie_title))
 
     async def show(self, responder: Responder) -> None:
         """List this server's schedules."""
-        store = self.bot.store
-        schedules = await store.list_schedules(responder.guild_id)
-        if not schedules:
+        lines = await schedules.list_schedules(self.bot.store, responder.guild_id)
+        if not lines:
             await responder.send("No schedules. Set one with `schedule set`.")
             return
-        lines = []
-        for schedule in schedules:
-            movie = (
-                await store.get_movie(schedule.movie_id, schedule.guild_id)
-                if schedule.movie_id
-                else None
-            )
-            lines.append(describe_schedule(schedule, movie.title if movie else None))
+        described = [describe_schedule(line.schedule, line.movie_title) for line in lines]
         await responder.send(
-            embeds=[discord.Embed(title="Schedules", description="\n".join(lines))]
+            embeds=[discord.Embed(title="Schedules", description="\n".join(described))]
         )
 
     async def stop(self, responder: Responder, channel: discord.abc.GuildChannel) -> None:
         """Stop a channel's schedule."""
-        stopped = await self.bot.store.stop_schedule(
-            responder.guild_id, channel.id, audit=AuditInfo(user_id=responder.user.id)
+        await schedules.stop_schedule(
+            self.bot.store, responder.guild_id, responder.user.id, channel.id
         )
-        if not stopped:
-            raise UserError(f"{channel.mention} has no schedule.")
         await responder.send(f"Stopped the schedule of {channel.mention}.")
 
     # Prefix commands
@@ -184,8 +165,6 @@ class Schedules(commands.Cog):
         rest: str = "",
     ) -> None:
         """Post reactions on a schedule: `schedule set #channel 1h|6h|daily [HH:MM] [movie]`."""
-        if every not in EVERY_WORDS:
-            raise UserError("How often is `1h`, `6h` or `daily`.")
         words = rest.split(maxsplit=1)
         at = words[0] if words and _AT.match(words[0]) else None
         movie = (words[1] if len(words) > 1 else "") if at else rest

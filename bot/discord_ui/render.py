@@ -23,6 +23,7 @@ from bot.domain.markdown import (
     seal,
     shorten,
 )
+from bot.domain.paging import page_count
 from bot.domain.records import Movie, ReactionPage, SearchPage, StoredReaction
 
 # Discord's limits (https://discord.com/developers/docs/resources/message#embed-object-embed-limits).
@@ -160,11 +161,6 @@ class RenderedPage:
     embeds: list[discord.Embed]
     page: int
     pages: int
-
-
-def page_count(total: int, page_size: int) -> int:
-    """Return how many pages ``total`` reactions fill, at least one."""
-    return max(1, -(-total // page_size))
 
 
 def title_markdown(movie: Movie) -> str:

@@ -12,7 +12,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.discord_ui.replies import reply
-from bot.domain.errors import UserError
+from bot.domain.errors import StoreUnavailable, UserError
 
 log = logging.getLogger(__name__)
 
@@ -46,6 +46,10 @@ def describe_error(error: BaseException) -> str | None:
         return error.message
     if isinstance(error, commands.CommandNotFound):
         return None
+    if isinstance(error, StoreUnavailable):
+        return "The database is not answering right now; try again in a moment."
+    if isinstance(error, commands.RangeError):
+        return f"That number must be from {error.minimum} to {error.maximum}."
     if isinstance(error, commands.MissingRequiredArgument):
         return f"Missing `{error.param.name}`. Try `help` for how to use this command."
     if isinstance(

@@ -1,4 +1,8 @@
-"""Discord UI pieces: the pager buttons that survive restarts."""
+"""Discord UI pieces: pager buttons that survive restarts, and moderators' Confirm/Cancel.
+
+Every press is answered through `answer_press`: within Discord's 3 seconds, and any
+failure reaches the presser as an ephemeral message from the one reporter.
+"""
 
 from __future__ import annotations
 
@@ -12,8 +16,10 @@ from typing import TYPE_CHECKING, Any
 
 import discord
 
+from bot.discord_ui.answers import Update, answer_press
 from bot.discord_ui.pages import movie_page, search_page
 from bot.discord_ui.render import RenderedPage
+from bot.domain.errors import NotFound
 
 if TYPE_CHECKING:
     from bot.discord_ui.client import ReelBot
@@ -59,19 +65,15 @@ class PageButton(
 
     async def callback(self, interaction: discord.Interaction[ReelBot]) -> None:  # type: ignore[override]
         """Show the page this button leads to, in place of the current one."""
+        await answer_press(interaction, self._page(interaction))
+
+    async def _page(self, interaction: discord.Interaction[ReelBot]) -> Update:
         bot = interaction.client
         movie = await bot.store.get_movie(self.movie_id, interaction.guild_id)
         if movie is None:
-            await interaction.response.send_message(
-                "That movie is no longer in the collection.", ephemeral=True
-            )
-            return
+            raise NotFound("That movie is no longer in the collection.")
         rendered = await movie_page(bot.store, movie, interaction.guild_id, self.page, clamp=True)
-        await interaction.response.edit_message(
-            content=rendered.content,
-            embeds=rendered.embeds,
-            view=pager_view(movie.id, rendered),
-        )
+        return Update(rendered.content, rendered.embeds, pager_view(movie.id, rendered))
 
 
 SEARCH_PREFIX = "reel:search"
@@ -118,6 +120,9 @@ class SearchButton(
 
     async def callback(self, interaction: discord.Interaction[ReelBot]) -> None:  # type: ignore[override]
         """Show the page of results this button leads to, in place."""
+        await answer_press(interaction, self._results(interaction))
+
+    async def _results(self, interaction: discord.Interaction[ReelBot]) -> Update:
         rendered = await search_page(
             interaction.client.store,
             self.query,
@@ -126,10 +131,8 @@ class SearchButton(
             movie_id=self.movie_id or None,
             clamp=True,
         )
-        await interaction.response.edit_message(
-            content=rendered.content,
-            embeds=rendered.embeds,
-            view=search_view(self.movie_id, self.query, rendered),
+        return Update(
+            rendered.content, rendered.embeds, search_view(self.movie_id, self.query, rendered)
         )
 
 
@@ -267,13 +270,12 @@ class ConfirmButton(
             )
             return
         confirmations.pop(self.nonce)
+        await answer_press(interaction, self._answer(pending))
+
+    async def _answer(self, pending: PendingConfirmation) -> Update:
         if self.answer == "no":
-            await interaction.response.edit_message(
-                content="Cancelled; nothing changed.", embeds=[], view=None
-            )
-            return
-        result = await pending.action()
-        await interaction.response.edit_message(content=result, embeds=[], view=None)
+            return Update("Cancelled; nothing changed.")
+        return Update(await pending.action())
 
 
 def confirm_view(

@@ -1,4 +1,4 @@
-"""Moderators' article intake: fetch or read, parse in the worker process, count what is new."""
+"""Moderators' article intake: fetch or read, parse in the worker, preview data, then confirm."""
 
 from __future__ import annotations
 
@@ -6,8 +6,10 @@ import dataclasses
 from dataclasses import dataclass
 from pathlib import PurePath
 
-from bot.domain.errors import UserError
+from bot.domain.errors import InvalidInput, UserError
+from bot.domain.markdown import escape, shorten
 from bot.domain.models import Article, MovieRef
+from bot.domain.records import AuditInfo, IngestResult
 from bot.ingest.fetch import FetchPolicy, fetch_article
 from bot.ingest.files import ARTICLE_SUFFIXES, MAX_ARTICLE_BYTES, content_hash
 from bot.ingest.worker import ParseWorker, shared_worker
@@ -47,6 +49,11 @@ def _with_choices(article: Article, movie: str | None, spoilers: bool | None) ->
     if article.movie is None:
         raise UserError(
             "I couldn't tell which movie this article is about: give the `movie` option."
+        )
+    if not article.movie.slug:
+        raise InvalidInput(
+            f"The movie title “{escape(shorten(article.movie.title, 100))}” has no letters or "
+            "digits: give the `movie` option with its real title."
         )
     return article
 
@@ -88,4 +95,16 @@ async def prepare_url(
     page = await fetch_article(url, policy)
     return await prepare_article(
         store, page.body, source=page.url, charset=page.charset, movie=movie, spoilers=spoilers
+    )
+
+
+async def confirm_article(
+    store: ReactionStore, prepared: PreparedArticle, guild_id: int, actor_id: int
+) -> IngestResult:
+    """Store a previewed article for the server, with its audit row, in one transaction."""
+    return await store.ingest_article(
+        prepared.article,
+        content_hash=prepared.content_hash,
+        guild_id=guild_id,
+        audit=AuditInfo(user_id=actor_id),
     )

@@ -11,9 +11,10 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.config import CommandCooldown
+from bot.discord_ui.answers import answer_in_time
 from bot.discord_ui.reporter import QuietCooldown, describe_error
 from bot.domain.errors import PageOutOfRange, UnknownMovie, UserError
-from cogs._member import MemberCooldowns, answer_in_time, is_bad_input
+from cogs._member import MemberCooldowns, is_bad_input
 
 GUILD, ALICE, BOB = 10, 1, 2
 
@@ -162,7 +163,9 @@ async def test_slow_work_is_deferred_then_fills_the_deferred_message() -> None:
     assert interaction.log == ["defer {'thinking': True}", "edit done"]
 
 
-async def test_slow_failure_removes_the_thinking_message_and_raises() -> None:
+async def test_slow_failure_keeps_the_thinking_message_for_the_error_and_raises() -> None:
+    """The reporter then fills the "thinking…" message with the error (issue 12, finding 3)."""
+
     async def fail_late() -> tuple[str, list[Any], None]:
         await asyncio.sleep(0.2)
         raise UnknownMovie("zzz")
@@ -170,7 +173,7 @@ async def test_slow_failure_removes_the_thinking_message_and_raises() -> None:
     interaction = Interaction()
     with pytest.raises(UnknownMovie):
         await answer_in_time(interaction, fail_late(), within=0.05)  # type: ignore[arg-type]
-    assert interaction.log == ["defer {'thinking': True}", "delete"]
+    assert interaction.log == ["defer {'thinking': True}"]
 
 
 async def test_quick_failure_raises_without_deferring() -> None:

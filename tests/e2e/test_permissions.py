@@ -172,7 +172,7 @@ CASES = [
     ),
     Case(
         "settings page-size",
-        _fixed("!settings pagesize 5"),
+        _fixed("!settings page-size 5"),
         lambda w, c, t: {"size": 5},
         r"Updated the page size",
     ),

@@ -1,0 +1,172 @@
+"""Reading reactions as one server sees them: pages, search, random, stats; data and spoiler flags.
+
+Every reader here answers with data only; `bot.discord_ui` renders it for Discord and a web
+handler could render the same data as HTML.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+
+from bot.domain.errors import NotFound
+from bot.domain.markdown import escape
+from bot.domain.paging import checked_page, offset_of, page_count
+from bot.domain.records import (
+    GuildSettings,
+    Movie,
+    MovieSummary,
+    ReactionPage,
+    SearchPage,
+    Stats,
+    StoredReaction,
+)
+from bot.store.protocol import ReactionStore
+
+SPOILERS_ALWAYS = "always"
+MAX_SEARCH_QUERY = 200
+UNKNOWN_MOVIE = "Unknown movie"
+
+
+@dataclass(frozen=True, slots=True)
+class MoviePage:
+    """One page of a movie's reactions, the page it is, and which reactions hide as spoilers."""
+
+    data: ReactionPage
+    page: int
+    pages: int
+    page_size: int
+    spoilers: tuple[bool, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class SearchResults:
+    """One page of search results with the movie of each reaction and its spoiler flag."""
+
+    data: SearchPage
+    movies: Mapping[int, Movie]
+    page: int
+    pages: int
+    page_size: int
+    spoilers: tuple[bool, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class ShownReaction:
+    """One reaction to show on its own (random, scheduled), with its movie and spoiler flag."""
+
+    reaction: StoredReaction
+    movie: Movie
+    spoiler: bool
+
+
+def spoiler_flags(settings: GuildSettings, reactions: Iterable[StoredReaction]) -> tuple[bool, ...]:
+    """Return, per reaction, whether the server's setting hides it behind a spoiler tag."""
+    always = settings.spoiler_mode == SPOILERS_ALWAYS
+    return tuple(always or reaction.spoiler for reaction in reactions)
+
+
+def search_query(text: str) -> str:
+    """Return what a member typed as the query that is searched: one line, at most 200."""
+    return " ".join(text.split())[:MAX_SEARCH_QUERY]
+
+
+async def movie_page(
+    store: ReactionStore, movie: Movie, guild_id: int | None, page: int, *, clamp: bool = False
+) -> MoviePage:
+    """Return page ``page`` (1-based) of ``movie`` as the server sees it.
+
+    A page past the end raises `PageOutOfRange`, or with ``clamp`` gives the nearest page
+    (a button pressed after reactions were hidden still shows something).
+    """
+    settings = await store.get_guild_settings(guild_id)
+    size = settings.page_size
+    # The page asked for carries the total too: a second query only for a page that is gone.
+    data = await store.reaction_page(movie.id, guild_id, offset=offset_of(page, size), limit=size)
+    what = f"**{escape(movie.title)}**"
+    checked = checked_page(page, data.total, size, clamp=clamp, what=what)
+    if checked != page:
+        data = await store.reaction_page(
+            movie.id, guild_id, offset=offset_of(checked, size), limit=size
+        )
+    return MoviePage(
+        data=data,
+        page=checked,
+        pages=page_count(data.total, size),
+        page_size=size,
+        spoilers=spoiler_flags(settings, data.reactions),
+    )
+
+
+async def movies_of(
+    store: ReactionStore, reactions: Iterable[StoredReaction], guild_id: int | None
+) -> dict[int, Movie]:
+    """Return the movie of each reaction, under the server's titles."""
+    movies: dict[int, Movie] = {}
+    for reaction in reactions:
+        if reaction.movie_id not in movies:
+            movie = await store.get_movie(reaction.movie_id, guild_id)
+            movies[reaction.movie_id] = movie or Movie(reaction.movie_id, UNKNOWN_MOVIE, "")
+    return movies
+
+
+async def search(
+    store: ReactionStore,
+    query: str,
+    guild_id: int | None,
+    page: int,
+    *,
+    movie_id: int | None = None,
+    clamp: bool = False,
+) -> SearchResults:
+    """Return page ``page`` of the reactions matching ``query``; no match is an empty page."""
+    settings = await store.get_guild_settings(guild_id)
+    size = settings.page_size
+    query = search_query(query)
+    result = await store.search_reactions(
+        query, guild_id, movie_id=movie_id, offset=offset_of(page, size), limit=size
+    )
+    if result.total and not result.reactions:
+        checked = checked_page(page, result.total, size, clamp=clamp, what="this search")
+        result = await store.search_reactions(
+            query, guild_id, movie_id=movie_id, offset=offset_of(checked, size), limit=size
+        )
+    return SearchResults(
+        data=result,
+        movies=await movies_of(store, result.reactions, guild_id),
+        page=result.offset // size + 1,
+        pages=page_count(result.total, size),
+        page_size=size,
+        spoilers=spoiler_flags(settings, result.reactions),
+    )
+
+
+async def shown(
+    store: ReactionStore, reaction: StoredReaction, guild_id: int | None
+) -> ShownReaction:
+    """Return one reaction with its movie, spoiler-flagged as the server's setting says."""
+    settings = await store.get_guild_settings(guild_id)
+    movies = await movies_of(store, [reaction], guild_id)
+    (spoiler,) = spoiler_flags(settings, [reaction])
+    return ShownReaction(reaction=reaction, movie=movies[reaction.movie_id], spoiler=spoiler)
+
+
+async def random_reaction(
+    store: ReactionStore, guild_id: int | None, movie: Movie | None
+) -> ShownReaction:
+    """Return one random visible reaction (of ``movie``, or of all); NotFound when none."""
+    reaction = await store.random_reaction(guild_id, movie_id=movie.id if movie else None)
+    if reaction is None:
+        where = f"for **{escape(movie.title)}**" if movie else "yet"
+        raise NotFound(f"There are no reactions to show {where}.")
+    return await shown(store, reaction, guild_id)
+
+
+async def stats(store: ReactionStore, guild_id: int | None, movie: Movie | None) -> Stats:
+    """Return the server's counts and most quoted authors (of one movie, or of all)."""
+    return await store.stats(guild_id, movie_id=movie.id if movie else None)
+
+
+async def movies(store: ReactionStore, guild_id: int | None) -> list[MovieSummary]:
+    """Return every movie with reactions the server can see, by title."""
+    return await store.list_movies(guild_id)

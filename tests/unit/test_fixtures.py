@@ -8,11 +8,14 @@ its markup, or a kind with no fixture, fails here rather than going unnoticed.
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 
 import pytest
 
+from bot.domain.errors import NoReactions
+from bot.parsing import parse
 from tests.corpus import FIXTURES, article_for, assert_parses_to_expected, fixture_expected_files
 
 # kind -> (fixture file, a pattern its raw markup must hold). Patterns are matched on the
@@ -168,6 +171,29 @@ KINDS: dict[str, tuple[str, str]] = {
 @pytest.mark.parametrize("expected_path", fixture_expected_files(), ids=lambda p: p.stem)
 def test_fixture_parses_to_expected(expected_path: Path) -> None:
     assert_parses_to_expected(expected_path)
+
+
+@pytest.mark.parametrize("expected_path", fixture_expected_files(), ids=lambda p: p.stem)
+def test_fixture_texts_keep_their_paragraph_breaks(expected_path: Path) -> None:
+    # The shared corpus's files collapse white space; these are written the way the
+    # `parse` contract prints texts (docs/parse-json.md), so they are compared as they are.
+    entries = json.loads(expected_path.read_text(encoding="utf-8"))
+    if isinstance(entries, dict):
+        entries = entries["reactions"]
+    want: list[str] = []
+    seen: set[str] = set()
+    for entry in entries:  # a post embedded twice is listed twice, and parsed once
+        key = entry.get("post_id") or entry["text"]
+        if entry["text"] is not None and key not in seen:
+            seen.add(key)
+            want.append(entry["text"])
+    try:
+        got = [
+            reaction.text for reaction in parse(article_for(expected_path).read_bytes()).reactions
+        ]
+    except NoReactions:
+        got = []
+    assert got == want
 
 
 def test_the_fixture_set_is_there() -> None:

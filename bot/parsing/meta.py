@@ -10,10 +10,14 @@ from bot.domain.models import MovieRef, Reaction
 
 _QUOTE_OPEN = "\"“‘'«"
 _QUOTE_CLOSE = "\"”’'»"
+# Words that follow "the movie" in a sentence rather than start a title: "the film is
+# streaming now" names no film.
+_NOT_TITLE = r"(?:is|has|was|and|which|that|by|from|starring|directed)\b"
 # "from the movie 12th Fail", "the film 'Oppenheimer'"
 _NAMED = re.compile(
-    r"\bthe\s+(?:movie|film)\s+[\"“‘'«]?(?P<title>[^\n.,;:!?\"”’«»()]{1,80}?)[\"”’'»]?"
-    r"(?=\s*(?:[.,;:!?()\n]|$|\s(?:is|has|was|and|which|that|by|from|starring|directed)\b))",
+    rf"\bthe\s+(?:movie|film)\s+(?!{_NOT_TITLE})"
+    r"[\"“‘'«]?(?P<title>[^\n.,;:!?\"”’«»()]{1,80}?)[\"”’'»]?"
+    rf"(?=\s*(?:[.,;:!?()\n]|$|\s{_NOT_TITLE}))",
     re.IGNORECASE,
 )
 # "Internet reacts to 'Barbie'", "reactions to Oppenheimer", "Twitter reacted to Dune"

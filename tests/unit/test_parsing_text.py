@@ -88,3 +88,16 @@ def test_same_post_twice_is_listed_once() -> None:
 def test_spoiler_free_article_is_not_flagged() -> None:
     text = "A spoiler-free roundup of the film Dune.\n\nGood — A (@a) May 1, 2024"
     assert parse(text).spoiler is False
+
+
+def test_the_film_followed_by_a_verb_names_no_film() -> None:
+    text = (
+        "Here is what people said about the movie Paper Comets:\n\n"
+        "Good — A (@a) May 1, 2024\n\n"
+        "The film is streaming now."
+    )
+    movie = parse(text).movie
+    assert movie is not None
+    assert movie.title == "Paper Comets"
+    only_verb = parse("The film is streaming now.\n\nGood — A (@a) May 1, 2024")
+    assert only_verb.movie is None

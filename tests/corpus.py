@@ -17,6 +17,13 @@ def corpus_dir() -> Path | None:
     return candidate if candidate.is_dir() else None
 
 
+def platforms_dir() -> Path | None:
+    """Return the embeds of other platforms: ``$REEL_PLATFORMS`` or ``../shared/platforms``."""
+    configured = os.environ.get("REEL_PLATFORMS")
+    candidate = Path(configured) if configured else REPO.parent / "shared" / "platforms"
+    return candidate if candidate.is_dir() else None
+
+
 def expected_files() -> list[Path]:
     """Return every ``*.expected.json`` in the corpus, or skip (fail on CI) without one."""
     folder = corpus_dir()
@@ -24,7 +31,9 @@ def expected_files() -> list[Path]:
         if os.environ.get("CI"):
             pytest.fail("the shared corpus is missing: set REEL_CORPUS", pytrace=False)
         return []
-    return sorted(folder.rglob("*.expected.json"))
+    platforms = platforms_dir()
+    extra = sorted(platforms.glob("*.expected.json")) if platforms else []
+    return sorted(folder.rglob("*.expected.json")) + extra
 
 
 def article_for(expected: Path) -> Path:

@@ -6,8 +6,9 @@ import re
 from dataclasses import dataclass
 
 from bot.domain.models import Reaction
-from bot.parsing.clean import clean_handle, collapse_ws, parse_date, status_parts, strip_tracking
+from bot.parsing.clean import clean_handle, collapse_ws, parse_date
 from bot.parsing.extract import Extract
+from bot.platforms import get, platform_for_handle, read_post_url
 
 # `— Name (@handle) January 1, 2024`, the em dash form embed codes print. The name may
 # itself hold parentheses and emoji, so it is everything between the last dash and the
@@ -85,17 +86,20 @@ def _attribution(paragraph: str) -> _Attribution | None:
 
 
 def _reaction(match: _Attribution, pending: list[str]) -> Reaction:
+    """Build the post of an attribution: its platform is its URL's, else its handle's."""
     tail = match.tail
-    url = strip_tracking(next(iter(_URL.findall(tail)), None))
-    parts = status_parts(url)
+    post = read_post_url(next(iter(_URL.findall(tail)), None))
+    handle = clean_handle(match.handle)
+    platform = get(post.platform) if post else None
+    platform = platform or (platform_for_handle(handle) if handle else None)
     return Reaction(
-        platform="twitter",
+        platform=platform.name if platform else "twitter",
         text=_post_text(pending, match.before),
         author_name=collapse_ws(match.name) or None,
-        handle=clean_handle(match.handle),
+        handle=handle,
         date=parse_date(tail),
-        url=url if parts else None,
-        post_id=parts[1] if parts else None,
+        url=post.url if post else None,
+        post_id=post.post_id if post else None,
     )
 
 

@@ -35,17 +35,33 @@ def _expected_reactions(raw: Any) -> list[dict[str, Any]]:
     return result
 
 
+def _expected_skipped(raw: Any) -> list[tuple[str, str | None]]:
+    """Return ``(platform, url)`` of the posts the page names without text, each once."""
+    entries = raw["reactions"] if isinstance(raw, dict) else raw
+    with_text = {entry.get("post_id") for entry in entries if entry["text"] is not None}
+    seen: set[str] = set()
+    result = []
+    for entry in entries:
+        key = entry.get("post_id") or entry["url"]
+        if entry["text"] is None and key not in with_text and key not in seen:
+            seen.add(key)
+            result.append((entry["platform"], entry["url"]))
+    return result
+
+
 @pytest.mark.parametrize("expected_path", expected_files(), ids=lambda p: p.stem)
 def test_article_parses_to_expected(expected_path: Path) -> None:
     raw = json.loads(expected_path.read_text(encoding="utf-8"))
     want = _expected_reactions(raw)
     data = article_for(expected_path).read_bytes()
+    skipped = _expected_skipped(raw)
     if not want:
-        with pytest.raises(NoReactions):
+        with pytest.raises(NoReactions, match=" no text in the page" if skipped else None):
             parse(data)
         return
     article = parse(data)
     assert [_comparable(r.to_json()) for r in article.reactions] == want
+    assert [(post.platform, post.url) for post in article.skipped] == skipped
     if isinstance(raw, dict):
         assert article.movie is not None
         assert (article.movie.title, article.movie.slug) == (raw["movie"], raw["slug"])

@@ -72,6 +72,7 @@ def read_bluesky(node: LexborNode) -> Reaction:
         shown = node_text(link)
         if found is not None and found.post_id == (record_key or found.post_id):
             url = url or found.url
+            record_key = record_key or found.post_id  # no data-bluesky-uri: the link's
             if shown != _PLACEHOLDER:
                 date_text = shown
         elif shown.startswith("@") and handle is None:

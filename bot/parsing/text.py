@@ -17,14 +17,14 @@ from bot.platforms import get, platform_for_handle, read_post_url
 # retries every dash against the rest of the paragraph, which is cubic in a paragraph of
 # thousands of "--".
 _HANDLE_TAIL = re.compile(
-    r"\(\s*@(?P<handle>[A-Za-z0-9_.-]{1,253}(?:@[A-Za-z0-9.-]{1,253})?)\s*\)"
+    r"\(\s*@(?P<handle>[A-Za-z0-9_.-]{1,64}(?:@[A-Za-z0-9.-]{1,100})?)\s*\)"
     r"\s*(?P<tail>[^()]{0,80})$",
     re.DOTALL,
 )
 # `— Name @user@instance Mar 1, 2024`: a Mastodon address is unmistakable without
 # parentheses (a bare `@name` is not: it may be a mention at the end of a sentence).
 _MASTODON_TAIL = re.compile(
-    r"(?<![\w@])@(?P<handle>[A-Za-z0-9_]{1,30}@[A-Za-z0-9.-]{1,253}\.[A-Za-z]{2,63})"
+    r"(?<![\w@])@(?P<handle>[A-Za-z0-9_]{1,30}@[A-Za-z0-9.-]{1,100}\.[A-Za-z]{2,24})"
     r"\s*(?P<tail>[^()@]{0,80})$",
     re.DOTALL,
 )

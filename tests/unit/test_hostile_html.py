@@ -404,6 +404,9 @@ QUADRATIC = {
     "dashes-in-a-paragraph": lambda: "Reactions\n\n" + "-- a " * 20_000,
     "unclosed-tags-in-embed-json": lambda: page(substack({"full_text": "<" * 200_000})),
     "long-word-where-a-date-goes": lambda: page(tweet(1).replace("January 1, 2024", "a" * 50_000)),
+    "mastodon-addresses-in-a-paragraph": lambda: "Reactions\n\n— x " + "@a@" + "a." * 200_000,
+    "handles-in-parentheses-in-a-paragraph": lambda: "Reactions\n\n— x " + "(@a@b.c " * 100_000,
+    "embed-sniff-of-unfinished-iframes": lambda: "Reactions\n\n" + "<iframe " * 200_000,
 }
 
 
@@ -472,7 +475,7 @@ def test_over_long_identifiers_are_dropped_not_cut() -> None:
 
 OLD_ATTRIBUTION = re.compile(
     r"(?P<before>.*?)\s*(?:—|–|&mdash;|--)\s*(?P<name>[^—–]*?)\s*"
-    r"\(\s*@(?P<handle>[A-Za-z0-9_.-]{1,253}(?:@[A-Za-z0-9.-]{1,253})?)\s*\)"
+    r"\(\s*@(?P<handle>[A-Za-z0-9_.-]{1,64}(?:@[A-Za-z0-9.-]{1,100})?)\s*\)"
     r"\s*(?P<tail>[^()]{0,80})$",
     re.DOTALL,
 )

@@ -15,6 +15,13 @@ from bot.parsing.html_textless import read_mastodon, read_threads
 from bot.parsing.html_tiktok import read_tiktok
 from bot.parsing.html_twitter import read_twitter
 from bot.platforms import embed_platform
+from bot.platforms.bluesky import BLUESKY
+from bot.platforms.instagram import INSTAGRAM
+from bot.platforms.mastodon import MASTODON
+from bot.platforms.reddit import REDDIT
+from bot.platforms.threads import THREADS
+from bot.platforms.tiktok import TIKTOK
+from bot.platforms.twitter import TWITTER
 
 __all__ = ["READERS", "read_embed"]
 
@@ -22,13 +29,13 @@ Reader = Callable[[LexborNode], Reaction | None]
 
 # One reader per platform of the registry that has embed markup.
 READERS: dict[str, Reader] = {
-    "bluesky": read_bluesky,
-    "instagram": read_instagram,
-    "mastodon": read_mastodon,
-    "reddit": read_reddit,
-    "threads": read_threads,
-    "tiktok": read_tiktok,
-    "twitter": read_twitter,
+    BLUESKY.name: read_bluesky,
+    INSTAGRAM.name: read_instagram,
+    MASTODON.name: read_mastodon,
+    REDDIT.name: read_reddit,
+    THREADS.name: read_threads,
+    TIKTOK.name: read_tiktok,
+    TWITTER.name: read_twitter,
 }
 
 

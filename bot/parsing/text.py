@@ -9,6 +9,7 @@ from bot.domain.models import Reaction
 from bot.parsing.clean import clean_handle, collapse_ws, parse_date
 from bot.parsing.extract import Extract
 from bot.platforms import get, platform_for_handle, read_post_url
+from bot.platforms.twitter import TWITTER
 
 # `— Name (@handle) January 1, 2024`, the em dash form embed codes print. The name may
 # itself hold parentheses and emoji, so it is everything between the last dash and the
@@ -100,13 +101,14 @@ def _reaction(match: _Attribution, pending: list[str]) -> Reaction:
     post = read_post_url(next(iter(_URL.findall(tail)), None))
     handle = clean_handle(match.handle)
     platform = get(post.platform) if post else None
-    platform = platform or (platform_for_handle(handle) if handle else None)
+    # `— Name (@handle) date` is X's embed code: a handle of no known shape is X's.
+    platform = platform or (platform_for_handle(handle) if handle else None) or TWITTER
     return Reaction(
-        platform=platform.name if platform else "twitter",
+        platform=platform.name,
         text=_post_text(pending, match.before),
         author_name=collapse_ws(match.name) or None,
         handle=handle,
-        date=parse_date(tail),
+        date=parse_date(tail) or platform.date_of(post.post_id if post else None),
         url=post.url if post else None,
         post_id=post.post_id if post else None,
     )

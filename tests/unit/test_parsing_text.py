@@ -275,6 +275,13 @@ ATTRIBUTIONS: list[tuple[str, str, str, str, str | None]] = [
         "2024-03-01",
     ),
     (
+        "no-date-shown-the-status-id-says",
+        "Wow — Bo (@bo) https://x.com/bo/status/1862204060138389630",
+        "twitter",
+        "bo",
+        "2024-11-28",
+    ),
+    (
         "url-names-the-platform",
         "Wow — Bo (@bo) https://www.threads.net/@bo/post/C1abc?x=1 Mar 1, 2024",
         "threads",
@@ -299,3 +306,25 @@ def test_attribution_lines_of_each_platform(
         date,
         "Wow",
     )
+
+
+def test_a_mixed_article_keeps_page_order_and_each_posts_own_fields() -> None:
+    text = (
+        "Fans posted everywhere.\n\n"
+        "Saw it twice — Lena (@lena_o) May 2, 2024\n\n"
+        "Still thinking about the ending — Jo Park (@jopark.bsky.social) "
+        "May 14, 2024 at 3:43 PM\n\n"
+        "Third time tomorrow — Mo (@mo@toot.example) May 3, 2024"
+    )
+    reactions = parse(text).reactions
+    assert [(r.platform, r.text, r.author_name, r.handle, r.date) for r in reactions] == [
+        ("twitter", "Saw it twice", "Lena", "lena_o", "2024-05-02"),
+        (
+            "bluesky",
+            "Still thinking about the ending",
+            "Jo Park",
+            "jopark.bsky.social",
+            "2024-05-14",
+        ),
+        ("mastodon", "Third time tomorrow", "Mo", "mo@toot.example", "2024-05-03"),
+    ]

@@ -43,10 +43,19 @@ def corpus_or_skip() -> Path:
     return folder
 
 
+def platforms_dir() -> Path | None:
+    """Return the embeds of other platforms: ``$REEL_PLATFORMS`` or ``../shared/platforms``."""
+    configured = os.environ.get("REEL_PLATFORMS")
+    candidate = Path(configured) if configured else REPO.parent / "shared" / "platforms"
+    return candidate if candidate.is_dir() else None
+
+
 def expected_files() -> list[Path]:
-    """Return every ``*.expected.json`` of the shared corpus; none when it is absent."""
+    """Return every ``*.expected.json`` of the shared pages (corpus, platforms); none if absent."""
     folder = corpus_dir()
-    return sorted(folder.rglob("*.expected.json")) if folder is not None else []
+    found = sorted(folder.rglob("*.expected.json")) if folder is not None else []
+    platforms = platforms_dir()
+    return found + (sorted(platforms.glob("*.expected.json")) if platforms else [])
 
 
 def fixture_expected_files() -> list[Path]:
@@ -90,17 +99,37 @@ def expected_reactions(raw: Any) -> list[dict[str, Any]]:
     return result
 
 
+def expected_skipped(raw: Any) -> list[tuple[str, str | None]]:
+    """Return ``(platform, url)`` of the posts the page names without text, each once."""
+    entries = raw["reactions"] if isinstance(raw, dict) else raw
+    with_text = {entry.get("post_id") for entry in entries if entry["text"] is not None}
+    seen: set[str] = set()
+    result = []
+    for entry in entries:
+        key = entry.get("post_id") or entry["url"]
+        if entry["text"] is None and key not in with_text and key not in seen:
+            seen.add(key)
+            result.append((entry["platform"], entry["url"]))
+    return result
+
+
 def assert_parses_to_expected(expected_path: Path) -> None:
-    """Parse the article beside ``expected_path`` and compare it with the expected file."""
+    """Parse the article beside ``expected_path`` and compare it with the expected file.
+
+    Posts the page names without text must be listed in ``skipped``, and a page with
+    nothing else is refused with a sentence that says so.
+    """
     raw = json.loads(expected_path.read_text(encoding="utf-8"))
     want = expected_reactions(raw)
     data = article_for(expected_path).read_bytes()
+    skipped = expected_skipped(raw)
     if not want:
-        with pytest.raises(NoReactions):
+        with pytest.raises(NoReactions, match=" no text in the page" if skipped else None):
             parse(data)
         return
     article = parse(data)
     assert [comparable(r.to_json()) for r in article.reactions] == want
+    assert [(post.platform, post.url) for post in article.skipped] == skipped
     if isinstance(raw, dict):
         movie = None if article.movie is None else (article.movie.title, article.movie.slug)
         assert movie == (None if raw["movie"] is None else (raw["movie"], raw["slug"]))

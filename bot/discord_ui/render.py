@@ -6,10 +6,10 @@ import datetime as dt
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from urllib.parse import quote
 
 import discord
 
+from bot import platforms
 from bot.domain.markdown import (
     ELLIPSIS,
     MAX_HANDLE,
@@ -92,15 +92,17 @@ def describe(reaction: StoredReaction, *, spoiler: bool, budget: int = MAX_DESCR
 
 
 def profile_url(reaction: StoredReaction) -> str | None:
-    """Return the post's own link, else the author's profile, else None."""
+    """Return the post's own link, else the author's profile on the post's platform."""
     if url := safe_url(reaction.url):
         return url
-    handle = (reaction.handle or "").strip()
-    if handle and reaction.platform == "twitter":
-        return safe_url(f"https://twitter.com/{quote(handle)}")
-    if handle and reaction.platform == "instagram":
-        return safe_url(f"https://www.instagram.com/{quote(handle)}/")
-    return None
+    platform = platforms.get(reaction.platform)
+    return safe_url(platform.profile_url(reaction.handle)) if platform else None
+
+
+def platform_label(reaction: StoredReaction) -> str:
+    """Return the name of the post's platform as people know it ("X", "Bluesky")."""
+    platform = platforms.get(reaction.platform)
+    return platform.label if platform else plain(shorten(one_line(reaction.platform), 32))
 
 
 def author_line(reaction: StoredReaction) -> str:
@@ -147,6 +149,7 @@ def reaction_embed(
     parts = [f"★ {title}" if reaction.featured else title]
     if number is not None and total is not None:
         parts.append(f"{number} of {total}")
+    parts.append(platform_label(reaction))
     if reaction.id:
         parts.append(f"id {reaction.id}")
     embed.set_footer(text=" · ".join(parts)[:MAX_FOOTER])

@@ -10,6 +10,7 @@ from bot.discord_ui.render import EMBED_COLOUR, MAX_DESCRIPTION, reaction_embed
 from bot.domain.markdown import escape
 from bot.domain.models import MovieRef, Reaction
 from bot.domain.records import ArticlePage, AuditEntry, GuildSettings, Movie, Stats, StoredReaction
+from bot.platforms import describe_skipped
 from bot.services.intake import PreparedArticle
 
 PREVIEW_SAMPLES = 3
@@ -41,6 +42,8 @@ def preview_embeds(prepared: PreparedArticle) -> list[discord.Embed]:
         f"**Spoilers:** {'yes' if article.spoiler else 'no'}",
         f"**Reactions:** {total} — {prepared.new} new, {prepared.known} already known",
     ]
+    if article.skipped:  # said, not dropped silently (issue 13)
+        lines.append(f"**Skipped:** {escape(describe_skipped(article.skipped))}")
     if article.title:
         lines.insert(0, f"**Title:** {escape(article.title[:300])}")
     if article.source:

@@ -69,6 +69,18 @@ class Reaction:
 
 
 @dataclass(frozen=True, slots=True)
+class SkippedPost:
+    """A post an article embeds but carries no text for (a Threads embed, an ID-only tweet)."""
+
+    platform: str
+    url: str | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        """Return the post in the shape of DESIGN.md's ``parse`` contract."""
+        return {"platform": self.platform, "url": self.url}
+
+
+@dataclass(frozen=True, slots=True)
 class Article:
     """A parsed article: where it came from, which movie it is about, and its reactions."""
 
@@ -78,6 +90,7 @@ class Article:
     published: str | None
     source: str | None
     reactions: tuple[Reaction, ...] = field(default_factory=tuple)
+    skipped: tuple[SkippedPost, ...] = field(default_factory=tuple)
 
     def to_json(self) -> dict[str, Any]:
         """Return the article in the shape of DESIGN.md's ``parse`` contract."""
@@ -88,4 +101,5 @@ class Article:
             "published": self.published,
             "source": self.source,
             "reactions": [reaction.to_json() for reaction in self.reactions],
+            "skipped": [post.to_json() for post in self.skipped],
         }

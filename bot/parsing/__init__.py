@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from bot.domain.errors import NoReactions, ParseError
-from bot.domain.models import Article, MovieRef, Reaction
+from bot.domain.models import Article, MovieRef, Reaction, SkippedPost
 from bot.parsing.decode import decode_document
 from bot.parsing.extract import Extract
 from bot.parsing.html import extract_html
@@ -20,6 +20,7 @@ from bot.parsing.limits import (
 )
 from bot.parsing.meta import detect_movie, detect_spoiler
 from bot.parsing.text import extract_text
+from bot.platforms import describe_skipped
 
 __all__ = [
     "MAX_INPUT_BYTES",
@@ -36,30 +37,43 @@ _HTML_SNIFF = re.compile(
 )
 
 
+# An embed code anywhere makes a page markup: a Markdown page source carries its embeds
+# as raw HTML after pages of plain text (shared/platforms/SOURCES.md, zagroba-*).
+_EMBED_SNIFF = re.compile(r"<(?:blockquote|iframe)\s[^<>]{0,4000}class=", re.IGNORECASE)
+
+
 def looks_like_html(text: str) -> bool:
     """Say whether ``text`` is markup rather than a plain-text article."""
-    return bool(_HTML_SNIFF.search(text[:4096]))
+    return bool(_HTML_SNIFF.search(text[:4096]) or _EMBED_SNIFF.search(text))
 
 
-def _dedupe(reactions: list[Reaction]) -> tuple[Reaction, ...]:
-    """Keep the first of posts embedded more than once, and only posts with text.
+def _dedupe(reactions: list[Reaction]) -> tuple[tuple[Reaction, ...], tuple[SkippedPost, ...]]:
+    """Keep the first of posts embedded more than once; set aside posts without text.
 
     Posts are capped first (a cut text is what gets stored, so it is what must be
-    unique), and at most `MAX_REACTIONS` are kept.
+    unique), and at most `MAX_REACTIONS` are kept. A post without text is skipped
+    (reported, not stored) unless the page also shows it with text; one that names no
+    URL or ID is not reported either, since nothing would tell it apart.
     """
     seen: set[str] = set()
     kept: list[Reaction] = []
+    textless: dict[str, Reaction] = {}
     for found in reactions:
         reaction = cap_reaction(found)
-        if not reaction.text.strip():
-            continue
         key = reaction.key()
-        if key not in seen:
+        if not reaction.text.strip():
+            if (reaction.url or reaction.post_id) and len(textless) < MAX_REACTIONS:
+                textless.setdefault(key, reaction)
+            continue
+        if key not in seen and len(kept) < MAX_REACTIONS:
             seen.add(key)
             kept.append(reaction)
-            if len(kept) == MAX_REACTIONS:
-                break
-    return tuple(kept)
+    skipped = tuple(
+        SkippedPost(platform=post.platform, url=post.url)
+        for key, post in textless.items()
+        if key not in seen
+    )
+    return tuple(kept), skipped
 
 
 def _movie_ref(title: str) -> MovieRef:
@@ -77,7 +91,9 @@ def parse(
 
     ``movie`` overrides the movie found in the article; ``charset`` is the encoding a
     server declared for ``data``. Raises `ParseError` when the input is larger than
-    `MAX_INPUT_BYTES` or is not text, and `NoReactions` when it holds no post with text.
+    `MAX_INPUT_BYTES` or is not text, and `NoReactions` when it holds no post with text
+    (naming the posts it holds without text). Posts without text are listed in
+    ``skipped``.
     The result is capped (`MAX_REACTIONS` posts, `MAX_REACTION_CHARS` characters of text
     each) and every string in it encodes as UTF-8.
     """
@@ -87,8 +103,10 @@ def parse(
         raise ParseError("the file is not text (it contains NUL bytes)")
     text = encodable(text)
     extract: Extract = extract_html(text) if looks_like_html(text) else extract_text(text)
-    reactions = _dedupe(extract.reactions)
+    reactions, skipped = _dedupe(extract.reactions)
     if not reactions:
+        if skipped:
+            raise NoReactions(f"no reactions found: {describe_skipped(skipped)}")
         raise NoReactions("no reactions found: the article quotes no posts with text")
     title = cap_title(extract.title)
     detected = (
@@ -103,4 +121,5 @@ def parse(
         published=extract.published,
         source=None if source is None else encodable(source),
         reactions=reactions,
+        skipped=skipped,
     )

@@ -1,10 +1,9 @@
-"""Normalisers shared by the text and HTML parsers: white space, dates, handles, URLs."""
+"""Normalisers shared by the text and HTML parsers: white space, dates, handles."""
 
 from __future__ import annotations
 
 import datetime as dt
 import re
-from urllib.parse import urlsplit, urlunsplit
 
 # Month names of the languages embed widgets render dates in (twitter's `data-lang`).
 # A table, not a date library: embed dates come in a handful of fixed shapes, and this
@@ -83,31 +82,3 @@ def clean_handle(handle: str | None) -> str | None:
         return None
     cleaned = handle.strip().lstrip("@").strip()
     return cleaned or None
-
-
-def strip_tracking(url: str | None) -> str | None:
-    """Return ``url`` without its query string and fragment (``?ref_src=…``, ``?s=21``)."""
-    if not url:
-        return None
-    url = url.strip()
-    try:
-        parts = urlsplit(url)
-    except ValueError:
-        return None
-    if parts.scheme not in ("http", "https") or not parts.netloc:
-        return None
-    return urlunsplit((parts.scheme, parts.netloc, parts.path, "", ""))
-
-
-_STATUS = re.compile(
-    r"^https?://(?:www\.|mobile\.)?(?:twitter|x)\.com/([A-Za-z0-9_]{1,30})/status(?:es)?/(\d+)",
-    re.IGNORECASE,
-)
-
-
-def status_parts(url: str | None) -> tuple[str, str] | None:
-    """Return ``(handle, status_id)`` of a twitter.com or x.com status URL, else None."""
-    if not url:
-        return None
-    match = _STATUS.match(url.strip())
-    return (match[1], match[2]) if match else None

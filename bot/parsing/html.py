@@ -8,47 +8,23 @@ from bot.domain.errors import ParseError
 from bot.domain.models import Reaction
 from bot.parsing.extract import Extract
 from bot.parsing.html_guard import check_attributes, check_depth
-from bot.parsing.html_instagram import from_instagram
 from bot.parsing.html_meta import page_prose, page_published, page_title, read_meta, time_published
-from bot.parsing.html_text import classes
-from bot.parsing.html_twitter import from_blockquote, from_substack, from_wrapper
+from bot.parsing.html_readers import read_embed
+from bot.platforms import EMBED_SELECTOR
 
 __all__ = ["EMBEDS", "extract_html"]
 
-# Every element that is, or wraps, an embedded post. Lexbor returns the matches of a
-# selector list in document order, which is the order of the posts in the page.
-EMBEDS = ", ".join(
-    (
-        ".twitter-tweet",  # classic blockquote, and the div of a rendered one
-        ".twitter-video",
-        "amp-twitter",
-        "[data-tweet-id]",  # ID-only widgets, rendered iframes
-        "div.tweet",  # Substack
-        ".instagram-media",
-    )
-)
-_CLASSIC = frozenset({"twitter-tweet", "twitter-video"})
+# Every element that is, or wraps, an embedded post, as the platform registry names them.
+EMBEDS = EMBED_SELECTOR
 _MAX_EMBEDS = 2_000
-
-
-def _read_embed(node: LexborNode) -> Reaction | None:
-    """Read one embed with the reader of its family; None when it is not a post."""
-    tag = node.tag
-    names = classes(node)
-    if "instagram-media" in names:
-        return from_instagram(node)
-    if tag == "blockquote" and names & _CLASSIC:
-        return from_blockquote(node)
-    if tag == "div" and "tweet" in names and not names & _CLASSIC:
-        return from_substack(node)
-    return from_wrapper(node)
 
 
 def _embedded_posts(tree: LexborHTMLParser) -> tuple[list[Reaction], list[LexborNode]]:
     """Return the posts of the page in order, and the elements they were read from.
 
     An embed inside an embed already read (a quoted tweet, the iframe of a rendered
-    embed, the blockquote inside ``amp-twitter``) belongs to the outer one.
+    embed, the blockquote inside ``amp-twitter``) belongs to the outer one. Posts
+    without text are kept (with an empty ``text``) so that they can be reported.
     """
     scope = tree.body or tree.root
     if scope is None:
@@ -59,8 +35,8 @@ def _embedded_posts(tree: LexborHTMLParser) -> tuple[list[Reaction], list[Lexbor
     for node in scope.css(EMBEDS)[:_MAX_EMBEDS]:
         if node.mem_id in inside:
             continue
-        reaction = _read_embed(node)
-        if reaction is None or not (reaction.text or reaction.post_id):
+        reaction = read_embed(node)
+        if reaction is None or not (reaction.text or reaction.post_id or reaction.url):
             continue
         reactions.append(reaction)
         read.append(node)

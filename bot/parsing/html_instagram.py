@@ -7,17 +7,21 @@ import re
 from selectolax.lexbor import LexborNode
 
 from bot.domain.models import Reaction
-from bot.parsing.clean import collapse_ws, parse_date, strip_tracking
-from bot.parsing.html_text import Paragraphs, attr, embed_date, join_paragraphs, visible_text
-
-__all__ = ["from_instagram"]
-
-PLATFORM = "instagram"
-
-_POST = re.compile(
-    r"^https?://(?:www\.)?instagram\.com/(?:[A-Za-z0-9_.]+/)?(?:p|reel|reels|tv)/([A-Za-z0-9_-]+)",
-    re.IGNORECASE,
+from bot.parsing.clean import collapse_ws, parse_date
+from bot.parsing.html_text import (
+    Paragraphs,
+    attr,
+    embed_date,
+    join_paragraphs,
+    node_text,
+    visible_text,
 )
+from bot.platforms.instagram import INSTAGRAM
+
+__all__ = ["read_instagram"]
+
+PLATFORM = INSTAGRAM.name
+
 _PROFILE = re.compile(
     r"^https?://(?:www\.)?instagram\.com/([A-Za-z0-9_.]{1,30})/?(?:[?#]|$)", re.IGNORECASE
 )
@@ -37,9 +41,8 @@ def _permalink(node: LexborNode) -> tuple[str | None, str | None]:
     candidates = [attr(node, "data-instgrm-permalink"), attr(node, "src")]
     candidates += [link.attrs.get("href") for link in node.css('a[href*="instagram.com/"]')]
     for candidate in candidates:
-        url = strip_tracking(candidate)
-        if url and (match := _POST.match(url)):
-            return url, match[1]
+        if (found := INSTAGRAM.read_url(candidate)) is not None:
+            return found.url, found.post_id
     return None, None
 
 
@@ -60,7 +63,21 @@ def _author(attribution: LexborNode) -> tuple[str | None, str | None]:
     return name, handle
 
 
-def from_instagram(node: LexborNode) -> Reaction:
+def _is_post_link(paragraph: LexborNode, url: str | None) -> bool:
+    """Say whether a ``<p>`` is only a link to the post: version 13+'s attribution line.
+
+    Embed code 13 and later carries no caption (``embed.js`` loads it); its last ``<p>``
+    links to the post with ``Instagram Beitrag`` or ``A post shared by NAME (@handle)``
+    (shared/platforms/SOURCES.md). A caption link is followed by its attribution.
+    """
+    links = paragraph.css("a[href]")
+    if len(links) != 1 or url is None:
+        return False
+    found = INSTAGRAM.read_url(links[0].attrs.get("href"))
+    return found is not None and found.url == url and node_text(links[0]) == node_text(paragraph)
+
+
+def read_instagram(node: LexborNode) -> Reaction:
     """Read a ``blockquote.instagram-media``: the caption (if any), author and date."""
     url, shortcode = _permalink(node)
     paragraphs_nodes = node.css("p")[:_MAX_PARAGRAPHS]
@@ -71,6 +88,8 @@ def from_instagram(node: LexborNode) -> Reaction:
             attribution = candidate
             paragraphs_nodes = paragraphs_nodes[:index]
             break
+    if attribution is None and paragraphs_nodes and _is_post_link(paragraphs_nodes[-1], url):
+        paragraphs_nodes = paragraphs_nodes[:-1]
     caption: Paragraphs = []
     for paragraph in paragraphs_nodes:
         caption.extend(visible_text(paragraph))

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import html
 import json
 import re
@@ -11,7 +10,7 @@ from typing import Any
 from selectolax.lexbor import LexborNode
 
 from bot.domain.models import Reaction
-from bot.parsing.clean import clean_handle, collapse_ws, parse_date, status_parts, strip_tracking
+from bot.parsing.clean import clean_handle, collapse_ws, parse_date
 from bot.parsing.html_text import (
     Paragraphs,
     attr,
@@ -23,10 +22,11 @@ from bot.parsing.html_text import (
     split_attribution,
     visible_text,
 )
+from bot.platforms.twitter import TWITTER
 
-__all__ = ["from_blockquote", "from_substack", "from_wrapper", "snowflake_date"]
+__all__ = ["read_twitter"]
 
-PLATFORM = "twitter"
+PLATFORM = TWITTER.name
 
 # Attributes that embeds and their wrappers name the post in: an ID or a status URL,
 # or (the generic ones) a status URL only.
@@ -34,32 +34,16 @@ _ID_ATTRIBUTES = ("data-tweet-id", "data-tweetid")
 _URL_ATTRIBUTES = ("data-url", "data-href", "data-oembed-url", "cite")
 _DIGITS = re.compile(r"^[0-9]{1,25}$")
 _STATUS_IN_TEXT = re.compile(r"https?://(?:www\.|mobile\.)?(?:twitter|x)\.com/\S+", re.IGNORECASE)
-_SNOWFLAKE_EPOCH_MS = 1_288_834_974_657
-_FIRST_SNOWFLAKE = 2**22 * 10**9  # IDs below this predate time-based tweet IDs
 _API_DATE = re.compile(r"^\w{3} (\w{3}) (\d{1,2}) \d\d:\d\d:\d\d [+-]\d{4} (\d{4})$")
 # "[^<>]", not "[^>]": a "<" with no ">" after it would rescan the rest of the markup.
 _TAG = re.compile(r"<[^<>]*>")
 _BLANK_LINE = re.compile(r"\n[^\S\n]*\n")
 _MAX_MARKUP = 100_000
+_CLASSIC = frozenset({"twitter-tweet", "twitter-video"})
 # Substack card parts that are not the main post's text.
 _SUBSTACK_CHROME = frozenset(
     {"tweet-header", "tweet-footer", "quoted-tweet", "tweet-photos-container", "tweet-photo"}
 )
-
-
-def snowflake_date(post_id: str | None) -> str | None:
-    """Return the UTC date encoded in a (post-2010) tweet ID, or None."""
-    if not post_id or not _DIGITS.match(post_id):
-        return None
-    number = int(post_id)
-    if number < _FIRST_SNOWFLAKE:
-        return None
-    millis = (number >> 22) + _SNOWFLAKE_EPOCH_MS
-    try:
-        moment = dt.datetime.fromtimestamp(millis / 1000, tz=dt.UTC)
-    except (OverflowError, OSError, ValueError):
-        return None
-    return moment.date().isoformat()
 
 
 Identity = tuple[str | None, str | None, str | None]
@@ -73,10 +57,10 @@ def _identity(value: str | None, *, bare_id: bool = True) -> Identity:
     value = value.strip()
     if _DIGITS.match(value):
         return (None, None, value) if bare_id else _UNKNOWN
-    parts = status_parts(value)
-    if parts is None:
+    found = TWITTER.read_url(value)
+    if found is None:
         return _UNKNOWN
-    return strip_tracking(value), parts[0], parts[1]
+    return found.url, found.handle, found.post_id
 
 
 def _own_identity(node: LexborNode) -> Identity:
@@ -93,7 +77,7 @@ def _own_identity(node: LexborNode) -> Identity:
 def _status_link(node: LexborNode) -> LexborNode | None:
     """Return the last link to a status in ``node``: the embed's date link."""
     for link in reversed(node.css('a[href*="/status"]')):
-        if status_parts(link.attrs.get("href")):
+        if TWITTER.read_url(link.attrs.get("href")):
             return link
     return None
 
@@ -116,10 +100,9 @@ def from_blockquote(node: LexborNode) -> Reaction:
     )
     paragraphs, attribution = split_attribution(paragraphs)
     name, shown_handle, rest = parse_attribution(attribution)
-    date = embed_date(rest)
-    if link is not None:
-        shown_date = node_text(link)
-        date = embed_date(shown_date) or date or (snowflake_date(post_id) if shown_date else None)
+    # The date shown; where the page shows none, the day the status ID encodes.
+    shown = embed_date(node_text(link)) if link is not None else None
+    date = shown or embed_date(rest) or TWITTER.date_of(post_id)
     return Reaction(
         platform=PLATFORM,
         text=join_paragraphs(paragraphs),
@@ -216,7 +199,11 @@ def from_substack(node: LexborNode) -> Reaction | None:
     name = node_text(node.css_first(".tweet-author-name")) or _string(data, "name")
     shown = clean_handle(node_text(node.css_first(".tweet-author")))
     handle = shown or clean_handle(_string(data, "username")) or url_handle
-    date = embed_date(node_text(node.css_first(".tweet-date"))) or _api_date(_string(data, "date"))
+    date = (
+        embed_date(node_text(node.css_first(".tweet-date")))
+        or _api_date(_string(data, "date"))
+        or TWITTER.date_of(post_id)
+    )
     full_text = _string(data, "full_text")
     if full_text is not None:
         paragraphs = _markup_paragraphs(full_text)
@@ -231,3 +218,13 @@ def from_substack(node: LexborNode) -> Reaction | None:
         url=url,
         post_id=post_id,
     )
+
+
+def read_twitter(node: LexborNode) -> Reaction | None:
+    """Read any X embed: a classic blockquote, a Substack card, or a wrapper naming a post."""
+    names = classes(node)
+    if node.tag == "blockquote" and names & _CLASSIC:
+        return from_blockquote(node)
+    if node.tag == "div" and "tweet" in names and not names & _CLASSIC:
+        return from_substack(node)
+    return from_wrapper(node)

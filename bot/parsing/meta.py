@@ -10,16 +10,25 @@ from bot.domain.models import MovieRef, Reaction
 
 _QUOTE_OPEN = "\"“‘'«"
 _QUOTE_CLOSE = "\"”’'»"
+# A title as headlines write it: capitalised words and numbers, joined by spaces, a colon
+# or a spaced dash, with short function words between them: `Dune: Part Two`,
+# `Spider-Man: Across the Spider-Verse`, `Ocean's 8`, `Mission: Impossible – Dead Reckoning`.
+# Every quantifier is bounded, and words cannot overlap, so a search stays linear.
+_WORD = r"(?:[A-Z0-9ÀÁÂÃÄÅÆÇÈÉÊËÌÍÎÏÑÒÓÔÕÖØÙÚÛÜÝ][\w'’&.-]{0,30})"
+_SMALL = r"(?:of|the|a|an|and|at|in|to|for|vs\.?)"
+_TITLE_CASE = rf"{_WORD}(?:(?:\s|:\s|\s[-–—]\s)(?:{_SMALL}\s){{0,3}}{_WORD}){{0,12}}"
 # Words that follow "the movie" in a sentence rather than start a title: "the film is
 # streaming now" names no film.
 _NOT_TITLE = r"(?:is|has|was|and|which|that|by|from|starring|directed)\b"
-# "from the movie 12th Fail", "the film 'Oppenheimer'"
+# "from the movie 12th Fail", "the film 'Oppenheimer'", "the movie Dune: Part Two"
 _NAMED = re.compile(
-    rf"\bthe\s+(?:movie|film)\s+(?!{_NOT_TITLE})"
-    r"[\"“‘'«]?(?P<title>[^\n.,;:!?\"”’«»()]{1,80}?)[\"”’'»]?"
-    rf"(?=\s*(?:[.,;:!?()\n]|$|\s{_NOT_TITLE}))",
-    re.IGNORECASE,
+    rf"\b(?i:the\s+(?:movie|film))\s+(?!(?i:{_NOT_TITLE}))"
+    r"(?:[\"“‘'«](?P<quoted>[^\"”«»\n]{1,80}?)[\"”’'»](?!\w)"
+    rf"|(?P<title_case>{_TITLE_CASE})(?<![.’'-])"
+    r"|(?P<title>[^\n.,;:!?\"”’«»()]{1,80}?)(?=\s*(?:[.,;:!?()\n]|$"
+    r"|\s(?i:is|has|was|and|which|that|by|from|starring|directed)\b)))",
 )
+_POSSESSIVE = re.compile(r"(?<=\w)['’]s$")
 # "Internet reacts to 'Barbie'", "reactions to Oppenheimer", "Twitter reacted to Dune"
 _REACTED_TO = re.compile(
     r"\breact(?:s|ed|ions?)?\s+to\s+(?:the\s+)?(?:movie\s+|film\s+)?"
@@ -54,8 +63,11 @@ def _from_hashtags(reactions: Iterable[Reaction]) -> MovieRef | None:
 def detect_movie(title: str | None, prose: str, reactions: Iterable[Reaction]) -> MovieRef | None:
     """Return the movie an article is about, from its prose, title or hashtags."""
     head = prose[:5000]
-    if match := _NAMED.search(head):
-        return MovieRef.from_title(match["title"])
+    for text in (head, title or ""):
+        if match := _NAMED.search(text):
+            if match["title_case"]:  # "the film Barbie's ending": a possessive, not a title
+                return MovieRef.from_title(_POSSESSIVE.sub("", match["title_case"]))
+            return MovieRef.from_title(match["quoted"] or match["title"])
     for text in (title or "", head):
         if match := _REACTED_TO.search(text):
             return MovieRef.from_title(match["quoted"])

@@ -6,8 +6,10 @@ import re
 from dataclasses import dataclass
 
 from bot.domain.models import Reaction
-from bot.parsing.clean import clean_handle, collapse_ws, parse_date, status_parts, strip_tracking
+from bot.parsing.clean import clean_handle, collapse_ws, parse_date
 from bot.parsing.extract import Extract
+from bot.platforms import get, platform_for_handle, read_post_url
+from bot.platforms.twitter import TWITTER
 
 # `— Name (@handle) January 1, 2024`, the em dash form embed codes print. The name may
 # itself hold parentheses and emoji, so it is everything between the last dash and the
@@ -16,7 +18,16 @@ from bot.parsing.extract import Extract
 # retries every dash against the rest of the paragraph, which is cubic in a paragraph of
 # thousands of "--".
 _HANDLE_TAIL = re.compile(
-    r"\(\s*@(?P<handle>[A-Za-z0-9_.]{1,30})\s*\)\s*(?P<tail>[^()]{0,80})$", re.DOTALL
+    r"\(\s*@(?P<handle>[A-Za-z0-9_.-]{1,64}(?:@[A-Za-z0-9.-]{1,100})?)\s*\)"
+    r"\s*(?P<tail>[^()]{0,80})$",
+    re.DOTALL,
+)
+# `— Name @user@instance Mar 1, 2024`: a Mastodon address is unmistakable without
+# parentheses (a bare `@name` is not: it may be a mention at the end of a sentence).
+_MASTODON_TAIL = re.compile(
+    r"(?<![\w@])@(?P<handle>[A-Za-z0-9_]{1,30}@[A-Za-z0-9.-]{1,100}\.[A-Za-z]{2,24})"
+    r"\s*(?P<tail>[^()@]{0,80})$",
+    re.DOTALL,
 )
 _HARD_DASHES = "\u2014\u2013"  # em dash, en dash: a name never holds one
 _SOFT_DASHES = ("&mdash;", "--")
@@ -63,7 +74,7 @@ def _attribution(paragraph: str) -> _Attribution | None:
     The dash is the last em or en dash before the handle, or failing one the first
     ``&mdash;`` or ``--``: the one that leaves a name with no em or en dash in it.
     """
-    found = _HANDLE_TAIL.search(paragraph)
+    found = _HANDLE_TAIL.search(paragraph) or _MASTODON_TAIL.search(paragraph)
     if found is None:
         return None
     head = paragraph[: found.start()]
@@ -85,17 +96,21 @@ def _attribution(paragraph: str) -> _Attribution | None:
 
 
 def _reaction(match: _Attribution, pending: list[str]) -> Reaction:
+    """Build the post of an attribution: its platform is its URL's, else its handle's."""
     tail = match.tail
-    url = strip_tracking(next(iter(_URL.findall(tail)), None))
-    parts = status_parts(url)
+    post = read_post_url(next(iter(_URL.findall(tail)), None))
+    handle = clean_handle(match.handle)
+    platform = get(post.platform) if post else None
+    # `— Name (@handle) date` is X's embed code: a handle of no known shape is X's.
+    platform = platform or (platform_for_handle(handle) if handle else None) or TWITTER
     return Reaction(
-        platform="twitter",
+        platform=platform.name,
         text=_post_text(pending, match.before),
         author_name=collapse_ws(match.name) or None,
-        handle=clean_handle(match.handle),
-        date=parse_date(tail),
-        url=url if parts else None,
-        post_id=parts[1] if parts else None,
+        handle=handle,
+        date=parse_date(tail) or platform.date_of(post.post_id if post else None),
+        url=post.url if post else None,
+        post_id=post.post_id if post else None,
     )
 
 
@@ -116,25 +131,50 @@ def _title(first: str) -> str | None:
     return line.lstrip("# ").strip() or None
 
 
+def _first_post_text(match: _Attribution, pending: list[str]) -> tuple[list[str], list[str]]:
+    """Split what precedes the first post with no lead-in line: ``(prose, post)``.
+
+    The article's opening prose is never part of a post: the first post is the text of
+    its own paragraph, or, when its attribution stands alone, the one paragraph before.
+    """
+    if match.before.strip() or not pending:
+        return pending, []
+    return pending[:-1], pending[-1:]
+
+
 def extract_text(text: str) -> Extract:
-    """Find the posts in a plain-text article and the prose around them."""
+    """Find the posts in a plain-text article and the prose around them.
+
+    A post's text starts after the previous post, a lead-in line (one ending in ``:``,
+    such as "Here's how the internet reacted:") or a noise line ("ADVERTISEMENT"),
+    whichever is nearest, and ends with its attribution line. Before the first post only
+    a lead-in line opens the posts: without one, the paragraphs before the first post
+    are the article's prose (see `_first_post_text`).
+    """
     paragraphs = _paragraphs(text)
     reactions: list[Reaction] = []
     prose: list[str] = []
     pending: list[str] = []
+    opened = False  # a lead-in line or a post came before: pending paragraphs are posts'
     for paragraph in paragraphs:
         if _NOISE.match(paragraph):
-            prose.extend(pending)
-            pending = []
+            if opened:
+                prose.extend(pending)
+                pending = []
             continue
         if match := _attribution(paragraph):
+            if not opened:
+                opening, pending = _first_post_text(match, pending)
+                prose.extend(opening)
             reactions.append(_reaction(match, pending))
             pending = []
+            opened = True
             continue
         if paragraph.rstrip().endswith(":"):
             # "Here's how the internet reacted:" introduces posts; it is not one.
             prose.extend([*pending, paragraph])
             pending = []
+            opened = True
             continue
         pending.append(paragraph)
     prose.extend(pending)

@@ -36,7 +36,8 @@ def test_parse_seed_prints_its_ten_reactions(tmp_path: Path) -> None:
     assert data["movie"] == {"title": "12th Fail", "slug": "12thfail"}
     assert data["spoiler"] is True
     assert data["published"] == "2024-01-03"
-    assert set(data) == {"title", "movie", "spoiler", "published", "source", "reactions"}
+    assert set(data) == {"title", "movie", "spoiler", "published", "source", "reactions", "skipped"}
+    assert data["skipped"] == []
     assert len(data["reactions"]) == 10
     folder = corpus_dir()
     if folder is not None:

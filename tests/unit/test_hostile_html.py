@@ -44,6 +44,42 @@ def tweet(number: int, text: str | None = None) -> str:
     )
 
 
+def bluesky(number: int, text: str | None = None, date: str = "May 14, 2024 at 3:43 PM") -> str:
+    body = text if text is not None else f"Bluesky reaction {number}"
+    post = f"https://bsky.app/profile/did:plc:fan{number}/post/3kshwutoic22b"
+    return (
+        f'<blockquote class="bluesky-embed" data-bluesky-uri="at://did:plc:fan{number}/'
+        f'app.bsky.feed.post/3kshwutoic22b"><p lang="en">{body}<br><br>'
+        f'<a href="{post}?ref_src=embed">[image or embed]</a></p>&mdash; Fan {number} '
+        f'(<a href="https://bsky.app/profile/did:plc:fan{number}">@fan{number}.bsky.social</a>) '
+        f'<a href="{post}?ref_src=embed">{date}</a></blockquote>'
+    )
+
+
+def other_platforms(number: int) -> list[str]:
+    """Return one embed of every platform but X, each by ``fan<number>`` (two without text)."""
+    video = 7_300_000_000_000_000_000 + number
+    return [
+        bluesky(number),
+        f'<blockquote class="tiktok-embed" cite="https://www.tiktok.com/@fan{number}/video/'
+        f'{video}" data-video-id="{video}"><section><a href="https://www.tiktok.com/@fan{number}">'
+        f"@fan{number}</a> TikTok reaction {number} <a>♬ sound</a></section></blockquote>",
+        f'<iframe src="https://www.tiktok.com/player/v1/{video}"></iframe>',
+        f'<blockquote class="instagram-media" data-instgrm-version="12" data-instgrm-permalink='
+        f'"https://www.instagram.com/p/C{number}x/"><a href="https://www.instagram.com/p/C{number}x/">'
+        f'View this post on Instagram</a><p><a href="https://www.instagram.com/p/C{number}x/">'
+        f"Instagram reaction {number}</a></p><p>A post shared by Fan (@fan{number}) on "
+        '<time datetime="2024-01-01T00:00:00+00:00">Jan 1, 2024</time></p></blockquote>',
+        f'<blockquote class="reddit-embed-bq"><a href="https://www.reddit.com/r/films/comments/'
+        f'p{number}/t/">Reddit reaction {number}</a><br> by<a href="https://www.reddit.com/user/'
+        f'fan{number}/">u/fan{number}</a></blockquote>',
+        f'<blockquote class="mastodon-embed"><a href="https://toot.example/@fan{number}/'
+        f'{10**17 + number}">Post by @fan{number}@toot.example</a></blockquote>',
+        f'<blockquote class="text-post-media" data-text-post-permalink="https://www.threads.net/'
+        f'@fan{number}/post/C{number}"> Post by @fan{number}</blockquote>',
+    ]
+
+
 def page(*parts: str, head: str = "") -> str:
     return (
         "<!doctype html><html><head><title>How the internet reacted to 12th Fail</title>"
@@ -99,6 +135,24 @@ def any_article(outcome: Article | ReelError) -> None:
 
 def capped_count(outcome: Article | ReelError) -> None:
     assert handles(outcome) == [f"fan{number}" for number in range(MAX_REACTIONS)]
+
+
+def capped_every_platform(outcome: Article | ReelError) -> None:
+    assert isinstance(outcome, Article), outcome
+    assert len(outcome.reactions) == MAX_REACTIONS
+    assert [r.platform for r in outcome.reactions[:4]] == [
+        "bluesky",
+        "tiktok",
+        "instagram",
+        "reddit",
+    ]
+    assert 0 < len(outcome.skipped) <= MAX_REACTIONS
+
+
+def only_bluesky_fan4(outcome: Article | ReelError) -> None:
+    assert handles(outcome) == ["fan4.bsky.social"]
+    assert isinstance(outcome, Article)
+    assert outcome.skipped == ()
 
 
 def capped_text(outcome: Article | ReelError) -> None:
@@ -176,6 +230,34 @@ CASES = [
             )
         ),
         posts("fan4"),
+    ),
+    Case(
+        "10k-embeds-of-every-platform",
+        lambda: utf8(page(*(embed for n in range(1_500) for embed in other_platforms(n)))),
+        capped_every_platform,
+    ),
+    Case(
+        "fake-posts-of-every-platform-in-script-template-noscript",
+        lambda: utf8(
+            page(
+                "<script>" + "".join(other_platforms(1)) * 200 + "</script>",
+                "<template>" + "".join(other_platforms(2)) * 200 + "</template>",
+                "<noscript>" + "".join(other_platforms(3)) * 200 + "</noscript>",
+                "<textarea>" + "".join(other_platforms(5)) * 200 + "</textarea>",
+                bluesky(4),
+            )
+        ),
+        only_bluesky_fan4,
+    ),
+    Case(
+        "a-2-mb-word-where-a-bluesky-date-goes",
+        lambda: utf8(page(bluesky(1, date="a" * 2 * MB))),
+        posts("fan1.bsky.social"),
+    ),
+    Case(
+        "a-20k-word-tiktok-caption",
+        lambda: utf8(page(other_platforms(1)[1].replace("TikTok reaction 1", "word " * 20_000))),
+        capped_text,
     ),
     Case(
         "fake-posts-after-an-unclosed-script",
@@ -322,6 +404,9 @@ QUADRATIC = {
     "dashes-in-a-paragraph": lambda: "Reactions\n\n" + "-- a " * 20_000,
     "unclosed-tags-in-embed-json": lambda: page(substack({"full_text": "<" * 200_000})),
     "long-word-where-a-date-goes": lambda: page(tweet(1).replace("January 1, 2024", "a" * 50_000)),
+    "mastodon-addresses-in-a-paragraph": lambda: "Reactions\n\n— x " + "@a@" + "a." * 200_000,
+    "handles-in-parentheses-in-a-paragraph": lambda: "Reactions\n\n— x " + "(@a@b.c " * 100_000,
+    "embed-sniff-of-unfinished-iframes": lambda: "Reactions\n\n" + "<iframe " * 200_000,
 }
 
 
@@ -390,13 +475,15 @@ def test_over_long_identifiers_are_dropped_not_cut() -> None:
 
 OLD_ATTRIBUTION = re.compile(
     r"(?P<before>.*?)\s*(?:—|–|&mdash;|--)\s*(?P<name>[^—–]*?)\s*"
-    r"\(\s*@(?P<handle>[A-Za-z0-9_.]{1,30})\s*\)\s*(?P<tail>[^()]{0,80})$",
+    r"\(\s*@(?P<handle>[A-Za-z0-9_.-]{1,64}(?:@[A-Za-z0-9.-]{1,100})?)\s*\)"
+    r"\s*(?P<tail>[^()]{0,80})$",
     re.DOTALL,
 )
 ATTRIBUTION_PARTS = st.sampled_from(
     [
         *("—", "–", "&mdash;", "--", "-", " ", "\n", "(", ")", "(@", "@", "Bo", "(@ab)"),
         *("( @x_1 )", "\u00a0", "&mdash", "x" * 85, "Jan 1, 2024", "https://t.co/a/status/1"),
+        *("@a@b.social", "(@a.bsky.social)", "(@a@b.social)", "(@a-b.c)"),
     ]
 )
 
@@ -408,7 +495,8 @@ def test_attribution_reader_matches_the_old_regex(parts: list[str]) -> None:
     old = OLD_ATTRIBUTION.match(paragraph)
     new = _attribution(paragraph)
     if old is None:
-        assert new is None
+        # Only a bare Mastodon address (`— Name @user@instance`) reads without parentheses.
+        assert new is None or "@" in new.handle
     else:
         assert new is not None
         assert (new.before, new.name, new.handle, new.tail) == (
@@ -476,6 +564,19 @@ FRAGMENTS = [
     b"\xed\xa0\x80",
     b"Great film \xe2\x80\x94 Fan (@fan) Jan 1, 2024\n\n",
     b"<div>" * 50,
+    *(markup.encode() for markup in other_platforms(1)),
+    b'<blockquote class="bluesky-embed" data-bluesky-uri="at://did:plc:x/app.bsky.feed.post/',
+    b"3kshwutoic22b",
+    b'<blockquote class="tiktok-embed" cite="https://www.tiktok.com/@a/video/1"><section>',
+    b'<blockquote class="instagram-media" data-instgrm-version="14">',
+    b'<blockquote class="reddit-embed-bq"><a href="https://www.reddit.com/r/a/comments/b/comment/c/">',
+    b'<iframe class="mastodon-embed" src="https://a.example/@b/1/embed">',
+    b'<blockquote class="text-post-media" data-text-post-permalink="https://www.threads.com/@a/post/B">',
+    b"[image or embed]</a></p>",
+    "2025年2月11日 19:30 ♬ ".encode(),
+    b"</section></blockquote>",
+    b"&mdash; Fan (@fan.bsky.social) ",
+    b"\xe2\x80\x94 Fan (@fan@toot.example) Mar 1, 2024\n\n",
 ]
 
 

@@ -216,7 +216,7 @@ POSTS: list[tuple[str, str, dict[str, Any]]] = [
             "text": "",
             "author_name": None,
             "handle": "BoxenIude",
-            "date": None,
+            "date": "2024-11-28",  # no date shown: the day the status ID encodes
             "url": "https://twitter.com/BoxenIude/status/1862204060138389630",
             "post_id": "1862204060138389630",
         },

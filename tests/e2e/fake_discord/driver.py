@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import asyncio
 import re
 import secrets
 from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
-from tests.e2e.fake_discord import payloads
-from tests.e2e.fake_discord.models import Channel, Guild, Member, Role, User
+from tests.e2e.fake_discord import command_access, payloads
+from tests.e2e.fake_discord.models import Channel, Guild, Member, Overwrite, Role, User
 from tests.e2e.fake_discord.options import (
     SELECT_TYPES,
     AttachmentLike,
@@ -154,8 +153,7 @@ class Driver:
     async def create_guild(self, name: str = "Test Guild") -> Guild:
         """Create a guild (owner, moderator, member, bot, #general); GUILD_CREATE if connected."""
         guild = self.world.create_guild(name)
-        if self.gateway.current is not None:
-            await self.gateway.dispatch("GUILD_CREATE", payloads.guild_create_payload(guild))
+        await self.gateway.publish("GUILD_CREATE", payloads.guild_create_payload(guild))
         return guild
 
     async def create_channel(self, guild: Guild, name: str = "test", denied: int = 0) -> Channel:
@@ -163,6 +161,26 @@ class Driver:
         channel = self.world.add_channel(guild, name, denied)
         await self.gateway.publish("CHANNEL_CREATE", payloads.channel_payload(channel))
         return channel
+
+    async def create_thread(self, parent: Channel, name: str = "thread") -> Channel:
+        """Add a public thread under ``parent``; THREAD_CREATE."""
+        thread = self.world.add_thread(self.world.guilds[parent.guild_id], parent, name)
+        data = payloads.channel_payload(thread) | {"newly_created": True}
+        await self.gateway.publish("THREAD_CREATE", data)
+        return thread
+
+    async def set_overwrite(
+        self, channel: Channel, target: Role | Member, *, allow: int = 0, deny: int = 0
+    ) -> None:
+        """Set ``target``'s permission overwrite in ``channel``; CHANNEL_UPDATE.
+
+        ``target`` may be the bot's member (``guild.bot_member``) to take a permission from
+        the bot in one channel, or the guild's @everyone role.
+        """
+        kind = 1 if isinstance(target, Member) else 0
+        kept = [o for o in channel.overwrites if o.id != target.id]
+        channel.overwrites = [*kept, Overwrite(target.id, kind, allow, deny)]
+        await self.gateway.publish("CHANNEL_UPDATE", payloads.channel_payload(channel))
 
     async def create_role(self, guild: Guild, name: str, permissions: int = 0) -> Role:
         """Add a role to the guild; GUILD_ROLE_CREATE."""
@@ -228,17 +246,25 @@ class Driver:
         options: Mapping[str, Any] | None = None,
         user: Member | User | None = None,
         channel: Channel | None = None,
+        *,
+        force: bool = False,
     ) -> InteractionHandle:
         """Dispatch a slash command (type 2) built from what the bot synced.
 
         ``name`` may name a subcommand: ``"reel add"`` or ``"reel admin purge"``. Option
         values are Python values: str, int, float, bool, a Member/User, Channel, Role, or an
         ``Upload`` for attachment options (served by the fake, listed in ``resolved``).
+        Raises ``command_access.HiddenCommandError`` when Discord would not offer the command to
+        ``user`` there (``default_member_permissions``, ``contexts``, Use Application
+        Commands); ``force=True`` sends it anyway, as a stale or modified client could.
         """
         channel = channel or self._default_channel()
         data = command_data(self.world, name, options or {}, channel, focused=None)
         guild = self.world.guilds[channel.guild_id]
-        return await self._interaction(2, data, channel, self._member(user, guild))
+        member = self._member(user, guild)
+        if not force:
+            command_access.check_visible(self.world, data, member, channel, context=0)
+        return await self._interaction(2, data, channel, member)
 
     async def autocomplete(
         self,
@@ -253,7 +279,9 @@ class Driver:
         channel = channel or self._default_channel()
         data = command_data(self.world, name, options, channel, focused=focused)
         guild = self.world.guilds[channel.guild_id]
-        handle = await self._interaction(4, data, channel, self._member(user, guild))
+        member = self._member(user, guild)
+        command_access.check_visible(self.world, data, member, channel, context=0)
+        handle = await self._interaction(4, data, channel, member)
         body = (await handle.callback(timeout)).json or {}
         if body.get("type") != 8:
             raise AssertionError(f"autocomplete answered with callback {body!r}")
@@ -310,6 +338,10 @@ class Driver:
     ) -> InteractionHandle:
         guild = self.world.guilds[channel.guild_id]
         interaction_id, token = payloads.snowflake(), secrets.token_urlsafe(48)
+        granted = (
+            self.world.permissions_in(member, channel),
+            self.world.bot_permissions_in(channel),
+        )
         payload = payloads.interaction_payload(
             interaction_id=interaction_id,
             token=token,
@@ -319,6 +351,7 @@ class Driver:
             guild=guild,
             channel=channel,
             member=member,
+            permissions=(granted[0], granted[1] or 0),
             message=message,
         )
         record = InteractionRecord(
@@ -329,7 +362,7 @@ class Driver:
             guild=guild,
             channel=channel,
             member=member,
-            dispatched_at=asyncio.get_running_loop().time(),
+            dispatched_at=self.fake.now(),
             message_id=int(message["id"]) if message else None,
         )
         self.world.interactions[interaction_id] = record
@@ -363,17 +396,23 @@ class Driver:
         options: Mapping[str, Any] | None = None,
         user: Member | None = None,
         guild: Guild | None = None,
+        *,
+        force: bool = False,
     ) -> InteractionHandle:
         """Dispatch a slash command from ``user``'s DM with the bot (``context`` 1, no guild).
 
         Discord offers guild commands only in their guild, so a real client could not send
-        this; it is built from what ``guild`` synced (without its ``guild_id``, as a global
-        command) to check that the bot refuses a guild-only command it gets anyway.
+        this; it is built from what ``guild`` synced (as a global command, without its
+        ``guild_id``). It raises ``command_access.HiddenCommandError`` unless the command's
+        ``contexts`` include DMs; ``force=True`` sends it anyway, to check that the bot
+        refuses a guild-only command it gets anyway.
         """
         guild = guild or next(iter(self.world.guilds.values()))
         member = self._member(user, guild)
         channel = self.open_dm(member)
         data = command_data(self.world, name, options or {}, guild.channel, focused=None)
+        if not force:
+            command_access.check_visible(self.world, data, None, channel, context=1)
         data.pop("guild_id", None)
         interaction_id, token = payloads.snowflake(), secrets.token_urlsafe(48)
         payload = payloads.dm_interaction_payload(
@@ -394,7 +433,7 @@ class Driver:
             guild=guild,
             channel=channel,
             member=member,
-            dispatched_at=asyncio.get_running_loop().time(),
+            dispatched_at=self.fake.now(),
         )
         self.world.interactions[interaction_id] = record
         self.fake.check_loop()

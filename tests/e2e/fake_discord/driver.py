@@ -182,6 +182,17 @@ class Driver:
         channel.overwrites = [*kept, Overwrite(target.id, kind, allow, deny)]
         await self.gateway.publish("CHANNEL_UPDATE", payloads.channel_payload(channel))
 
+    async def delete_channel(self, channel: Channel) -> None:
+        """Delete a channel (its messages go with it); CHANNEL_DELETE."""
+        guild = self.world.guilds[channel.guild_id]
+        guild.channels.remove(channel)
+        self.world.channels.pop(channel.id, None)
+        for message_id in [
+            key for key, m in self.world.messages.items() if m["channel_id"] == str(channel.id)
+        ]:
+            del self.world.messages[message_id]
+        await self.gateway.publish("CHANNEL_DELETE", payloads.channel_payload(channel))
+
     async def create_role(self, guild: Guild, name: str, permissions: int = 0) -> Role:
         """Add a role to the guild; GUILD_ROLE_CREATE."""
         role = Role(payloads.snowflake(), name, permissions, len(guild.roles))
@@ -315,7 +326,12 @@ class Driver:
     async def submit_modal(
         self, custom_id: str, values: Mapping[str, Any], user: Member | User | None = None
     ) -> InteractionHandle:
-        """Dispatch a modal submit (type 5) for the modal the bot last showed ``user``."""
+        """Dispatch a modal submit (type 5) for the modal the bot last showed ``user``.
+
+        ``values`` maps each input's custom id to its text, a select's list of values, or a
+        file upload's list of files (``Upload`` or ``(filename, data)``), which the fake
+        serves and lists in ``resolved.attachments`` as Discord does.
+        """
         shown = [
             (record, modal)
             for record, modal in self.world.modals
@@ -324,7 +340,20 @@ class Driver:
         if not shown:
             raise LookupError(f"the bot showed no modal {custom_id!r} to {user}")
         record, modal = shown[-1]
-        data = {"custom_id": custom_id, "components": modal_components(modal, values)}
+        filled: dict[str, Any] = {}
+        resolved: dict[str, Any] = {}
+        for key, value in values.items():
+            if isinstance(value, list) and value and not isinstance(value[0], str):
+                stored = [self.world.store_upload(record.channel.id, as_upload(v)) for v in value]
+                resolved.update({a["id"]: a for a in stored})
+                value = [a["id"] for a in stored]
+            filled[key] = value
+        data: dict[str, Any] = {
+            "custom_id": custom_id,
+            "components": modal_components(modal, filled),
+        }
+        if resolved:
+            data["resolved"] = {"attachments": resolved}
         message = self.world.messages.get(record.message_id or 0)
         return await self._interaction(5, data, record.channel, record.member, message)
 

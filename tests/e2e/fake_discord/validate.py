@@ -247,6 +247,8 @@ def modal_problems(data: Mapping[str, Any]) -> list[Problem]:
         )
         if component.get("type") == 4:
             problems.extend(_text_input_problems(component, where))
+        if component.get("type") == 19:
+            problems.extend(_file_upload_problems(component, where))
         if component.get("type") == 18:
             problems.extend(
                 _too_long("modal.label", f"{where}.label", component.get("label"), LABEL_TEXT_MAX)
@@ -260,6 +262,15 @@ def modal_problems(data: Mapping[str, Any]) -> list[Problem]:
                 )
             )
     return problems
+
+
+def _file_upload_problems(component: Mapping[str, Any], where: str) -> Iterator[Problem]:
+    """Check a file upload: ``min_values`` 0-10, ``max_values`` 1-10 (docs: File Upload)."""
+    low, high = component.get("min_values"), component.get("max_values")
+    if low is not None and not 0 <= low <= 10:
+        yield Problem("file_upload", f"{where}.min_values {low} is outside 0..10")
+    if high is not None and not 1 <= high <= 10:
+        yield Problem("file_upload", f"{where}.max_values {high} is outside 1..10")
 
 
 def _text_input_problems(component: Mapping[str, Any], where: str) -> Iterator[Problem]:

@@ -221,6 +221,8 @@ async def test_message_content_intent_refused_with_4014_when_not_enabled(
             assert (await receive(ws))["d"]["content"] == f"{bot} reactions x"
             await fake.driver.send_dm(guild.member, "!help")
             assert (await receive(ws))["d"]["content"] == "!help"
+        identifies = fake.driver.calls("WS IDENTIFY", since=0)
+        assert [call.status for call in identifies] == [4014, 200]
 
 
 async def test_discord_py_raises_privileged_intents_required_on_4014() -> None:

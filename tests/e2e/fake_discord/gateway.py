@@ -117,6 +117,9 @@ class Gateway:
             return
         if op in OP_NAMES:
             call = self.recorder.new_call("WS", OP_NAMES[op], json=data, status=200)
+            if op == IDENTIFY:
+                # A refused IDENTIFY is recorded with its close code as the status.
+                call.status = self._identify_refusal(data) or 200
             self.recorder.record(call)
         if op == IDENTIFY:
             await self._identify(socket, data)
@@ -125,19 +128,29 @@ class Gateway:
         elif op == REQUEST_MEMBERS:
             await self._members_chunk(data)
 
-    async def _identify(self, socket: web.WebSocketResponse, data: dict[str, Any]) -> None:
+    def _identify_refusal(self, data: dict[str, Any]) -> int | None:
+        """Return the close code Discord answers this IDENTIFY with, or None to accept it."""
         intents = int(data.get("intents", 0))
-        disallowed = intents & payloads.PRIVILEGED_INTENTS & ~self.enabled_intents
-        if disallowed:
+        if intents & payloads.PRIVILEGED_INTENTS & ~self.enabled_intents:
             # "Disallowed intent(s)": a privileged intent not enabled for the application
-            # (docs: Gateway > Privileged Intents; close code 4014).
-            await socket.close(code=DISALLOWED_INTENTS, message=b"Disallowed intent(s).")
+            # (docs: Gateway > Privileged Intents; Opcodes and Status Codes, close 4014).
+            return DISALLOWED_INTENTS
+        raw_shard = data.get("shard") or [0, 1]
+        if not 0 <= int(raw_shard[0]) < int(raw_shard[1]):
+            return INVALID_SHARD  # "Invalid shard" (close 4010)
+        return None
+
+    async def _identify(self, socket: web.WebSocketResponse, data: dict[str, Any]) -> None:
+        refusal = self._identify_refusal(data)
+        if refusal is not None:
+            reason = (
+                b"Disallowed intent(s)." if refusal == DISALLOWED_INTENTS else b"Invalid shard."
+            )
+            await socket.close(code=refusal, message=reason)
             return
+        intents = int(data.get("intents", 0))
         raw_shard = data.get("shard") or [0, 1]
         shard = (int(raw_shard[0]), int(raw_shard[1]))
-        if not 0 <= shard[0] < shard[1]:
-            await socket.close(code=INVALID_SHARD, message=b"Invalid shard.")
-            return
         session = Session(id=secrets.token_hex(16), intents=intents, shard=shard)
         self.sessions[session.id] = session
         self.shards[shard[0]] = session

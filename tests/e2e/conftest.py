@@ -41,6 +41,11 @@ def format_violations(violations: Sequence[Violation]) -> str:
 MESSAGE_CONTENT = os.environ.get("FAKE_DISCORD_MESSAGE_CONTENT", "on").lower() != "off"
 
 
+def _skip_hidden_content(content: str) -> None:
+    """Skip a test that needs the bot to read a message it cannot see without the intent."""
+    pytest.skip(f"needs the Message Content intent to read {content[:40]!r}")
+
+
 @pytest.fixture(scope="module")
 def message_content_enabled() -> bool:
     """Tell whether the fake grants the Message Content intent (a module may override this)."""
@@ -51,6 +56,8 @@ def message_content_enabled() -> bool:
 async def fake_discord(message_content_enabled: bool) -> AsyncIterator[FakeDiscord]:
     """Start the fake Discord for this module; leftover violations fail the module teardown."""
     async with FakeDiscord(message_content=message_content_enabled) as fake:
+        if not MESSAGE_CONTENT:
+            fake.driver.on_hidden_content = _skip_hidden_content
         yield fake
     leftovers = fake.drain_violations()
     if leftovers:

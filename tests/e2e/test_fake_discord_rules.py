@@ -394,3 +394,19 @@ def test_modal_text_input_limits(component: dict[str, Any]) -> None:
         {"type": 1, "components": [text_input(max_length=4000, min_length=0)]}
     ]}}  # fmt: skip
     assert validate.callback_problems(fine) == []
+
+
+async def test_driver_reports_messages_whose_content_the_bot_cannot_read(
+    http: aiohttp.ClientSession,
+) -> None:
+    async with FakeDiscord(message_content=False) as fake:
+        guild = await fake.driver.create_guild()
+        hidden: list[str] = []
+        fake.driver.on_hidden_content = hidden.append
+        async with http.ws_connect(fake.gateway_url) as ws:
+            await identify(ws, GUILD_INTENTS)
+            await fake.driver.send_message(guild.channel, guild.member, "!reactions x")
+            mention = fake.world.bot.mention
+            await fake.driver.send_message(guild.channel, guild.member, f"{mention} reactions x")
+            await fake.driver.send_dm(guild.member, "!help")
+        assert hidden == ["!reactions x"]

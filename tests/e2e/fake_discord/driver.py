@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 import secrets
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
 from tests.e2e.fake_discord import command_access, payloads
@@ -37,6 +37,10 @@ class Driver:
         self.gateway = fake.gateway
         self.recorder = fake.recorder
         self.cursor = 0
+        # Called (with the text) when a test sends a guild message whose content the bot
+        # cannot read: no Message Content intent and no mention of the bot. The e2e
+        # fixtures skip such tests when the whole suite runs without the intent.
+        self.on_hidden_content: Callable[[str], None] | None = None
 
     # Waiting on recorded requests.
 
@@ -165,6 +169,10 @@ class Driver:
             if mentioned is not None:
                 extra = {"member": payloads.member_payload(mentioned, with_user=False)}
                 mentions.append(payloads.user_payload(mentioned.user) | extra)
+        bot_id = str(self.world.bot.id)
+        hidden = not self.gateway.enabled_intents & payloads.MESSAGE_CONTENT_INTENT
+        if hidden and self.on_hidden_content and all(m["id"] != bot_id for m in mentions):
+            self.on_hidden_content(content)
         message = payloads.message_payload(
             message_id=payloads.snowflake(),
             channel=channel,

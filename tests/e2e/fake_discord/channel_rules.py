@@ -1,5 +1,12 @@
 """The bot's permissions in a channel, enforced on the messages it creates and edits there.
 
+Sources (Discord docs, and discord-api-docs#2601 for Embed Links):
+- https://discord.com/developers/docs/resources/message#create-message
+- https://discord.com/developers/docs/resources/message#edit-message
+- https://discord.com/developers/docs/topics/permissions
+- https://discord.com/developers/docs/topics/threads#permissions
+- https://discord.com/developers/docs/topics/opcodes-and-status-codes#json (50001, 50013)
+
 Interaction responses and follow-ups go through the interaction webhook and are not
 subject to these (they work in channels the bot cannot even see); only
 ``POST/PATCH /channels/{id}/messages`` are.

@@ -1,5 +1,10 @@
 """Who Discord shows a command to, and where: permissions, contexts and install types.
 
+Sources:
+- https://discord.com/developers/docs/interactions/application-commands#application-command-object
+- https://discord.com/developers/docs/interactions/application-commands#permissions
+- https://discord.com/developers/docs/topics/permissions
+
 Discord hides a command a member may not use, so a real client cannot invoke it. The
 driver refuses such invocations (``HiddenCommandError``) unless a test forces them.
 """

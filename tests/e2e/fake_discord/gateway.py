@@ -1,4 +1,11 @@
-"""The fake gateway websocket: HELLO, IDENTIFY/READY, heartbeats, RESUME, intents, shards."""
+"""The fake gateway websocket: HELLO, IDENTIFY/READY, heartbeats, RESUME, intents, shards.
+
+Sources:
+- https://discord.com/developers/docs/events/gateway#gateway-intents (and #privileged-intents,
+  #message-content-intent)
+- https://discord.com/developers/docs/events/gateway#sharding
+- https://discord.com/developers/docs/topics/opcodes-and-status-codes#gateway-gateway-close-event-codes
+"""
 
 from __future__ import annotations
 

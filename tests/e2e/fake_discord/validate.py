@@ -28,14 +28,15 @@ CHOICE_NAME_MAX = 100
 CHOICE_VALUE_MAX = 100
 MODAL_TITLE_MAX = 45
 MODAL_COMPONENTS_MAX = 5
-# Text input and label limits (docs: Components > Component Reference > Text Input, Label).
+# Text input, label and file upload limits (https://discord.com/developers/docs/components/reference#text-input,
+# #label, #file-upload).
 TEXT_INPUT_LABEL_MAX = 45
 TEXT_INPUT_PLACEHOLDER_MAX = 100
 TEXT_INPUT_VALUE_MAX = 4000
 LABEL_TEXT_MAX = 45
 LABEL_DESCRIPTION_MAX = 100
-# Embed URLs Discord checks (docs: Resources > Message > Embed Object); images may also
-# name an uploaded file as ``attachment://name``.
+# Embed URLs Discord checks (https://discord.com/developers/docs/resources/message#embed-object);
+# images may also name an uploaded file as ``attachment://name``.
 LINK_SCHEMES = frozenset({"http", "https"})
 IMAGE_SCHEMES = LINK_SCHEMES | {"attachment"}
 COMMAND_NAME = re.compile(r"^[-_\w]{1,32}$")

@@ -1,4 +1,11 @@
-"""Interaction callbacks, follow-up webhooks and ``@original``, with Discord's 3-second rule."""
+"""Interaction callbacks, follow-up webhooks and ``@original``, with Discord's 3-second rule.
+
+Sources: the 3 s to respond, 15-minute tokens, and the first follow-up after a deferral
+editing the loading message (https://discord.com/developers/docs/interactions/receiving-and-responding):
+- #responding-to-an-interaction
+- #followup-messages
+- #create-followup-message
+"""
 
 from __future__ import annotations
 

@@ -7,6 +7,7 @@ loop, so e2e test modules declare
 
 from __future__ import annotations
 
+import os
 import sys
 from collections.abc import AsyncIterator, Iterator, Sequence
 from typing import Any
@@ -35,10 +36,28 @@ def format_violations(violations: Sequence[Violation]) -> str:
     )
 
 
+# FAKE_DISCORD_MESSAGE_CONTENT=off runs every module with the Message Content intent left
+# off in the fake's "developer portal": IDENTIFY asking for it is closed with 4014.
+MESSAGE_CONTENT = os.environ.get("FAKE_DISCORD_MESSAGE_CONTENT", "on").lower() != "off"
+
+
+def _skip_hidden_content(content: str) -> None:
+    """Skip a test that needs the bot to read a message it cannot see without the intent."""
+    pytest.skip(f"needs the Message Content intent to read {content[:40]!r}")
+
+
+@pytest.fixture(scope="module")
+def message_content_enabled() -> bool:
+    """Tell whether the fake grants the Message Content intent (a module may override this)."""
+    return MESSAGE_CONTENT
+
+
 @pytest_asyncio.fixture(scope="module", loop_scope="module")
-async def fake_discord() -> AsyncIterator[FakeDiscord]:
+async def fake_discord(message_content_enabled: bool) -> AsyncIterator[FakeDiscord]:
     """Start the fake Discord for this module; leftover violations fail the module teardown."""
-    async with FakeDiscord() as fake:
+    async with FakeDiscord(message_content=message_content_enabled) as fake:
+        if not MESSAGE_CONTENT:
+            fake.driver.on_hidden_content = _skip_hidden_content
         yield fake
     leftovers = fake.drain_violations()
     if leftovers:

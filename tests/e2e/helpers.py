@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import contextlib
-from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Mapping
 from typing import Any
 
 from aiohttp import web
+
+from tests.e2e.fake_discord import FakeDiscord
 
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
@@ -83,3 +85,31 @@ def button(payload: dict[str, Any], label: str) -> str:
             if component.get("label") == label:
                 return str(component["custom_id"])
     raise AssertionError(f"no {label!r} button in {payload.get('components')}")
+
+
+@contextlib.asynccontextmanager
+async def obeying_discord(fake: FakeDiscord) -> AsyncIterator[None]:
+    """Fail inside the test (not at teardown) if the bot broke a Discord rule meanwhile.
+
+    xfail covers only a test's call phase, so reproductions of Discord bugs check the
+    fake's violations here; they are drained either way, leaving none for teardown.
+    """
+    try:
+        yield
+    finally:
+        found = fake.drain_violations()
+    if found:
+        lines = "\n".join(f"  - {violation}" for violation in found)
+        raise AssertionError(f"the bot broke {len(found)} Discord rule(s):\n{lines}")
+
+
+def find_components(components: Iterable[Any], kind: int) -> list[dict[str, Any]]:
+    """Return every component of ``kind`` in a (modal or message) component tree."""
+    found = []
+    for component in components:
+        if component.get("type") == kind:
+            found.append(component)
+        nested = [*(component.get("components") or [])]
+        nested += [component[k] for k in ("component", "accessory") if component.get(k)]
+        found += find_components(nested, kind)
+    return found

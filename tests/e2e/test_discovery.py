@@ -90,8 +90,8 @@ async def test_schedule_set_show_stop(
     shown = await driver.wait_for(CREATE_MESSAGE)
     assert f"<#{channel.id}>" in shown.json["embeds"][0]["description"]
 
-    refused = await driver.slash(
-        "schedule set", {"channel": channel, "every": "1h"}, guild.member, channel
+    refused = await driver.slash(  # forced: Discord hides it from members by default
+        "schedule set", {"channel": channel, "every": "1h"}, guild.member, channel, force=True
     )
     assert "Manage Messages" in str((await refused.callback()).json)
 

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-import asyncio
 import re
 import secrets
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
-from tests.e2e.fake_discord import payloads
-from tests.e2e.fake_discord.models import Channel, Guild, Member, Role, User
+from tests.e2e.fake_discord import command_access, payloads
+from tests.e2e.fake_discord.handles import InteractionHandle, custom_ids, find_component
+from tests.e2e.fake_discord.models import Channel, Guild, Member, Overwrite, Role, User
 from tests.e2e.fake_discord.options import (
     SELECT_TYPES,
     AttachmentLike,
@@ -28,78 +28,6 @@ MessageRef = int | str | Mapping[str, Any] | Call
 MENTION = re.compile(r"<@!?(\d+)>")
 
 
-class InteractionHandle:
-    """An interaction the driver dispatched; await the bot's answers to it."""
-
-    def __init__(self, driver: Driver, record: InteractionRecord, mark: int) -> None:
-        self.driver = driver
-        self.record = record
-        self.mark = mark
-
-    @property
-    def id(self) -> int:
-        """Return the interaction id."""
-        return self.record.id
-
-    @property
-    def token(self) -> str:
-        """Return the interaction (and webhook) token."""
-        return self.record.token
-
-    @property
-    def payload(self) -> dict[str, Any]:
-        """Return the INTERACTION_CREATE payload that was dispatched."""
-        return self.record.payload
-
-    @property
-    def message(self) -> dict[str, Any] | None:
-        """Return the current state of the response message (``@original``), if any."""
-        original = self.record.original_message_id
-        return self.driver.world.messages.get(original) if original else None
-
-    async def _wait(self, pattern: str, timeout: float) -> Call:  # noqa: ASYNC109
-        __tracebackhide__ = True
-        return await self.driver.wait_for(pattern, timeout=timeout, since=self.mark)
-
-    async def callback(self, timeout: float = 5.0) -> Call:  # noqa: ASYNC109
-        """Wait for the bot's ``POST /interactions/{id}/{token}/callback``."""
-        __tracebackhide__ = True
-        return await self._wait(f"POST /interactions/{self.id}/{self.token}/callback", timeout)
-
-    async def followup(self, timeout: float = 5.0) -> Call:  # noqa: ASYNC109
-        """Wait for the bot's first follow-up message."""
-        __tracebackhide__ = True
-        app = self.driver.world.application_id
-        return await self._wait(f"POST /webhooks/{app}/{self.token}", timeout)
-
-    async def original_edit(self, timeout: float = 5.0) -> Call:  # noqa: ASYNC109
-        """Wait for the bot's ``PATCH .../messages/@original``."""
-        __tracebackhide__ = True
-        app = self.driver.world.application_id
-        return await self._wait(f"PATCH /webhooks/{app}/{self.token}/messages/@original", timeout)
-
-
-def _find_component(components: Iterable[Any], custom_id: str) -> dict[str, Any] | None:
-    for component in components:
-        if component.get("custom_id") == custom_id:
-            return dict(component)
-        nested = [*(component.get("components") or [])]
-        nested += [component[k] for k in ("component", "accessory") if component.get(k)]
-        found = _find_component(nested, custom_id)
-        if found is not None:
-            return found
-    return None
-
-
-def _custom_ids(components: Iterable[Any]) -> list[str]:
-    found = []
-    for component in components:
-        if component.get("custom_id"):
-            found.append(component["custom_id"])
-        found += _custom_ids(component.get("components") or [])
-    return found
-
-
 class Driver:
     """Act as Discord's users: every injection moves ``cursor``, the default for waits."""
 
@@ -109,6 +37,10 @@ class Driver:
         self.gateway = fake.gateway
         self.recorder = fake.recorder
         self.cursor = 0
+        # Called (with the text) when a test sends a guild message whose content the bot
+        # cannot read: no Message Content intent and no mention of the bot. The e2e
+        # fixtures skip such tests when the whole suite runs without the intent.
+        self.on_hidden_content: Callable[[str], None] | None = None
 
     # Waiting on recorded requests.
 
@@ -154,8 +86,7 @@ class Driver:
     async def create_guild(self, name: str = "Test Guild") -> Guild:
         """Create a guild (owner, moderator, member, bot, #general); GUILD_CREATE if connected."""
         guild = self.world.create_guild(name)
-        if self.gateway.current is not None:
-            await self.gateway.dispatch("GUILD_CREATE", payloads.guild_create_payload(guild))
+        await self.gateway.publish("GUILD_CREATE", payloads.guild_create_payload(guild))
         return guild
 
     async def create_channel(self, guild: Guild, name: str = "test", denied: int = 0) -> Channel:
@@ -163,6 +94,37 @@ class Driver:
         channel = self.world.add_channel(guild, name, denied)
         await self.gateway.publish("CHANNEL_CREATE", payloads.channel_payload(channel))
         return channel
+
+    async def create_thread(self, parent: Channel, name: str = "thread") -> Channel:
+        """Add a public thread under ``parent``; THREAD_CREATE."""
+        thread = self.world.add_thread(self.world.guilds[parent.guild_id], parent, name)
+        data = payloads.channel_payload(thread) | {"newly_created": True}
+        await self.gateway.publish("THREAD_CREATE", data)
+        return thread
+
+    async def set_overwrite(
+        self, channel: Channel, target: Role | Member, *, allow: int = 0, deny: int = 0
+    ) -> None:
+        """Set ``target``'s permission overwrite in ``channel``; CHANNEL_UPDATE.
+
+        ``target`` may be the bot's member (``guild.bot_member``) to take a permission from
+        the bot in one channel, or the guild's @everyone role.
+        """
+        kind = 1 if isinstance(target, Member) else 0
+        kept = [o for o in channel.overwrites if o.id != target.id]
+        channel.overwrites = [*kept, Overwrite(target.id, kind, allow, deny)]
+        await self.gateway.publish("CHANNEL_UPDATE", payloads.channel_payload(channel))
+
+    async def delete_channel(self, channel: Channel) -> None:
+        """Delete a channel (its messages go with it); CHANNEL_DELETE."""
+        guild = self.world.guilds[channel.guild_id]
+        guild.channels.remove(channel)
+        self.world.channels.pop(channel.id, None)
+        for message_id in [
+            key for key, m in self.world.messages.items() if m["channel_id"] == str(channel.id)
+        ]:
+            del self.world.messages[message_id]
+        await self.gateway.publish("CHANNEL_DELETE", payloads.channel_payload(channel))
 
     async def create_role(self, guild: Guild, name: str, permissions: int = 0) -> Role:
         """Add a role to the guild; GUILD_ROLE_CREATE."""
@@ -207,6 +169,10 @@ class Driver:
             if mentioned is not None:
                 extra = {"member": payloads.member_payload(mentioned, with_user=False)}
                 mentions.append(payloads.user_payload(mentioned.user) | extra)
+        bot_id = str(self.world.bot.id)
+        hidden = not self.gateway.enabled_intents & payloads.MESSAGE_CONTENT_INTENT
+        if hidden and self.on_hidden_content and all(m["id"] != bot_id for m in mentions):
+            self.on_hidden_content(content)
         message = payloads.message_payload(
             message_id=payloads.snowflake(),
             channel=channel,
@@ -228,17 +194,25 @@ class Driver:
         options: Mapping[str, Any] | None = None,
         user: Member | User | None = None,
         channel: Channel | None = None,
+        *,
+        force: bool = False,
     ) -> InteractionHandle:
         """Dispatch a slash command (type 2) built from what the bot synced.
 
         ``name`` may name a subcommand: ``"reel add"`` or ``"reel admin purge"``. Option
         values are Python values: str, int, float, bool, a Member/User, Channel, Role, or an
         ``Upload`` for attachment options (served by the fake, listed in ``resolved``).
+        Raises ``command_access.HiddenCommandError`` when Discord would not offer the command to
+        ``user`` there (``default_member_permissions``, ``contexts``, Use Application
+        Commands); ``force=True`` sends it anyway, as a stale or modified client could.
         """
         channel = channel or self._default_channel()
         data = command_data(self.world, name, options or {}, channel, focused=None)
         guild = self.world.guilds[channel.guild_id]
-        return await self._interaction(2, data, channel, self._member(user, guild))
+        member = self._member(user, guild)
+        if not force:
+            command_access.check_visible(self.world, data, member, channel, context=0)
+        return await self._interaction(2, data, channel, member)
 
     async def autocomplete(
         self,
@@ -253,7 +227,9 @@ class Driver:
         channel = channel or self._default_channel()
         data = command_data(self.world, name, options, channel, focused=focused)
         guild = self.world.guilds[channel.guild_id]
-        handle = await self._interaction(4, data, channel, self._member(user, guild))
+        member = self._member(user, guild)
+        command_access.check_visible(self.world, data, member, channel, context=0)
+        handle = await self._interaction(4, data, channel, member)
         body = (await handle.callback(timeout)).json or {}
         if body.get("type") != 8:
             raise AssertionError(f"autocomplete answered with callback {body!r}")
@@ -268,9 +244,9 @@ class Driver:
     ) -> InteractionHandle:
         """Dispatch a component interaction (type 3) for a button or select on a bot message."""
         stored = self.message(message)
-        component = _find_component(stored["components"], custom_id)
+        component = find_component(stored["components"], custom_id)
         if component is None:
-            have = _custom_ids(stored["components"])
+            have = custom_ids(stored["components"])
             raise LookupError(f"message {stored['id']} has no component {custom_id!r}; has {have}")
         if component.get("disabled"):
             raise ValueError(f"component {custom_id!r} is disabled")
@@ -287,7 +263,12 @@ class Driver:
     async def submit_modal(
         self, custom_id: str, values: Mapping[str, Any], user: Member | User | None = None
     ) -> InteractionHandle:
-        """Dispatch a modal submit (type 5) for the modal the bot last showed ``user``."""
+        """Dispatch a modal submit (type 5) for the modal the bot last showed ``user``.
+
+        ``values`` maps each input's custom id to its text, a select's list of values, or a
+        file upload's list of files (``Upload`` or ``(filename, data)``), which the fake
+        serves and lists in ``resolved.attachments`` as Discord does.
+        """
         shown = [
             (record, modal)
             for record, modal in self.world.modals
@@ -296,7 +277,20 @@ class Driver:
         if not shown:
             raise LookupError(f"the bot showed no modal {custom_id!r} to {user}")
         record, modal = shown[-1]
-        data = {"custom_id": custom_id, "components": modal_components(modal, values)}
+        filled: dict[str, Any] = {}
+        resolved: dict[str, Any] = {}
+        for key, value in values.items():
+            if isinstance(value, list) and value and not isinstance(value[0], str):
+                stored = [self.world.store_upload(record.channel.id, as_upload(v)) for v in value]
+                resolved.update({a["id"]: a for a in stored})
+                value = [a["id"] for a in stored]
+            filled[key] = value
+        data: dict[str, Any] = {
+            "custom_id": custom_id,
+            "components": modal_components(modal, filled),
+        }
+        if resolved:
+            data["resolved"] = {"attachments": resolved}
         message = self.world.messages.get(record.message_id or 0)
         return await self._interaction(5, data, record.channel, record.member, message)
 
@@ -310,6 +304,10 @@ class Driver:
     ) -> InteractionHandle:
         guild = self.world.guilds[channel.guild_id]
         interaction_id, token = payloads.snowflake(), secrets.token_urlsafe(48)
+        granted = (
+            self.world.permissions_in(member, channel),
+            self.world.bot_permissions_in(channel),
+        )
         payload = payloads.interaction_payload(
             interaction_id=interaction_id,
             token=token,
@@ -319,6 +317,7 @@ class Driver:
             guild=guild,
             channel=channel,
             member=member,
+            permissions=(granted[0], granted[1] or 0),
             message=message,
         )
         record = InteractionRecord(
@@ -329,7 +328,7 @@ class Driver:
             guild=guild,
             channel=channel,
             member=member,
-            dispatched_at=asyncio.get_running_loop().time(),
+            dispatched_at=self.fake.now(),
             message_id=int(message["id"]) if message else None,
         )
         self.world.interactions[interaction_id] = record
@@ -363,17 +362,23 @@ class Driver:
         options: Mapping[str, Any] | None = None,
         user: Member | None = None,
         guild: Guild | None = None,
+        *,
+        force: bool = False,
     ) -> InteractionHandle:
         """Dispatch a slash command from ``user``'s DM with the bot (``context`` 1, no guild).
 
         Discord offers guild commands only in their guild, so a real client could not send
-        this; it is built from what ``guild`` synced (without its ``guild_id``, as a global
-        command) to check that the bot refuses a guild-only command it gets anyway.
+        this; it is built from what ``guild`` synced (as a global command, without its
+        ``guild_id``). It raises ``command_access.HiddenCommandError`` unless the command's
+        ``contexts`` include DMs; ``force=True`` sends it anyway, to check that the bot
+        refuses a guild-only command it gets anyway.
         """
         guild = guild or next(iter(self.world.guilds.values()))
         member = self._member(user, guild)
         channel = self.open_dm(member)
         data = command_data(self.world, name, options or {}, guild.channel, focused=None)
+        if not force:
+            command_access.check_visible(self.world, data, None, channel, context=1)
         data.pop("guild_id", None)
         interaction_id, token = payloads.snowflake(), secrets.token_urlsafe(48)
         payload = payloads.dm_interaction_payload(
@@ -394,7 +399,7 @@ class Driver:
             guild=guild,
             channel=channel,
             member=member,
-            dispatched_at=asyncio.get_running_loop().time(),
+            dispatched_at=self.fake.now(),
         )
         self.world.interactions[interaction_id] = record
         self.fake.check_loop()

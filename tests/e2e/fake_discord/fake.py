@@ -9,7 +9,7 @@ from typing import Self
 
 from aiohttp import web
 
-from tests.e2e.fake_discord import responses
+from tests.e2e.fake_discord import payloads, responses
 from tests.e2e.fake_discord.driver import Driver
 from tests.e2e.fake_discord.gateway import Gateway
 from tests.e2e.fake_discord.recorder import Call, Matcher, Recorder, Violation, to_predicate
@@ -50,12 +50,22 @@ class FakeDiscord:
         interaction_timeout: float = 3.0,
         heartbeat_interval: float = 41.25,
         retry_after: float = 0.05,
+        message_content: bool = True,
+        recommended_shards: int = 1,
     ) -> None:
         self.interaction_timeout = interaction_timeout
         self.retry_after = retry_after
+        # An interaction token works for 15 minutes (docs: Receiving and Responding).
+        self.token_lifetime = 900.0
+        self.clock_offset = 0.0
+        # What ``GET /gateway/bot`` recommends; tests of sharding raise it.
+        self.recommended_shards = recommended_shards
         self.world = World()
         self.recorder = Recorder()
         self.gateway = Gateway(self.world, self.recorder, heartbeat_interval)
+        # ``message_content=False`` is the developer portal's toggle left off.
+        if not message_content:
+            self.gateway.enabled_intents &= ~payloads.MESSAGE_CONTENT_INTENT
         self.violations: list[Violation] = []
         self.unknown: list[Call] = []
         self.driver = Driver(self)
@@ -92,6 +102,14 @@ class FakeDiscord:
         traceback: TracebackType | None,
     ) -> None:
         await self.close()
+
+    def now(self) -> float:
+        """Return the fake's clock (the event loop's, moved on by ``advance_clock``)."""
+        return asyncio.get_running_loop().time() + self.clock_offset
+
+    def advance_clock(self, seconds: float) -> None:
+        """Let ``seconds`` pass for interaction deadlines and token lifetimes, at once."""
+        self.clock_offset += seconds
 
     def check_loop(self) -> None:
         """Fail fast when a test drives the fake from another event loop (it would hang)."""

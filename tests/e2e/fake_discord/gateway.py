@@ -1,4 +1,11 @@
-"""The fake gateway websocket: HELLO, IDENTIFY/READY, heartbeats, RESUME with replay."""
+"""The fake gateway websocket: HELLO, IDENTIFY/READY, heartbeats, RESUME, intents, shards.
+
+Sources:
+- https://discord.com/developers/docs/events/gateway#gateway-intents (and #privileged-intents,
+  #message-content-intent)
+- https://discord.com/developers/docs/events/gateway#sharding
+- https://discord.com/developers/docs/topics/opcodes-and-status-codes#gateway-gateway-close-event-codes
+"""
 
 from __future__ import annotations
 
@@ -20,19 +27,40 @@ OP_NAMES = {IDENTIFY: "IDENTIFY", PRESENCE: "PRESENCE_UPDATE", RESUME: "RESUME"}
 OP_NAMES[REQUEST_MEMBERS] = "REQUEST_GUILD_MEMBERS"
 
 
+# Close codes (docs: Opcodes and Status Codes > Gateway Close Event Codes).
+INVALID_SHARD, DISALLOWED_INTENTS = 4010, 4014
+
+
 class NotConnectedError(RuntimeError):
-    """Raised when a test injects an event before the bot has identified."""
+    """Raised when a test injects an event before the bot (its shard) has identified."""
 
 
 @dataclass
 class Session:
-    """One gateway session: survives a dropped socket so the bot can RESUME it."""
+    """One gateway session of one shard: survives a dropped socket so the bot can RESUME it."""
 
     id: str
     intents: int
+    shard: tuple[int, int] = (0, 1)
     sequence: int = 0
     sent: list[dict[str, Any]] = field(default_factory=list)
     socket: web.WebSocketResponse | None = None
+
+
+def shard_of(guild_id: int, shard_count: int) -> int:
+    """Return the shard that receives a guild's events.
+
+    "shard_id = (guild_id >> 22) % num_shards" (docs: Gateway > Sharding).
+    """
+    return (guild_id >> 22) % shard_count
+
+
+def event_guild(event: str, data: dict[str, Any]) -> int | None:
+    """Return the guild an event belongs to, or None (DMs and the like)."""
+    if event in {"GUILD_CREATE", "GUILD_UPDATE", "GUILD_DELETE"}:
+        return int(data["id"])
+    guild_id = data.get("guild_id")
+    return int(guild_id) if guild_id else None
 
 
 class Gateway:
@@ -43,9 +71,23 @@ class Gateway:
         self.recorder = recorder
         self.heartbeat_interval = heartbeat_interval
         self.sessions: dict[str, Session] = {}
-        self.current: Session | None = None
+        # The live session of each shard, by shard id.
+        self.shards: dict[int, Session] = {}
+        # Intents enabled for the application in the developer portal (privileged ones too).
+        self.enabled_intents = payloads.PRIVILEGED_INTENTS
         self.heartbeats = 0
         self._sockets: set[web.WebSocketResponse] = set()
+
+    @property
+    def current(self) -> Session | None:
+        """Return shard 0's session (the only one when the bot does not shard)."""
+        return self.shards.get(0) or next(iter(self.shards.values()), None)
+
+    @property
+    def shard_count(self) -> int:
+        """Return the number of shards the bot identified with (1 when it does not shard)."""
+        session = self.current
+        return session.shard[1] if session else 1
 
     @property
     def url(self) -> str:
@@ -54,9 +96,9 @@ class Gateway:
 
     @property
     def connected(self) -> bool:
-        """Tell whether the current session has an open socket."""
-        socket = self.current.socket if self.current else None
-        return socket is not None and not socket.closed
+        """Tell whether every shard's session has an open socket (and there is one)."""
+        sockets = [session.socket for session in self.shards.values()]
+        return bool(sockets) and all(s is not None and not s.closed for s in sockets)
 
     async def handle(self, request: web.Request) -> web.WebSocketResponse:
         """Run one websocket connection; the ``compress`` query is ignored (text frames only)."""
@@ -82,6 +124,9 @@ class Gateway:
             return
         if op in OP_NAMES:
             call = self.recorder.new_call("WS", OP_NAMES[op], json=data, status=200)
+            if op == IDENTIFY:
+                # A refused IDENTIFY is recorded with its close code as the status.
+                call.status = self._identify_refusal(data) or 200
             self.recorder.record(call)
         if op == IDENTIFY:
             await self._identify(socket, data)
@@ -90,20 +135,43 @@ class Gateway:
         elif op == REQUEST_MEMBERS:
             await self._members_chunk(data)
 
+    def _identify_refusal(self, data: dict[str, Any]) -> int | None:
+        """Return the close code Discord answers this IDENTIFY with, or None to accept it."""
+        intents = int(data.get("intents", 0))
+        if intents & payloads.PRIVILEGED_INTENTS & ~self.enabled_intents:
+            # "Disallowed intent(s)": a privileged intent not enabled for the application
+            # (docs: Gateway > Privileged Intents; Opcodes and Status Codes, close 4014).
+            return DISALLOWED_INTENTS
+        raw_shard = data.get("shard") or [0, 1]
+        if not 0 <= int(raw_shard[0]) < int(raw_shard[1]):
+            return INVALID_SHARD  # "Invalid shard" (close 4010)
+        return None
+
     async def _identify(self, socket: web.WebSocketResponse, data: dict[str, Any]) -> None:
-        session = Session(id=secrets.token_hex(16), intents=int(data.get("intents", 0)))
+        refusal = self._identify_refusal(data)
+        if refusal is not None:
+            reason = (
+                b"Disallowed intent(s)." if refusal == DISALLOWED_INTENTS else b"Invalid shard."
+            )
+            await socket.close(code=refusal, message=reason)
+            return
+        intents = int(data.get("intents", 0))
+        raw_shard = data.get("shard") or [0, 1]
+        shard = (int(raw_shard[0]), int(raw_shard[1]))
+        session = Session(id=secrets.token_hex(16), intents=intents, shard=shard)
         self.sessions[session.id] = session
-        self.current = session
+        self.shards[shard[0]] = session
         session.socket = socket
         world = self.world
+        owned = [g for g in world.guilds.values() if shard_of(g.id, shard[1]) == shard[0]]
         ready = {
             "v": 10,
             "user": payloads.user_payload(world.bot) | {"verified": True, "mfa_enabled": False},
-            "guilds": [{"id": str(g), "unavailable": True} for g in world.guilds],
+            "guilds": [{"id": str(g.id), "unavailable": True} for g in owned],
             "session_id": session.id,
             "session_type": "normal",
             "resume_gateway_url": self.url,
-            "shard": [0, 1],
+            "shard": list(shard),
             "application": {"id": str(world.application_id), "flags": 0},
             "private_channels": [],
             "relationships": [],
@@ -113,22 +181,22 @@ class Gateway:
             "user_settings": {},
             "_trace": ["fake"],
         }
-        await self.dispatch("READY", ready)
-        for guild in world.guilds.values():
-            await self.dispatch("GUILD_CREATE", payloads.guild_create_payload(guild))
+        await self._deliver(session, "READY", ready)
+        for guild in owned:
+            await self._deliver(session, "GUILD_CREATE", payloads.guild_create_payload(guild))
 
     async def _resume(self, socket: web.WebSocketResponse, data: dict[str, Any]) -> None:
         session = self.sessions.get(str(data.get("session_id")))
         if session is None:
             await self._send(socket, {"op": INVALID_SESSION, "d": False, "s": None, "t": None})
             return
-        self.current = session
+        self.shards[session.shard[0]] = session
         session.socket = socket
         seen = int(data.get("seq") or 0)
         for frame in session.sent:
             if frame["s"] > seen:
                 await self._send(socket, frame)
-        await self.dispatch("RESUMED", {"_trace": ["fake"]})
+        await self._deliver(session, "RESUMED", {"_trace": ["fake"]})
 
     async def _members_chunk(self, data: dict[str, Any]) -> None:
         guild = self.world.guilds.get(int(data["guild_id"]))
@@ -147,10 +215,17 @@ class Gateway:
         await self.dispatch("GUILD_MEMBERS_CHUNK", chunk)
 
     def _wants(self, session: Session, event: str, data: dict[str, Any]) -> dict[str, Any] | None:
-        """Apply intents: no guild message events without GUILD_MESSAGES, no content without
-        MESSAGE_CONTENT unless the bot wrote or is mentioned in the message."""
-        if not event.startswith("MESSAGE_") or "guild_id" not in data:
+        """Apply intents (docs: Gateway > Gateway Intents and > Message Content Intent).
+
+        No guild message events without GUILD_MESSAGES, no DM ones without DIRECT_MESSAGES;
+        without MESSAGE_CONTENT a guild message arrives with empty content, embeds,
+        attachments and components, unless the bot wrote it or is mentioned in it (a DM
+        keeps its content too).
+        """
+        if not event.startswith("MESSAGE_"):
             return data
+        if "guild_id" not in data:
+            return data if session.intents & payloads.DIRECT_MESSAGES_INTENT else None
         if not session.intents & payloads.GUILD_MESSAGES_INTENT:
             return None
         if session.intents & payloads.MESSAGE_CONTENT_INTENT or event == "MESSAGE_DELETE":
@@ -161,11 +236,24 @@ class Gateway:
             return data
         return data | {"content": "", "embeds": [], "attachments": [], "components": []}
 
+    def session_for(self, event: str, data: dict[str, Any]) -> Session | None:
+        """Return the session of the shard that owns the event's guild; DMs go to shard 0
+        ("DMs will only be sent to shard 0", docs: Gateway > Sharding)."""
+        guild_id = event_guild(event, data)
+        shard = 0 if guild_id is None else shard_of(guild_id, self.shard_count)
+        return self.shards.get(shard)
+
     async def dispatch(self, event: str, data: dict[str, Any]) -> int | None:
-        """Send (or, while disconnected, queue for replay) a DISPATCH; return its sequence."""
-        session = self.current
+        """Send (or, while disconnected, queue for replay) a DISPATCH to the shard that owns
+        it; return its sequence."""
+        session = self.session_for(event, data)
         if session is None:
-            raise NotConnectedError(f"cannot dispatch {event}: the bot has not identified yet")
+            raise NotConnectedError(
+                f"cannot dispatch {event}: no shard that receives it has identified yet"
+            )
+        return await self._deliver(session, event, data)
+
+    async def _deliver(self, session: Session, event: str, data: dict[str, Any]) -> int | None:
         visible = self._wants(session, event, data)
         if visible is None:
             return None
@@ -177,29 +265,29 @@ class Gateway:
         return session.sequence
 
     async def publish(self, event: str, data: dict[str, Any]) -> None:
-        """Dispatch an echo of the bot's own action, if a session exists at all."""
-        if self.current is not None:
-            await self.dispatch(event, data)
+        """Dispatch an echo of the bot's own action, if the shard that owns it is there."""
+        session = self.session_for(event, data)
+        if session is not None:
+            await self._deliver(session, event, data)
 
     async def drop(self, code: int = 4000) -> None:
-        """Close the bot's socket, keeping the session so that it can RESUME."""
-        session = self.current
-        if session is not None and session.socket is not None:
-            socket, session.socket = session.socket, None
-            await socket.close(code=code, message=b"dropped by test")
+        """Close the bot's sockets (every shard), keeping the sessions for RESUME."""
+        for session in list(self.shards.values()):
+            if session.socket is not None:
+                socket, session.socket = session.socket, None
+                await socket.close(code=code, message=b"dropped by test")
 
     async def invalidate(self, code: int = 4000) -> None:
-        """Close the bot's socket and forget its session, so its RESUME gets INVALID_SESSION."""
-        if self.current is not None:
-            self.sessions.pop(self.current.id, None)
+        """Close the bot's sockets and forget their sessions, so RESUME gets INVALID_SESSION."""
+        for session in self.shards.values():
+            self.sessions.pop(session.id, None)
         await self.drop(code)
 
     async def request_reconnect(self) -> None:
-        """Send op 7 RECONNECT, which makes the client reconnect and RESUME."""
-        if self.current is not None and self.current.socket is not None:
-            await self._send(
-                self.current.socket, {"op": RECONNECT, "d": None, "s": None, "t": None}
-            )
+        """Send op 7 RECONNECT to every shard, which makes the client reconnect and RESUME."""
+        for session in self.shards.values():
+            if session.socket is not None:
+                await self._send(session.socket, {"op": RECONNECT, "d": None, "s": None, "t": None})
 
     async def close(self) -> None:
         """Close every socket (server shutdown)."""

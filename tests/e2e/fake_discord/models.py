@@ -30,10 +30,22 @@ class Role:
 
 
 @dataclass(frozen=True)
-class Channel:
-    """A guild channel (type 0 is a text channel).
+class Overwrite:
+    """A channel permission overwrite: ``type`` 0 for a role (or @everyone), 1 for a member."""
 
-    ``denied`` are permission bits an @everyone overwrite denies in this channel.
+    id: int
+    type: int
+    allow: int = 0
+    deny: int = 0
+
+
+@dataclass(eq=False)
+class Channel:
+    """A guild channel (type 0 text, 11 public thread, 1 DM).
+
+    ``denied`` are permission bits an @everyone overwrite denies in this channel;
+    ``overwrites`` holds any others (tests change them with ``Driver.set_overwrite``).
+    A thread has its parent's permissions (``parent_id``) and no overwrites of its own.
     """
 
     id: int
@@ -42,6 +54,18 @@ class Channel:
     type: int = 0
     position: int = 0
     denied: int = 0
+    parent_id: int | None = None
+    overwrites: list[Overwrite] = field(default_factory=list)
+
+    def all_overwrites(self) -> list[Overwrite]:
+        """Return the overwrites Discord stores, ``denied`` folded into @everyone's."""
+        everyone = next((o for o in self.overwrites if o.id == self.guild_id), None)
+        others = [o for o in self.overwrites if o.id != self.guild_id]
+        if everyone is None and not self.denied:
+            return others
+        allow = everyone.allow if everyone else 0
+        deny = (everyone.deny if everyone else 0) | self.denied
+        return [Overwrite(self.guild_id, 0, allow, deny), *others]
 
 
 @dataclass(frozen=True)

@@ -12,6 +12,7 @@ from tests.e2e.fake_discord.world import World
 
 AttachmentLike = Upload | tuple[str, bytes] | tuple[str, bytes, str]
 SELECT_TYPES = {3, 5, 6, 7, 8}
+FILE_UPLOAD = 19  # a modal's file upload, inside a label (type 18)
 
 
 def as_upload(item: AttachmentLike) -> Upload:
@@ -172,10 +173,9 @@ def _fill(component: dict[str, Any], remaining: dict[str, Any]) -> dict[str, Any
         if value and not low <= len(value) <= high:
             raise ValueError(f"text input {custom_id!r} takes {low}..{high} characters")
         return {"type": 4, "custom_id": custom_id, "value": value}
-    if kind in SELECT_TYPES:
-        return {
-            "type": kind,
-            "custom_id": custom_id,
-            "values": list(remaining.pop(custom_id, [])),
-        }
+    if kind in SELECT_TYPES or kind == FILE_UPLOAD:
+        chosen = list(remaining.pop(custom_id, []))
+        if kind == FILE_UPLOAD and component.get("required", True) and not chosen:
+            raise ValueError(f"file upload {custom_id!r} is required")
+        return {"type": kind, "custom_id": custom_id, "values": chosen}
     return None

@@ -23,9 +23,22 @@ EMBED_LINKS = 1 << 14
 ATTACH_FILES = 1 << 15
 READ_MESSAGE_HISTORY = 1 << 16
 USE_EXTERNAL_EMOJIS = 1 << 18
+SEND_TTS_MESSAGES = 1 << 12
+MENTION_EVERYONE = 1 << 17
 USE_APPLICATION_COMMANDS = 1 << 31
 SEND_MESSAGES_IN_THREADS = 1 << 38
 ALL_PERMISSIONS = (1 << 51) - 1
+PERMISSION_NAMES = {
+    "View Channel": VIEW_CHANNEL,
+    "Send Messages": SEND_MESSAGES,
+    "Send Messages in Threads": SEND_MESSAGES_IN_THREADS,
+    "Embed Links": EMBED_LINKS,
+    "Attach Files": ATTACH_FILES,
+    "Read Message History": READ_MESSAGE_HISTORY,
+    "Add Reactions": ADD_REACTIONS,
+    "Manage Messages": MANAGE_MESSAGES,
+    "Use Application Commands": USE_APPLICATION_COMMANDS,
+}
 EVERYONE_PERMISSIONS = (
     CREATE_INSTANT_INVITE
     | ADD_REACTIONS
@@ -40,8 +53,14 @@ EVERYONE_PERMISSIONS = (
 )
 
 # Gateway intents the fake honours (https://discord.com/developers/docs/events/gateway#gateway-intents).
+GUILD_MEMBERS_INTENT = 1 << 1
+GUILD_PRESENCES_INTENT = 1 << 8
 GUILD_MESSAGES_INTENT = 1 << 9
+DIRECT_MESSAGES_INTENT = 1 << 12
 MESSAGE_CONTENT_INTENT = 1 << 15
+# "Privileged Intents": refused with close code 4014 unless enabled for the application.
+PRIVILEGED_INTENTS = GUILD_MEMBERS_INTENT | GUILD_PRESENCES_INTENT | MESSAGE_CONTENT_INTENT
+THREAD_CHANNEL_TYPE = 11
 
 EPHEMERAL_FLAG = 1 << 6
 DM_CHANNEL_TYPE = 1
@@ -101,18 +120,27 @@ def channel_payload(channel: Channel, permissions: int | None = None) -> dict[st
         "guild_id": str(channel.guild_id),
         "name": channel.name,
         "position": channel.position,
-        "permission_overwrites": (
-            [{"id": str(channel.guild_id), "type": 0, "allow": "0", "deny": str(channel.denied)}]
-            if channel.denied
-            else []
-        ),
-        "parent_id": None,
+        "permission_overwrites": [
+            {"id": str(o.id), "type": o.type, "allow": str(o.allow), "deny": str(o.deny)}
+            for o in channel.all_overwrites()
+        ],
+        "parent_id": str(channel.parent_id) if channel.parent_id else None,
         "topic": None,
         "nsfw": False,
         "last_message_id": None,
         "rate_limit_per_user": 0,
         "flags": 0,
     }
+    if channel.type == THREAD_CHANNEL_TYPE:
+        del payload["permission_overwrites"]  # a thread has its parent's
+        payload["owner_id"] = None
+        payload["thread_metadata"] = {
+            "archived": False,
+            "auto_archive_duration": 1440,
+            "archive_timestamp": iso_now(),
+            "locked": False,
+        }
+        payload["message_count"] = payload["member_count"] = 0
     if permissions is not None:
         payload["permissions"] = str(permissions)
     return payload
@@ -193,8 +221,8 @@ def guild_create_payload(guild: Guild) -> dict[str, Any]:
         # discord.py skips chunking when member_count equals the members it was given.
         "member_count": len(guild.members),
         "members": [member_payload(m) for m in guild.members],
-        "channels": [channel_payload(c) for c in guild.channels],
-        "threads": [],
+        "channels": [channel_payload(c) for c in guild.channels if c.type != THREAD_CHANNEL_TYPE],
+        "threads": [channel_payload(c) for c in guild.channels if c.type == THREAD_CHANNEL_TYPE],
         "presences": [],
         "voice_states": [],
         "stage_instances": [],
@@ -292,9 +320,13 @@ def interaction_payload(
     guild: Guild,
     channel: Channel,
     member: Member,
+    permissions: tuple[int, int],
     message: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
-    """Build an INTERACTION_CREATE payload sent from a guild channel."""
+    """Build an INTERACTION_CREATE payload sent from a guild channel.
+
+    ``permissions`` are the member's and the bot's permissions in the channel.
+    """
     payload: dict[str, Any] = {
         "id": str(interaction_id),
         "application_id": str(application_id),
@@ -303,11 +335,11 @@ def interaction_payload(
         "guild_id": str(guild.id),
         "guild": {"id": str(guild.id), "locale": "en-US", "features": []},
         "channel_id": str(channel.id),
-        "channel": channel_payload(channel, member_permissions(member, guild)),
+        "channel": channel_payload(channel, permissions[0]),
         "member": member_payload(member, guild),
         "token": token,
         "version": 1,
-        "app_permissions": str(member_permissions(guild.bot_member, guild)),
+        "app_permissions": str(permissions[1]),
         "locale": "en-US",
         "guild_locale": "en-US",
         "entitlements": [],

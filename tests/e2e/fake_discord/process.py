@@ -13,10 +13,15 @@ from typing import IO
 
 from tests.e2e.fake_discord.fake import FakeDiscord
 from tests.e2e.fake_discord.models import Guild
+from tests.e2e.fake_discord.recorder import Call
 
 REPO_ROOT = Path(__file__).resolve().parents[3]
 # discord.py colours its log when it believes it runs in Docker, even into a file.
 ANSI_ESCAPE = re.compile(r"\x1b\[[0-9;]*m")
+
+
+def _accepted_identify(call: Call) -> bool:
+    return (call.method, call.path) == ("WS", "IDENTIFY") and call.ok
 
 
 class BotProcess:
@@ -58,7 +63,8 @@ class BotProcess:
         return f"PUT /applications/{app}/guilds/{self.guild.id}/commands"
 
     async def start(self, timeout: float = 20.0) -> None:  # noqa: ASYNC109
-        """Start the process and wait until it has IDENTIFYed and synced its commands."""
+        """Start the process and wait until the fake accepted its IDENTIFY and it synced its
+        commands; raise (with the bot's log) if it exits first."""
         since = self.fake.driver.mark()
         self._log = self.log_path.open("ab")
         self.process = await asyncio.create_subprocess_exec(
@@ -83,7 +89,8 @@ class BotProcess:
     async def _connected(self, since: int, timeout: float) -> None:  # noqa: ASYNC109
         driver = self.fake.driver
         async with asyncio.timeout(timeout):
-            await driver.wait_for("WS IDENTIFY", since=since, timeout=timeout)
+            # An IDENTIFY the fake accepted (a refused one is recorded with its close code).
+            await driver.wait_for(_accepted_identify, since=since, timeout=timeout)
             await driver.wait_for(self.sync_route, since=since, timeout=timeout)
 
     async def stop(self, timeout: float = 10.0) -> int | None:  # noqa: ASYNC109

@@ -8,7 +8,14 @@ from typing import TYPE_CHECKING, Any
 
 from aiohttp import BodyPartReader, hdrs, web
 
-from tests.e2e.fake_discord import messages, payloads, responses, validate
+from tests.e2e.fake_discord import (
+    channel_rules,
+    command_access,
+    messages,
+    payloads,
+    responses,
+    validate,
+)
 from tests.e2e.fake_discord.models import Channel
 from tests.e2e.fake_discord.recorder import CALL, Call, RecordedFile
 from tests.e2e.fake_discord.validate import Problem
@@ -137,15 +144,21 @@ class RestApi:
     async def gateway(self, request: web.Request) -> web.Response:
         """``GET /gateway/bot``: hand out the fake's own websocket URL."""
         limit = {"total": 1000, "remaining": 999, "reset_after": 86_400_000, "max_concurrency": 1}
-        body = {"url": self.fake.gateway.url, "shards": 1, "session_start_limit": limit}
+        # "Get Gateway Bot": ``shards`` is Discord's recommendation, which tests may set
+        # (https://discord.com/developers/docs/events/gateway#get-gateway-bot).
+        shards = self.fake.recommended_shards
+        body = {"url": self.fake.gateway.url, "shards": shards, "session_start_limit": limit}
         return responses.reply(body)
 
     async def application(self, request: web.Request) -> web.Response:
         """``GET /oauth2/applications/@me``: the application info."""
         world = self.world
-        return responses.reply(
-            payloads.application_payload(world.application_id, world.bot, world.app_owner)
-        )
+        application = payloads.application_payload(world.application_id, world.bot, world.app_owner)
+        # Application flags 1<<18 / 1<<19: the Message Content intent enabled in the portal
+        # (https://discord.com/developers/docs/resources/application#application-object-application-flags).
+        if self.fake.gateway.enabled_intents & payloads.MESSAGE_CONTENT_INTENT:
+            application["flags"] = 1 << 18
+        return responses.reply(application)
 
     def _command_scope(self, request: web.Request) -> list[dict[str, Any]] | web.Response:
         if int(request.match_info["app"]) != self.world.application_id:
@@ -180,11 +193,9 @@ class RestApi:
         for command in body:
             stored = {
                 "type": 1,
-                "default_member_permissions": None,
-                "dm_permission": True,
                 "nsfw": False,
                 "options": [],
-                **command,
+                **command_access.stored_command(command),
                 "id": previous.get(
                     (command.get("type", 1), command["name"]), str(payloads.snowflake())
                 ),
@@ -232,7 +243,10 @@ class RestApi:
         refused = messages.check_payload(self.fake, call, call.json, creating=True)
         if refused is not None:
             return refused
-        return responses.reply(await messages.create(self.fake, call, channel, call.json))
+        body = channel_rules.apply(self.fake, call, channel, call.json, creating=True)
+        if isinstance(body, web.Response):
+            return body
+        return responses.reply(await messages.create(self.fake, call, channel, body))
 
     async def get_message(self, request: web.Request) -> web.Response:
         """``GET /channels/{id}/messages/{id}``."""
@@ -254,7 +268,11 @@ class RestApi:
         refused = messages.check_payload(self.fake, call, call.json, creating=False)
         if refused is not None:
             return refused
-        return responses.reply(await messages.edit(self.fake, call, found, call.json))
+        channel = self.world.channels[int(found["channel_id"])]
+        body = channel_rules.apply(self.fake, call, channel, call.json, creating=False)
+        if isinstance(body, web.Response):
+            return body
+        return responses.reply(await messages.edit(self.fake, call, found, body))
 
     async def delete_message(self, request: web.Request) -> web.Response:
         """``DELETE /channels/{id}/messages/{id}``."""

@@ -6,6 +6,7 @@ import re
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import urlsplit
 
 CONTENT_MAX = 2000
 EMBEDS_MAX = 10
@@ -27,6 +28,17 @@ CHOICE_NAME_MAX = 100
 CHOICE_VALUE_MAX = 100
 MODAL_TITLE_MAX = 45
 MODAL_COMPONENTS_MAX = 5
+# Text input, label and file upload limits (https://discord.com/developers/docs/components/reference#text-input,
+# #label, #file-upload).
+TEXT_INPUT_LABEL_MAX = 45
+TEXT_INPUT_PLACEHOLDER_MAX = 100
+TEXT_INPUT_VALUE_MAX = 4000
+LABEL_TEXT_MAX = 45
+LABEL_DESCRIPTION_MAX = 100
+# Embed URLs Discord checks (https://discord.com/developers/docs/resources/message#embed-object);
+# images may also name an uploaded file as ``attachment://name``.
+LINK_SCHEMES = frozenset({"http", "https"})
+IMAGE_SCHEMES = LINK_SCHEMES | {"attachment"}
 COMMAND_NAME = re.compile(r"^[-_\w]{1,32}$")
 COMMAND_DESCRIPTION_MAX = 100
 OPTIONS_MAX = 25
@@ -63,7 +75,46 @@ def embed_characters(embed: Mapping[str, Any]) -> int:
     return total
 
 
+def url_problem(value: Any, schemes: frozenset[str] = LINK_SCHEMES) -> str | None:
+    """Say why Discord would refuse ``value`` as an embed URL, or None when it is well formed.
+
+    Discord answers 400 Invalid Form Body ("Not a well formed URL." / "Scheme ... is not
+    supported") for the whole message when any embed URL is bad.
+    """
+    if not isinstance(value, str) or not value or any(c.isspace() for c in value):
+        return "is not a well formed URL"
+    try:
+        parts = urlsplit(value)
+        port = parts.port  # raises ValueError outside 0..65535
+    except ValueError:
+        return "is not a well formed URL (bad port or host)"
+    if parts.scheme.lower() not in schemes:
+        return f"has scheme {parts.scheme!r}; it must be one of {sorted(schemes)}"
+    if parts.scheme != "attachment" and (not parts.hostname or port == 0):
+        return "is not a well formed URL (no host)"
+    return None
+
+
+def _url_fields(embed: Mapping[str, Any]) -> Iterator[tuple[str, Any, frozenset[str]]]:
+    if "url" in embed:
+        yield "url", embed["url"], LINK_SCHEMES
+    for part, key, schemes in (
+        ("author", "url", LINK_SCHEMES),
+        ("author", "icon_url", IMAGE_SCHEMES),
+        ("footer", "icon_url", IMAGE_SCHEMES),
+        ("image", "url", IMAGE_SCHEMES),
+        ("thumbnail", "url", IMAGE_SCHEMES),
+    ):
+        holder = embed.get(part)
+        if isinstance(holder, Mapping) and key in holder:
+            yield f"{part}.{key}", holder[key], schemes
+
+
 def _embed_problems(embed: Mapping[str, Any], path: str) -> Iterator[Problem]:
+    for where, value, schemes in _url_fields(embed):
+        reason = url_problem(value, schemes)
+        if reason is not None:
+            yield Problem("embed.url", f"{path}.{where} {value!r} {reason}")
     yield from _too_long("embed.title", f"{path}.title", embed.get("title"), TITLE_MAX)
     yield from _too_long(
         "embed.description", f"{path}.description", embed.get("description"), DESCRIPTION_MAX
@@ -195,7 +246,55 @@ def modal_problems(data: Mapping[str, Any]) -> list[Problem]:
         problems.extend(
             _too_long("custom_id", f"{where}.custom_id", component.get("custom_id"), CUSTOM_ID_MAX)
         )
+        if component.get("type") == 4:
+            problems.extend(_text_input_problems(component, where))
+        if component.get("type") == 19:
+            problems.extend(_file_upload_problems(component, where))
+        if component.get("type") == 18:
+            problems.extend(
+                _too_long("modal.label", f"{where}.label", component.get("label"), LABEL_TEXT_MAX)
+            )
+            problems.extend(
+                _too_long(
+                    "modal.label",
+                    f"{where}.description",
+                    component.get("description"),
+                    LABEL_DESCRIPTION_MAX,
+                )
+            )
     return problems
+
+
+def _file_upload_problems(component: Mapping[str, Any], where: str) -> Iterator[Problem]:
+    """Check a file upload: ``min_values`` 0-10, ``max_values`` 1-10 (docs: File Upload)."""
+    low, high = component.get("min_values"), component.get("max_values")
+    if low is not None and not 0 <= low <= 10:
+        yield Problem("file_upload", f"{where}.min_values {low} is outside 0..10")
+    if high is not None and not 1 <= high <= 10:
+        yield Problem("file_upload", f"{where}.max_values {high} is outside 1..10")
+
+
+def _text_input_problems(component: Mapping[str, Any], where: str) -> Iterator[Problem]:
+    """Check a text input: label 45, placeholder 100, value 4,000, min 0-4,000, max 1-4,000."""
+    yield from _too_long(
+        "text_input", f"{where}.label", component.get("label"), TEXT_INPUT_LABEL_MAX
+    )
+    yield from _too_long(
+        "text_input",
+        f"{where}.placeholder",
+        component.get("placeholder"),
+        TEXT_INPUT_PLACEHOLDER_MAX,
+    )
+    yield from _too_long(
+        "text_input", f"{where}.value", component.get("value"), TEXT_INPUT_VALUE_MAX
+    )
+    low, high = component.get("min_length"), component.get("max_length")
+    if low is not None and not 0 <= low <= TEXT_INPUT_VALUE_MAX:
+        yield Problem("text_input", f"{where}.min_length {low} is outside 0..4000")
+    if high is not None and not 1 <= high <= TEXT_INPUT_VALUE_MAX:
+        yield Problem("text_input", f"{where}.max_length {high} is outside 1..4000")
+    if low is not None and high is not None and low > high:
+        yield Problem("text_input", f"{where}.min_length {low} exceeds max_length {high}")
 
 
 def callback_problems(body: Mapping[str, Any]) -> list[Problem]:

@@ -1,8 +1,14 @@
-"""Interaction callbacks, follow-up webhooks and ``@original``, with Discord's 3-second rule."""
+"""Interaction callbacks, follow-up webhooks and ``@original``, with Discord's 3-second rule.
+
+Sources: the 3 s to respond, 15-minute tokens, and the first follow-up after a deferral
+editing the loading message (https://discord.com/developers/docs/interactions/receiving-and-responding):
+- #responding-to-an-interaction
+- #followup-messages
+- #create-followup-message
+"""
 
 from __future__ import annotations
 
-import asyncio
 from typing import TYPE_CHECKING, Any
 
 from aiohttp import web
@@ -66,7 +72,7 @@ class InteractionApi:
         unknown = responses.unknown("interaction", 10062)
         if record is None or record.token != request.match_info["token"]:
             return self._refuse(call, "interaction.unknown", "no such interaction", unknown)
-        elapsed = asyncio.get_running_loop().time() - record.dispatched_at
+        elapsed = self.fake.now() - record.dispatched_at
         limit = self.fake.interaction_timeout
         if record.response_type is None and elapsed > limit:
             record.late = True
@@ -152,6 +158,13 @@ class InteractionApi:
         if record.response_type is None:
             detail = f"{record.name!r}: webhook used before the interaction was answered"
             return self._refuse(call, "webhook.unacknowledged", detail, unknown)
+        # "Interaction tokens are valid for 15 minutes" (docs: Receiving and Responding >
+        # Followup Messages); afterwards Discord answers 401 50027 Invalid Webhook Token.
+        age = self.fake.now() - record.dispatched_at
+        if age > self.fake.token_lifetime:
+            detail = f"{record.name!r}: token used {age:.0f}s after the interaction (limit 900s)"
+            invalid = responses.discord_error(401, "Invalid Webhook Token", 50027)
+            return self._refuse(call, "webhook.token_expired", detail, invalid)
         return record
 
     def _webhook_message(self, request: web.Request) -> dict[str, Any] | web.Response:
@@ -174,12 +187,31 @@ class InteractionApi:
         refused = messages.check_payload(self.fake, call, call.json, creating=True)
         if refused is not None:
             return refused
-        fields = _message_fields(record, self.world.application_id)
-        fields["type"] = 0
-        message = await messages.create(self.fake, call, record.channel, call.json, **fields)
+        loading = self._loading_original(record)
+        if loading is not None:
+            # "When using this endpoint directly after responding to an interaction with
+            # DEFERRED_CHANNEL_MESSAGE_WITH_SOURCE, this endpoint will function as Edit
+            # Original Interaction Response ... no new message will be created, and the
+            # loading message will be edited instead. The ephemeral flag will be ignored"
+            # (docs: Receiving and Responding > Create Followup Message).
+            body = {key: value for key, value in call.json.items() if key != "flags"}
+            message = await messages.edit(self.fake, call, loading, body)
+        else:
+            fields = _message_fields(record, self.world.application_id)
+            fields["type"] = 0
+            message = await messages.create(self.fake, call, record.channel, call.json, **fields)
         if request.query.get("wait") in TRUE:
             return responses.reply(message)
         return responses.no_content()
+
+    def _loading_original(self, record: InteractionRecord) -> dict[str, Any] | None:
+        """Return the deferred "thinking" message a follow-up would fill in, if still loading."""
+        if record.response_type != 5 or record.original_message_id is None:
+            return None
+        message = self.world.messages.get(record.original_message_id)
+        if message is None or not message["flags"] & payloads.LOADING_FLAG:
+            return None
+        return message
 
     async def get_message(self, request: web.Request) -> web.Response:
         """``GET .../messages/{id or @original}``."""

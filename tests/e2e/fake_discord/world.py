@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import quote
 
-from tests.e2e.fake_discord import payloads
+from tests.e2e.fake_discord import payloads, permissions
 from tests.e2e.fake_discord.models import Channel, Guild, Member, Role, Upload, User
 
 
@@ -87,6 +87,29 @@ class World:
         guild.channels.append(channel)
         self.channels[channel.id] = channel
         return channel
+
+    def add_thread(self, guild: Guild, parent: Channel, name: str) -> Channel:
+        """Add a public thread (type 11) under ``parent``; it has its parent's permissions."""
+        thread = Channel(
+            payloads.snowflake(),
+            guild.id,
+            name,
+            type=payloads.THREAD_CHANNEL_TYPE,
+            parent_id=parent.id,
+        )
+        guild.channels.append(thread)
+        self.channels[thread.id] = thread
+        return thread
+
+    def permissions_in(self, member: Member, channel: Channel) -> int:
+        """Return ``member``'s permissions in a guild ``channel`` (roles, overwrites, implicit)."""
+        guild = self.guilds[channel.guild_id]
+        return permissions.channel_permissions(member, guild, channel, self.channels)
+
+    def bot_permissions_in(self, channel: Channel) -> int | None:
+        """Return the bot's permissions in ``channel``; None in a DM (no guild rules apply)."""
+        guild = self.guilds.get(channel.guild_id)
+        return None if guild is None else self.permissions_in(guild.bot_member, channel)
 
     def add_member(self, guild: Guild, username: str, roles: tuple[Role, ...] = ()) -> Member:
         """Add another person to ``guild``."""

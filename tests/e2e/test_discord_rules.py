@@ -139,7 +139,6 @@ async def test_two_moderators_pasting_at_once_each_get_their_own_preview(
 # Finding 2 (with the intent granted): prefix commands answer to a mention too.
 
 
-@xfail(2, "the only prefix is '!'; a mention does not invoke a command")
 async def test_prefix_commands_answer_to_a_mention(
     fake_discord: FakeDiscord, guild: Guild, channel: Channel, started: BotProcess
 ) -> None:
@@ -349,7 +348,6 @@ async def test_schedule_of_a_deleted_channel_can_be_stopped(
 # Finding 11: contexts and installs on every command.
 
 
-@xfail(11, "commands rely on dm_permission and leave integration_types (and some contexts) unset")
 async def test_every_command_sets_contexts_and_integration_types(
     fake_discord: FakeDiscord, started: BotProcess
 ) -> None:

@@ -11,6 +11,7 @@ from discord import app_commands
 from discord.ext import commands, tasks
 
 from bot.config import DEFAULT_SCHEDULE_TICK
+from bot.discord_ui.channel_access import missing_to_post
 from bot.discord_ui.client import ReelBot
 from bot.discord_ui.pages import single_embed
 from bot.domain.errors import UserError
@@ -86,6 +87,11 @@ class Schedules(commands.Cog):
                 channel = await self.bot.fetch_channel(schedule.channel_id)
             if not isinstance(channel, discord.abc.Messageable):
                 return PostOutcome.CHANNEL_GONE
+            if isinstance(channel, discord.abc.GuildChannel | discord.Thread) and missing_to_post(
+                channel, channel.guild.me
+            ):
+                # Checked first: a refused post would cost a 403 at every slot (issue 12).
+                return PostOutcome.FORBIDDEN
             embed = await single_embed(self.bot.store, reaction, schedule.guild_id)
             await channel.send(embed=embed)
         except discord.NotFound:

@@ -13,6 +13,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.config import Settings
+from bot.discord_ui.channel_access import ChannelAccess
 from bot.discord_ui.reporter import report_to_context, report_to_interaction
 from bot.discord_ui.views import Confirmations, ConfirmButton, PageButton, SearchButton
 from bot.ingest.files import ingest_paths
@@ -129,6 +130,8 @@ class ReelBot(commands.AutoShardedBot):
         )
         self.settings = settings
         self.confirmations = Confirmations()
+        self.channel_access = ChannelAccess()
+        self.add_check(self.channel_access.check)
         self._owns_store = store is None
         if store is not None:
             self.store = store

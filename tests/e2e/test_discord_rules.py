@@ -156,7 +156,6 @@ async def no_embeds_channel(fake: FakeDiscord, guild: Guild, name: str) -> Chann
     return channel
 
 
-@xfail(4, "without Embed Links the page goes out as a header and buttons, its embeds dropped")
 async def test_reactions_without_embed_links_says_what_is_missing(
     fake_discord: FakeDiscord, guild: Guild, started: BotProcess
 ) -> None:
@@ -167,7 +166,6 @@ async def test_reactions_without_embed_links_says_what_is_missing(
         assert "Embed Links" in reply.json["content"]
 
 
-@xfail(4, "embed-only replies (and the embed error reply) are refused 403 without Embed Links")
 @pytest.mark.parametrize("command", ["!random", "!stats", "!movies"])
 async def test_embed_only_commands_without_embed_links_say_what_is_missing(
     fake_discord: FakeDiscord, guild: Guild, started: BotProcess, command: str
@@ -179,7 +177,6 @@ async def test_embed_only_commands_without_embed_links_say_what_is_missing(
         assert "Embed Links" in reply.json["content"]
 
 
-@xfail(4, "without Send Messages the bot still posts (403) and then posts its error (403)")
 async def test_a_channel_the_bot_cannot_send_in_gets_no_attempts(
     fake_discord: FakeDiscord, guild: Guild, started: BotProcess
 ) -> None:

@@ -138,10 +138,14 @@ def reaction_embed(
     budget: int = MAX_DESCRIPTION,
 ) -> discord.Embed:
     """Build the embed of one reaction; the footer names the movie and "n of N" if given."""
+    url = safe_url(reaction.url)
     embed = discord.Embed(
+        # Discord shows an embed's url only as its title's link (issue 12); distinct urls
+        # also keep Discord from merging the embeds of one page into one.
+        title=f"Post on {platform_label(reaction)}" if url else None,
         description=describe(reaction, spoiler=spoiler, budget=budget),
         colour=EMBED_COLOUR,
-        url=safe_url(reaction.url),
+        url=url,
         timestamp=_timestamp(reaction.date),
     )
     embed.set_author(name=author_line(reaction), url=profile_url(reaction))

@@ -275,7 +275,6 @@ async def test_search_page_two_runs_the_same_search(
 # Finding 8: embed URLs.
 
 
-@xfail(8, "a pasted link with a bad port reaches embed.url and Discord refuses the page (400)")
 async def test_a_reaction_with_a_malformed_link_still_shows(
     fake_discord: FakeDiscord, guild: Guild, channel: Channel, started: BotProcess
 ) -> None:
@@ -285,7 +284,6 @@ async def test_a_reaction_with_a_malformed_link_still_shows(
         assert "bad port" in reply.json["embeds"][0]["description"]
 
 
-@xfail(8, "reaction embeds set url without a title, which Discord shows nowhere")
 async def test_reaction_embeds_with_a_url_have_a_title(
     fake_discord: FakeDiscord, guild: Guild, channel: Channel, started: BotProcess
 ) -> None:

@@ -13,7 +13,7 @@ from bot.discord_ui.client import ReelBot
 from bot.discord_ui.render_admin import article_list_embed, preview_embeds
 from bot.discord_ui.reporter import report_to_interaction
 from bot.domain.errors import UserError
-from bot.domain.markdown import escape
+from bot.domain.markdown import name_markdown
 from bot.domain.paging import MAX_PAGE_NUMBER
 from bot.ingest.fetch import FetchPolicy
 from bot.services import articles
@@ -152,7 +152,7 @@ class Articles(commands.Cog):
                     f"(article `{result.article_id}`)."
                 )
             return (
-                f"Added article `{result.article_id}` to **{escape(result.movie.title)}**: "
+                f"Added article `{result.article_id}` to **{name_markdown(result.movie.title)}**: "
                 f"{result.new_reactions} new reaction(s), {result.known_reactions} already known."
             )
 
@@ -226,8 +226,9 @@ class Articles(commands.Cog):
             remove,
             confirm_label="Remove",
             content=(
-                f"Remove article `{article_id}` “{escape(title[:200])}” "
-                f"({summary.reaction_count} reaction(s)) about **{escape(summary.movie.title)}**?"
+                f"Remove article `{article_id}` “{name_markdown(title)}” "
+                f"({summary.reaction_count} reaction(s)) about "
+                f"**{name_markdown(summary.movie.title)}**?"
             ),
         )
 

@@ -14,12 +14,12 @@ from bot.config import DEFAULT_SCHEDULE_TICK
 from bot.discord_ui.channel_access import missing_to_post
 from bot.discord_ui.client import ReelBot
 from bot.discord_ui.pages import single_embed
+from bot.discord_ui.render_admin import describe_schedule, schedules_embed
 from bot.domain.errors import UserError
-from bot.domain.markdown import escape
+from bot.domain.paging import MAX_PAGE_NUMBER
 from bot.domain.records import Schedule, StoredReaction
 from bot.services import schedules
 from bot.services.scheduler import PostOutcome, SchedulePoster
-from bot.services.schedules import EVERY_WORDS
 from cogs._checks import ModeratorGroup, moderator_only
 from cogs._choices import movie_choices
 from cogs._respond import Responder
@@ -28,19 +28,6 @@ log = logging.getLogger(__name__)
 
 Every = Literal["1h", "6h", "daily"]
 _AT = re.compile(r"^\d{1,2}:\d{2}$")
-
-
-def describe_schedule(schedule: Schedule, movie_title: str | None) -> str:
-    """Return one line that says where, how often and what a schedule posts."""
-    when = EVERY_WORDS.get(schedule.every, schedule.every)
-    if schedule.every == "daily" and schedule.at:
-        when += f" at {schedule.at} UTC"
-    what = f"reactions to **{escape(movie_title)}**" if movie_title else "reactions"
-    next_run = int(schedule.next_run_at.timestamp())
-    line = f"<#{schedule.channel_id}>: {what} {when}, next <t:{next_run}:R>"
-    if schedule.paused:
-        line += f" — paused: {schedule.paused_reason or 'unknown reason'}"
-    return line
 
 
 class Schedules(commands.Cog):
@@ -134,16 +121,13 @@ class Schedules(commands.Cog):
         )
         await responder.send("Scheduled: " + describe_schedule(line.schedule, line.movie_title))
 
-    async def show(self, responder: Responder) -> None:
-        """List this server's schedules."""
-        lines = await schedules.list_schedules(self.bot.store, responder.guild_id)
-        if not lines:
+    async def show(self, responder: Responder, page: int = 1) -> None:
+        """List one page of this server's schedules."""
+        shown = await schedules.schedules_page(self.bot.store, responder.guild_id, page)
+        if not shown.total:
             await responder.send("No schedules. Set one with `schedule set`.")
             return
-        described = [describe_schedule(line.schedule, line.movie_title) for line in lines]
-        await responder.send(
-            embeds=[discord.Embed(title="Schedules", description="\n".join(described))]
-        )
+        await responder.send(embeds=[schedules_embed(shown)])
 
     async def stop(self, responder: Responder, channel: discord.abc.GuildChannel) -> None:
         """Stop a channel's schedule."""
@@ -180,9 +164,9 @@ class Schedules(commands.Cog):
 
     @schedule_prefix.command(name="show")
     @moderator_only()
-    async def show_prefix(self, ctx: commands.Context[ReelBot]) -> None:
-        """List this server's schedules."""
-        await self.show(Responder.from_context(ctx))
+    async def show_prefix(self, ctx: commands.Context[ReelBot], page: int = 1) -> None:
+        """List this server's schedules: `schedule show [page]`."""
+        await self.show(Responder.from_context(ctx), page)
 
     @schedule_prefix.command(name="stop")
     @moderator_only()
@@ -220,9 +204,14 @@ class Schedules(commands.Cog):
         return await movie_choices(interaction, current)
 
     @schedule.command(name="show", description="List this server's schedules")
-    async def show_slash(self, interaction: discord.Interaction[ReelBot]) -> None:
-        """List schedules."""
-        await self.show(Responder.from_interaction(interaction))
+    @app_commands.describe(page="Page number")
+    async def show_slash(
+        self,
+        interaction: discord.Interaction[ReelBot],
+        page: app_commands.Range[int, 1, MAX_PAGE_NUMBER] = 1,
+    ) -> None:
+        """List schedules, a page at a time."""
+        await self.show(Responder.from_interaction(interaction), page)
 
     @schedule.command(name="stop", description="Stop a channel's schedule")
     @app_commands.describe(channel="The channel whose schedule stops")

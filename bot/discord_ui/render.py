@@ -71,6 +71,11 @@ def _cut(text: str, budget: int) -> tuple[str, bool]:
     return escape(text[:end]).rstrip() + ELLIPSIS, True
 
 
+def escaped_within(text: str, budget: int) -> str:
+    """Return ``text`` escaped and cut on a word so the escaped form fits ``budget``."""
+    return _cut(text, budget)[0]
+
+
 def describe(reaction: StoredReaction, *, spoiler: bool, budget: int = MAX_DESCRIPTION) -> str:
     """Return an embed description for ``reaction`` that fits ``budget`` characters.
 

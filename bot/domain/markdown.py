@@ -125,6 +125,11 @@ def _ascii_host(host: str) -> str | None:
     return ascii_host if all(_HOST_LABEL.fullmatch(label) for label in labels) else None
 
 
+def name_markdown(name: str, limit: int = MAX_TITLE_HEADER) -> str:
+    """Return a name (a title, an alias) on one line, shortened and escaped for a message."""
+    return seal(escape(shorten(one_line(name), limit)))
+
+
 def safe_url(url: str | None) -> str | None:
     """Return ``url`` as a link Discord accepts, else None.
 

@@ -14,6 +14,9 @@ MAX_SUGGESTIONS = 3
 # WRatio scores (0-100) under which a title is too far from the query to offer.
 SUGGESTION_CUTOFF = 60
 AUTOCOMPLETE_CUTOFF = 45
+# Longer than any title, slug or alias the bot stores (titles are capped at 300 where
+# they enter): such a query names no movie, and is not ranked against every name.
+MAX_QUERY = 300
 
 
 def _ranked(names: list[tuple[Movie, str]], query: str, *, limit: int, cutoff: int) -> list[Movie]:
@@ -42,6 +45,8 @@ def _ranked(names: list[tuple[Movie, str]], query: str, *, limit: int, cutoff: i
 async def resolve_movie(store: ReactionStore, query: str, guild_id: int | None) -> Movie:
     """Return the movie ``query`` names, or raise `UnknownMovie` with suggestions."""
     query = " ".join(query.split())
+    if len(query) > MAX_QUERY:
+        raise UnknownMovie(query)
     if slugify(query) and (movie := await store.find_movie(query, guild_id)):
         return movie
     names = await store.movie_names(guild_id)

@@ -62,3 +62,12 @@ async def test_autocomplete_caps_at_25_and_ranks_prefix_first(store: SQLiteStore
     assert len(await autocomplete_movies(store, "movie", None)) == MAX_CHOICES
     assert (await autocomplete_movies(store, "dun", None))[0].title == "Dune"
     assert (await autocomplete_movies(store, "Dnue", None))[0].title == "Dune"
+
+
+async def test_a_query_longer_than_any_name_is_unknown_and_quoted_short(
+    store: SQLiteStore,
+) -> None:
+    await add_movie(store, "12th Fail")
+    with pytest.raises(UnknownMovie) as raised:
+        await resolve_movie(store, "12th Fail " * 500, None)
+    assert len(raised.value.message) < 300

@@ -23,7 +23,9 @@ LATER = datetime.fromisoformat("2026-06-02T12:00:00+00:00")
 def plain(value: Any) -> Any:
     """Return ``value`` as JSON data: dataclasses as dicts, tuples as lists, times as text."""
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return {field.name: plain(getattr(value, field.name)) for field in dataclasses.fields(value)}
+        return {
+            field.name: plain(getattr(value, field.name)) for field in dataclasses.fields(value)
+        }
     if isinstance(value, list | tuple):
         return [plain(item) for item in value]
     if isinstance(value, dict):

@@ -224,8 +224,8 @@ def checked_schedule(channel_id: int, every: str, at: str | None, now: datetime)
             f"A schedule needs a channel; channel ids are positive, not {channel_id}."
         )
     if every not in EVERY_CHOICES:
-        choices = ", ".join(EVERY_CHOICES)
-        raise InvalidInput(f"A schedule runs every {choices}; not {every!r}.")
+        choices = ", ".join(EVERY_CHOICES[:-1]) + f" or {EVERY_CHOICES[-1]}"
+        raise InvalidInput(f"A schedule runs every {choices}, not every {every!r}.")
     if now.tzinfo is None or now.utcoffset() is None:
         raise InvalidInput("The time a schedule is set (now) must carry a timezone.")
     try:

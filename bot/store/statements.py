@@ -1,7 +1,9 @@
 """Load a backend's named statements from its .sql files (``-- name: x`` headers).
 
 Parsing is aiosql's (its loader and parameter styles); running stays the backend's own,
-so each statement is one driver call (see bot/store/sqlite/database.py).
+so each statement is one driver call (see bot/store/sqlite/database.py). aiosql's suffixes
+say what a statement returns: none for rows, ``!`` for nothing, ``*!`` for one run per
+parameter set (``Session.many``).
 """
 
 from __future__ import annotations

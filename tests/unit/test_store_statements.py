@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import logging
 from pathlib import Path
 
 import pytest
@@ -98,3 +99,13 @@ def test_asyncpg_style_numbers_parameters_in_first_use_order(
         sql="SELECT 1 WHERE a = $1 AND b = $2 OR c = $1;",
         parameters=("guild", "movie_id"),
     )
+
+
+def test_loading_the_statements_logs_no_warnings(caplog: pytest.LogCaptureFixture) -> None:
+    # aiosql warns about a statement without rows that is not marked "!": at start-up the
+    # bot would log one line per statement.
+    sqlite_statements.cache_clear()
+    with caplog.at_level(logging.DEBUG):
+        sqlite_statements()
+
+    assert [record.getMessage() for record in caplog.records] == []

@@ -5,7 +5,7 @@
 -- name: select_article_by_hash
 SELECT id, movie_id FROM articles WHERE guild_id = :guild AND content_hash = :content_hash;
 
--- name: insert_movie
+-- name: insert_movie!
 INSERT INTO movies (title, slug) VALUES (:title, :slug) ON CONFLICT (slug) DO NOTHING;
 
 -- name: insert_article
@@ -13,7 +13,7 @@ INSERT INTO articles (guild_id, content_hash, movie_id, title, source, published
 VALUES (:guild, :content_hash, :movie_id, :title, :source, :published, :spoiler)
 RETURNING id;
 
--- name: create_staging
+-- name: create_staging!
 -- Ingest stages the article's posts in a per-connection temp table, then inserts the new
 -- ones and all the links set-wise: a handful of statements per article whatever its size.
 CREATE TEMP TABLE IF NOT EXISTS ingest_staging (
@@ -28,10 +28,10 @@ CREATE TEMP TABLE IF NOT EXISTS ingest_staging (
     post_id      TEXT
 );
 
--- name: clear_staging
+-- name: clear_staging!
 DELETE FROM temp.ingest_staging;
 
--- name: insert_staging
+-- name: insert_staging*!
 INSERT INTO temp.ingest_staging
     (position, key_hash, platform, text, author_name, handle, date, url, post_id)
 VALUES
@@ -107,5 +107,5 @@ WHERE id IN (
 )
 RETURNING id;
 
--- name: delete_article
+-- name: delete_article!
 DELETE FROM articles WHERE id = :article_id;

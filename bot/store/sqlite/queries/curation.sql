@@ -9,7 +9,7 @@ SELECT 1 FROM article_reactions
 WHERE reaction_id = :reaction_id AND guild_id IN (0, :guild)
 LIMIT 1;
 
--- name: upsert_reaction_state
+-- name: upsert_reaction_state!
 -- Columns left as NULL parameters keep their stored value; un-hiding clears the reason.
 INSERT INTO reaction_state (guild_id, reaction_id, hidden, hidden_reason, featured)
 VALUES (:guild, :reaction_id, coalesce(:hidden, 0), CASE WHEN :hidden THEN :reason END,

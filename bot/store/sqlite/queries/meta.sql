@@ -5,7 +5,7 @@
 -- name: select_meta
 SELECT value FROM bot_meta WHERE key = :key;
 
--- name: upsert_meta
+-- name: upsert_meta!
 INSERT INTO bot_meta (key, value) VALUES (:key, :value)
 ON CONFLICT (key) DO UPDATE SET value = excluded.value;
 

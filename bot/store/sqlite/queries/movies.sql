@@ -99,11 +99,11 @@ ORDER BY movie_id, current DESC, updated_at, title_slug;
 -- name: select_title_owner
 SELECT movie_id FROM movie_titles WHERE guild_id = :guild AND title_slug = :slug;
 
--- name: retire_title
+-- name: retire_title!
 UPDATE movie_titles SET current = 0, updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now')
 WHERE guild_id = :guild AND movie_id = :movie_id AND current = 1;
 
--- name: upsert_title
+-- name: upsert_title!
 -- A name the guild once gave another movie (no longer visible here) is taken over.
 INSERT INTO movie_titles (guild_id, title_slug, movie_id, title, current)
 VALUES (:guild, :title_slug, :movie_id, :title, 1)

@@ -59,10 +59,10 @@ RETURNING id, guild_id, channel_id, every, at, movie_id, next_run_at, paused, pa
 -- name: schedule_posted
 SELECT 1 FROM schedule_posts WHERE schedule_id = :schedule_id AND reaction_id = :reaction_id;
 
--- name: clear_schedule_posts
+-- name: clear_schedule_posts!
 DELETE FROM schedule_posts WHERE schedule_id = :schedule_id;
 
--- name: insert_schedule_post
+-- name: insert_schedule_post!
 INSERT INTO schedule_posts (schedule_id, reaction_id, posted_at)
 VALUES (:schedule_id, :reaction_id, :now);
 

@@ -5,7 +5,7 @@
 -- name: select_settings
 SELECT mod_role_id, spoiler_mode, page_size FROM guild_settings WHERE guild_id = :guild;
 
--- name: upsert_settings
+-- name: upsert_settings!
 INSERT INTO guild_settings (guild_id, mod_role_id, spoiler_mode, page_size)
 VALUES (:guild, :mod_role_id, :spoiler_mode, :page_size)
 ON CONFLICT (guild_id) DO UPDATE SET

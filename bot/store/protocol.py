@@ -246,4 +246,6 @@ class ReactionStore(
     ``guild_id`` None (or 0) means "no guild": only what every server sees. Ids that
     belong to another guild's scope fail closed: they answer as if they did not exist.
     Methods taking ``audit`` write the audit row in the same transaction as the change.
+    Bad input raises the typed errors of bot/domain/errors.py (InvalidInput, Conflict,
+    NotFound, UnknownMovie), with a message a member can read.
     """

@@ -1,4 +1,7 @@
-"""The SQLite store against real database files: ingest, visibility, curation, paging."""
+"""The store's core: ingest, visibility, curation and paging.
+
+A contract test: it runs on every backend through the ``store`` fixture, on real databases.
+"""
 
 from __future__ import annotations
 

@@ -1,7 +1,8 @@
-"""Moderation in the SQLite store: settings, audit, articles, reactions, aliases and renames.
+"""Moderation in the store: settings, audit, articles and reactions.
 
-Every test runs against a real migrated database file; "another guild" checks that what one
-server's moderators do stays in that server and that ids from elsewhere fail closed.
+A contract test: it runs on every backend through the ``store`` fixture, each on a real
+migrated database. "Another guild" checks that what one server's moderators do stays in
+that server and that ids from elsewhere fail closed.
 """
 
 from __future__ import annotations
@@ -25,7 +26,6 @@ from tests.unit.store_builders import article, ids_by_text, post
 GUILD = 111
 OTHER_GUILD = 222
 MOD = 9001
-FAILING_SQL = "INSERT INTO no_such_table VALUES (1)"
 
 
 SEED = article(post("First!", "a"), post("Second", "b"), post("Third", "c"))

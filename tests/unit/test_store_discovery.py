@@ -1,4 +1,7 @@
-"""Discovery in the SQLite store: random reactions, search input, and a guild's stats."""
+"""Discovery in the store: random reactions, search, and a guild's stats.
+
+A contract test: it runs on every backend through the ``store`` fixture.
+"""
 
 from __future__ import annotations
 

@@ -1,4 +1,7 @@
-"""Schedules in the SQLite store: set/stop per channel, due runs, pick order and cycles."""
+"""Schedules in the store: set/stop per channel, due runs, pick order and cycles.
+
+A contract test: it runs on every backend through the ``store`` fixture.
+"""
 
 from __future__ import annotations
 

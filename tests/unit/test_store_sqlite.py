@@ -33,7 +33,6 @@ OTHER_GUILD = 222
 MOD = 9001
 CHANNEL = 5001
 NOW = datetime(2024, 3, 10, 10, 15, tzinfo=UTC)
-FAILING_SQL = "INSERT INTO no_such_table VALUES (1)"
 
 
 SEED = article(

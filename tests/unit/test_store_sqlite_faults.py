@@ -7,7 +7,6 @@ driver's own, so these stay SQLite's; the rule they check is every backend's.
 from __future__ import annotations
 
 import sqlite3
-from datetime import UTC, datetime
 
 import pytest
 
@@ -21,10 +20,7 @@ from tests.unit.store_builders import (
 )
 
 GUILD = 111
-OTHER_GUILD = 222
 MOD = 9001
-CHANNEL = 5001
-NOW = datetime(2024, 3, 10, 10, 15, tzinfo=UTC)
 FAILING_SQL = "INSERT INTO no_such_table VALUES (1)"
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -19,11 +18,6 @@ from tests.unit.store_builders import (
 )
 
 GUILD = 111
-OTHER_GUILD = 222
-MOD = 9001
-CHANNEL = 5001
-NOW = datetime(2024, 3, 10, 10, 15, tzinfo=UTC)
-FAILING_SQL = "INSERT INTO no_such_table VALUES (1)"
 
 
 SEED = article(

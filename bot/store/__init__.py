@@ -3,6 +3,6 @@
 from bot.store.factory import open_store
 from bot.store.protocol import ReactionStore
 from bot.store.repos.store import Store
-from bot.store.sqlite import open_sqlite_store
+from bot.store.sqlite import SQLiteStore, open_sqlite_store
 
-__all__ = ["ReactionStore", "Store", "open_sqlite_store", "open_store"]
+__all__ = ["ReactionStore", "SQLiteStore", "Store", "open_sqlite_store", "open_store"]

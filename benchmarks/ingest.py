@@ -1,6 +1,6 @@
 """Benchmark 2: storing 100,000 reactions over 1,000 articles through the real store API.
 
-Ours: ``SQLiteStore.ingest_article`` once per article (one transaction each, idempotence
+Ours: ``Store.ingest_article`` once per article (one transaction each, idempotence
 check, movie upsert, staging table, natural-key hashing), as ``python -m bot ingest`` and
 the moderators' ``add`` do. Baseline: raw ``sqlite3`` ``executemany`` of the same rows
 (movies, articles, reactions with their key hashes, links) in ONE transaction, into the

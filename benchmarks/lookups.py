@@ -46,8 +46,8 @@ from bot.services.lookup import (
     autocomplete_movies,
     resolve_movie,
 )
-from bot.store import SQLiteStore, open_sqlite_store
-from bot.store.sqlite import _COUNT_VISIBLE, _SELECT_UNFEATURED
+from bot.store import Store, open_sqlite_store
+from bot.store.sqlite import sqlite_statements
 
 SECTION = "3 look-ups"
 SIZES = (10_000, 1_000_000)
@@ -177,7 +177,8 @@ def page_plan(raw: sqlite3.Connection, movie_id: int) -> list[str]:
     """Return the query plans of the page's two statements that touch many rows."""
     params = {"movie_id": movie_id, "guild": GUILD, "offset": 0, "limit": 5}
     lines: list[str] = []
-    for sql in (_COUNT_VISIBLE, _SELECT_UNFEATURED):
+    for name in ("count_visible", "select_unfeatured"):
+        sql = sqlite_statements()[name].sql
         lines += [row[3] for row in raw.execute("EXPLAIN QUERY PLAN " + sql, params)]
     return lines
 
@@ -186,7 +187,7 @@ def page_plan(raw: sqlite3.Connection, movie_id: int) -> list[str]:
 class Opened:
     """One size's store, raw connection and sample inputs."""
 
-    store: SQLiteStore
+    store: Store
     raw: sqlite3.Connection
     pages: list[int]
     typed: list[str]

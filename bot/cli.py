@@ -70,9 +70,9 @@ def command_parse(args: argparse.Namespace) -> int:
 
 async def _ingest(settings: Settings, paths: list[Path], movie: str | None) -> int:
     from bot.ingest.files import ingest_paths
-    from bot.store import open_sqlite_store
+    from bot.store import open_store
 
-    store = await open_sqlite_store(settings.database_path)
+    store = await open_store(settings)
     try:
         report = await ingest_paths(store, paths, movie=movie)
         for path, result in report.stored:
@@ -111,9 +111,9 @@ async def _preview(settings: Settings, query: str, page: int) -> dict[str, Any]:
     from bot.discord_ui.views import pager_view
     from bot.ingest.files import ingest_paths
     from bot.services.lookup import resolve_movie
-    from bot.store import open_sqlite_store
+    from bot.store import open_store
 
-    store = await open_sqlite_store(settings.database_path)
+    store = await open_store(settings)
     try:
         # What the bot loads at start-up is part of what it would post.
         await ingest_paths(store, [settings.articles_dir])

@@ -18,8 +18,9 @@ from bot.discord_ui.reporter import report_to_context, report_to_interaction
 from bot.discord_ui.views import Confirmations, ConfirmButton, PageButton, SearchButton
 from bot.ingest.files import ingest_paths
 from bot.ingest.worker import shutdown_worker
-from bot.store import ReactionStore, open_sqlite_store
-from bot.store.migrate import sqlite_library_version
+from bot.store import ReactionStore
+from bot.store import open_store as open_backend
+from bot.store.sqlite.migrate import sqlite_library_version
 
 log = logging.getLogger(__name__)
 
@@ -72,7 +73,7 @@ async def open_store(settings: Settings) -> ReactionStore:
     without touching the network.
     """
     log.info("Using SQLite %s", sqlite_library_version())
-    store = await open_sqlite_store(settings.database_path)
+    store = await open_backend(settings)
     log.info(
         "Database %s at schema version %d", settings.database_path, await store.schema_version()
     )

@@ -9,6 +9,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
+from bot.domain.errors import NotFound
 from bot.domain.records import Schedule, StoredReaction
 from bot.store.protocol import ReactionStore
 
@@ -65,7 +66,7 @@ class SchedulePoster:
             for schedule in await self.store.due_schedules(now):
                 try:
                     reports.append(await self._run(schedule, now))
-                except LookupError:
+                except NotFound:
                     # Stopped by a moderator between being picked and being completed.
                     log.info("Schedule %d was stopped while it ran", schedule.id)
             return reports

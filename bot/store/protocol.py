@@ -1,4 +1,4 @@
-"""The repository interface every store implements (SQLite now, PostgreSQL later)."""
+"""The store interface, split by concern; `ReactionStore` is all of them (any backend)."""
 
 from __future__ import annotations
 
@@ -27,13 +27,8 @@ from bot.domain.records import (
 )
 
 
-class ReactionStore(Protocol):
-    """Every repository operation the bot, the CLI and the cogs use.
-
-    ``guild_id`` None (or 0) means "no guild": only what every server sees. Ids that
-    belong to another guild's scope fail closed: they answer as if they did not exist.
-    Methods taking ``audit`` write the audit row in the same transaction as the change.
-    """
+class MetaStore(Protocol):
+    """The connection, its schema and the bot's stored facts."""
 
     async def close(self) -> None:
         """Close the underlying connection."""
@@ -41,7 +36,18 @@ class ReactionStore(Protocol):
     async def schema_version(self) -> int:
         """Return the schema version the database is at."""
 
-    # Articles and reactions.
+    async def get_meta(self, key: str) -> str | None:
+        """Return the bot's stored fact ``key`` (such as a commands hash), or None."""
+
+    async def set_meta(self, key: str, value: str) -> None:
+        """Store the bot's fact ``key``."""
+
+    async def counts(self) -> StoreCounts:
+        """Return row counts of movies, articles and reactions."""
+
+
+class ArticleStore(Protocol):
+    """Articles: ingest, listing and removal."""
 
     async def ingest_article(
         self,
@@ -69,22 +75,9 @@ class ReactionStore(Protocol):
     ) -> RemoveResult:
         """Remove the guild's own article and the reactions only it quoted."""
 
-    async def get_reaction(self, reaction_id: int, guild_id: int | None) -> StoredReaction | None:
-        """Return the reaction, hidden or not, if the guild can see its source; else None."""
 
-    async def set_reaction_state(
-        self,
-        guild_id: int,
-        reaction_id: int,
-        *,
-        hidden: bool | None = None,
-        featured: bool | None = None,
-        reason: str | None = None,
-        audit: AuditInfo | None = None,
-    ) -> bool:
-        """Hide/unhide or feature/unfeature a reaction in one guild; False if not visible."""
-
-    # Movies.
+class MovieStore(Protocol):
+    """Movies as a guild sees them."""
 
     async def get_movie(self, movie_id: int, guild_id: int | None = None) -> Movie | None:
         """Return the movie with this id (as the guild sees it, when one is given), or None."""
@@ -98,22 +91,12 @@ class ReactionStore(Protocol):
     async def list_movies(self, guild_id: int | None) -> list[MovieSummary]:
         """Return every movie with visible reactions in the guild, by title."""
 
-    async def add_alias(
-        self,
-        movie_id: int,
-        alias: str,
-        *,
-        guild_id: int | None = None,
-        audit: AuditInfo | None = None,
-    ) -> bool:
-        """Give a movie another name, global or for one guild; False if the name is taken."""
 
-    async def rename_movie(
-        self, movie_id: int, guild_id: int, new_title: str, *, audit: AuditInfo | None = None
-    ) -> Movie:
-        """Set the movie's display title in one guild; other guilds keep theirs."""
+class ReadingStore(Protocol):
+    """Reading reactions: what members see."""
 
-    # Reading reactions.
+    async def get_reaction(self, reaction_id: int, guild_id: int | None) -> StoredReaction | None:
+        """Return the reaction, hidden or not, if the guild can see its source; else None."""
 
     async def reaction_page(
         self, movie_id: int, guild_id: int | None, *, offset: int, limit: int
@@ -139,7 +122,40 @@ class ReactionStore(Protocol):
     async def stats(self, guild_id: int | None, *, movie_id: int | None = None) -> Stats:
         """Return counts and the most quoted authors, as the guild sees them."""
 
-    # Guild settings and audit.
+
+class CurationStore(Protocol):
+    """Curation: a guild's flags on reactions and names for movies."""
+
+    async def set_reaction_state(
+        self,
+        guild_id: int,
+        reaction_id: int,
+        *,
+        hidden: bool | None = None,
+        featured: bool | None = None,
+        reason: str | None = None,
+        audit: AuditInfo | None = None,
+    ) -> bool:
+        """Hide/unhide or feature/unfeature a reaction in one guild; False if not visible."""
+
+    async def add_alias(
+        self,
+        movie_id: int,
+        alias: str,
+        *,
+        guild_id: int | None = None,
+        audit: AuditInfo | None = None,
+    ) -> bool:
+        """Give a movie another name, global or for one guild; False if the name is taken."""
+
+    async def rename_movie(
+        self, movie_id: int, guild_id: int, new_title: str, *, audit: AuditInfo | None = None
+    ) -> Movie:
+        """Set the movie's display title in one guild; other guilds keep theirs."""
+
+
+class SettingsStore(Protocol):
+    """A guild's settings."""
 
     async def get_guild_settings(self, guild_id: int | None) -> GuildSettings:
         """Return the guild's settings, the defaults when it never changed them."""
@@ -153,7 +169,11 @@ class ReactionStore(Protocol):
         page_size: int | Unset = UNSET,
         audit: AuditInfo | None = None,
     ) -> GuildSettings:
-        """Change the given settings (``mod_role_id=None`` clears it); ValueError if bad."""
+        """Change the given settings (``mod_role_id=None`` clears it); InvalidInput if bad."""
+
+
+class AuditStore(Protocol):
+    """The audit log of moderator actions."""
 
     async def record_audit(
         self,
@@ -170,7 +190,9 @@ class ReactionStore(Protocol):
     async def list_audit(self, guild_id: int | None, limit: int) -> list[AuditEntry]:
         """Return the guild's most recent audit rows, newest first."""
 
-    # Schedules.
+
+class ScheduleStore(Protocol):
+    """Schedules: a channel's regular post."""
 
     async def set_schedule(
         self,
@@ -207,13 +229,23 @@ class ReactionStore(Protocol):
     ) -> Schedule:
         """Record a run's post and move the schedule to its next slot after ``now``."""
 
-    # Bot facts and counts.
 
-    async def get_meta(self, key: str) -> str | None:
-        """Return the bot's stored fact ``key`` (such as a commands hash), or None."""
+class ReactionStore(
+    MetaStore,
+    ArticleStore,
+    MovieStore,
+    ReadingStore,
+    CurationStore,
+    SettingsStore,
+    AuditStore,
+    ScheduleStore,
+    Protocol,
+):
+    """Every repository operation the bot, the CLI and the cogs use.
 
-    async def set_meta(self, key: str, value: str) -> None:
-        """Store the bot's fact ``key``."""
-
-    async def counts(self) -> StoreCounts:
-        """Return row counts of movies, articles and reactions."""
+    ``guild_id`` None (or 0) means "no guild": only what every server sees. Ids that
+    belong to another guild's scope fail closed: they answer as if they did not exist.
+    Methods taking ``audit`` write the audit row in the same transaction as the change.
+    Bad input raises the typed errors of bot/domain/errors.py (InvalidInput, Conflict,
+    NotFound, UnknownMovie), with a message a member can read.
+    """

@@ -14,7 +14,7 @@ import pytest
 import pytest_asyncio
 
 from bot.store import open_sqlite_store
-from bot.store.migrate import load_migrations
+from bot.store.sqlite.migrate import load_migrations
 from tests.e2e.fake_discord.process import REPO_ROOT
 
 pytestmark = [pytest.mark.e2e]

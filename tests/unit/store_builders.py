@@ -1,4 +1,4 @@
-"""Builders and raw-SQL peeks shared by the store tests (real SQLite files, no mocks)."""
+"""Builders, and the SQLite-only peeks and faults, shared by the store tests (no mocks)."""
 
 from __future__ import annotations
 
@@ -6,8 +6,12 @@ import sqlite3
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from bot.domain.models import Article, MovieRef, Reaction
-from bot.store import SQLiteStore
+from bot.store import Store
+from bot.store.port import Statement
+from bot.store.sqlite import SQLiteDatabase, sqlite_statements
 
 
 def post(text: str, handle: str | None = "someone", **fields: Any) -> Reaction:
@@ -49,13 +53,25 @@ def plan(path: Path, sql: str, params: dict[str, Any]) -> list[str]:
         return [row[3] for row in connection.execute(f"EXPLAIN QUERY PLAN {sql}", params)]
 
 
-async def texts(store: SQLiteStore, movie_id: int, guild_id: int | None) -> list[str]:
+async def texts(store: Store, movie_id: int, guild_id: int | None) -> list[str]:
     """Return the texts of a movie's visible reactions, in page order."""
     page = await store.reaction_page(movie_id, guild_id, offset=0, limit=100)
     return [reaction.text for reaction in page.reactions]
 
 
-async def ids_by_text(store: SQLiteStore, movie_id: int, guild_id: int | None) -> dict[str, int]:
+async def ids_by_text(store: Store, movie_id: int, guild_id: int | None) -> dict[str, int]:
     """Return the ids of a movie's visible reactions, by text."""
     page = await store.reaction_page(movie_id, guild_id, offset=0, limit=100)
     return {reaction.text: reaction.id for reaction in page.reactions}
+
+
+def statement_sql(name: str) -> str:
+    """Return the SQLite text of the store's statement ``name`` (for its query plan)."""
+    return sqlite_statements()[name].sql
+
+
+def break_statement(monkeypatch: pytest.MonkeyPatch, store: Store, name: str, sql: str) -> None:
+    """Make this SQLite store run ``sql`` in place of its statement ``name``, for one test."""
+    database = store.database
+    assert isinstance(database, SQLiteDatabase)
+    monkeypatch.setitem(database.statements, name, Statement(name, sql))

@@ -22,10 +22,12 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
+import pytest
+
 from bot.domain.models import Article, MovieRef, Reaction
 from bot.domain.records import IngestResult
-from bot.store import SQLiteStore, open_sqlite_store
-from bot.store.migrate import load_migrations
+from bot.store import Store, open_sqlite_store
+from bot.store.sqlite.migrate import load_migrations
 
 REPO = Path(__file__).resolve().parents[2]
 TRIALS = int(os.environ.get("REEL_KILL_TRIALS", "20"))
@@ -35,6 +37,12 @@ ARTICLES_PER_CHILD = 5
 KILLS_PER_FILE = 2
 SHARED = 200  # posts every article also quotes, so ingest links known reactions too
 _TITLE = re.compile(r"^crash (\d+) of (\d+) posts$")
+
+
+@pytest.fixture
+def backend() -> str:
+    """Run this module on SQLite only: it kills processes mid-write and reads the file."""
+    return "sqlite"
 
 
 def build_article(index: int, posts: int) -> Article:
@@ -199,7 +207,7 @@ def test_ingest_killed_at_random_moments_leaves_whole_articles_or_none(tmp_path:
 
 
 async def test_twenty_concurrent_ingests_share_the_bots_one_connection(
-    store: SQLiteStore, tmp_path: Path
+    store: Store, tmp_path: Path
 ) -> None:
     articles = [build_article(index, 300) for index in range(20)]
 
@@ -220,7 +228,7 @@ async def test_twenty_concurrent_ingests_share_the_bots_one_connection(
 
 
 async def test_the_cli_and_the_bot_ingest_into_one_database_at_once(
-    store: SQLiteStore, tmp_path: Path
+    store: Store, tmp_path: Path
 ) -> None:
     database = tmp_path / "data" / "reactions.db"
     child = spawn_child(database, 100, 4, 2_000)

@@ -28,7 +28,7 @@ from bot.ingest.worker import PARSE_TIMEOUT, ParseWorker
 from bot.parsing import MAX_INPUT_BYTES, MAX_REACTION_CHARS, MAX_REACTIONS, clean, parse
 from bot.parsing.limits import cap_text
 from bot.parsing.text import _attribution
-from bot.store import SQLiteStore
+from bot.store import Store
 from tests.unit.test_parse_worker import LAG_LIMIT, LoopProbe
 
 EXAMPLES = int(os.environ.get("REEL_HYPOTHESIS_EXAMPLES", "300"))
@@ -363,7 +363,7 @@ def assert_safe(article: Article) -> None:
 
 @pytest.mark.parametrize("case", CASES, ids=[case.name for case in CASES])
 async def test_hostile_page_finishes_or_is_refused_in_time_and_the_loop_answers(
-    case: Case, worker: ParseWorker, store: SQLiteStore
+    case: Case, worker: ParseWorker, store: Store
 ) -> None:
     data = case.build()
     started = time.perf_counter()
@@ -444,7 +444,7 @@ def test_long_text_is_cut_on_a_word_with_an_ellipsis(text: str, limit: int, expe
     assert len(cap_text(text, limit)) <= limit
 
 
-async def test_posts_equal_after_the_cut_are_one_reaction(store: SQLiteStore) -> None:
+async def test_posts_equal_after_the_cut_are_one_reaction(store: Store) -> None:
     # Posts without a link are told apart by their text: the same once cut.
     long = "word " * 2_000
     attribution = "— Fan (@fan) January 1, 2024"

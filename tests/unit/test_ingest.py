@@ -1,14 +1,12 @@
 from pathlib import Path
 
 from bot.ingest.files import MAX_ARTICLE_BYTES, ingest_paths
-from bot.store import SQLiteStore
+from bot.store import Store
 
 SEED = Path(__file__).resolve().parents[2] / "bot" / "data" / "articles" / "12th-fail.txt"
 
 
-async def test_one_bad_file_is_skipped_and_the_rest_load(
-    store: SQLiteStore, tmp_path: Path
-) -> None:
+async def test_one_bad_file_is_skipped_and_the_rest_load(store: Store, tmp_path: Path) -> None:
     folder = tmp_path / "articles"
     folder.mkdir()
     (folder / "a-good.txt").write_bytes(SEED.read_bytes())
@@ -30,7 +28,7 @@ async def test_one_bad_file_is_skipped_and_the_rest_load(
 
 
 async def test_article_without_a_movie_is_refused_with_a_reason(
-    store: SQLiteStore, tmp_path: Path
+    store: Store, tmp_path: Path
 ) -> None:
     article = tmp_path / "nomovie.txt"
     article.write_text("Nice — A (@a) May 1, 2024", encoding="utf-8")

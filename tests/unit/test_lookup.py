@@ -3,10 +3,10 @@ import pytest
 from bot.domain.errors import UnknownMovie
 from bot.domain.models import Article, MovieRef, Reaction
 from bot.services.lookup import MAX_CHOICES, autocomplete_movies, resolve_movie
-from bot.store import SQLiteStore
+from bot.store import Store
 
 
-async def add_movie(store: SQLiteStore, title: str, *, guild_id: int | None = None) -> int:
+async def add_movie(store: Store, title: str, *, guild_id: int | None = None) -> int:
     article = Article(
         title=None,
         movie=MovieRef.from_title(title),
@@ -24,13 +24,13 @@ async def add_movie(store: SQLiteStore, title: str, *, guild_id: int | None = No
     ["12th Fail", "12thfail", "12TH FAIL", "  12th   fail ", "twelfth fail"],
     ids=["title", "slug", "upper", "spaces", "alias"],
 )
-async def test_movie_found_by_title_slug_or_alias(store: SQLiteStore, query: str) -> None:
+async def test_movie_found_by_title_slug_or_alias(store: Store, query: str) -> None:
     movie_id = await add_movie(store, "12th Fail")
     await store.add_alias(movie_id, "Twelfth Fail")
     assert (await resolve_movie(store, query, None)).id == movie_id
 
 
-async def test_typo_gets_did_you_mean(store: SQLiteStore) -> None:
+async def test_typo_gets_did_you_mean(store: Store) -> None:
     await add_movie(store, "12th Fail")
     await add_movie(store, "Oppenheimer")
     with pytest.raises(UnknownMovie) as raised:
@@ -39,7 +39,7 @@ async def test_typo_gets_did_you_mean(store: SQLiteStore) -> None:
     assert "Did you mean **12th Fail**" in raised.value.message
 
 
-async def test_nothing_close_gets_no_suggestion(store: SQLiteStore) -> None:
+async def test_nothing_close_gets_no_suggestion(store: Store) -> None:
     await add_movie(store, "12th Fail")
     with pytest.raises(UnknownMovie) as raised:
         await resolve_movie(store, "zzzzqqq", None)
@@ -47,14 +47,14 @@ async def test_nothing_close_gets_no_suggestion(store: SQLiteStore) -> None:
     assert "movies" in raised.value.message
 
 
-async def test_guild_movie_is_unknown_elsewhere(store: SQLiteStore) -> None:
+async def test_guild_movie_is_unknown_elsewhere(store: Store) -> None:
     await add_movie(store, "Secret Cut", guild_id=111)
     assert (await resolve_movie(store, "Secret Cut", 111)).title == "Secret Cut"
     with pytest.raises(UnknownMovie):
         await resolve_movie(store, "Secret Cut", 222)
 
 
-async def test_autocomplete_caps_at_25_and_ranks_prefix_first(store: SQLiteStore) -> None:
+async def test_autocomplete_caps_at_25_and_ranks_prefix_first(store: Store) -> None:
     for number in range(40):
         await add_movie(store, f"Movie {number:02d}")
     await add_movie(store, "Dune")

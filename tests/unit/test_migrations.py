@@ -13,7 +13,7 @@ import pytest
 
 from bot.domain.errors import StoreError
 from bot.store import open_sqlite_store
-from bot.store.migrate import Migration, check_numbering, load_migrations, migrate
+from bot.store.sqlite.migrate import Migration, check_numbering, load_migrations, migrate
 
 REAL = load_migrations()
 LATEST = len(REAL)
@@ -57,7 +57,7 @@ def test_shipped_migrations_are_numbered_from_0001_without_gaps() -> None:
 
 
 def test_every_sql_file_in_the_package_is_a_migration() -> None:
-    folder = resources.files("bot.store").joinpath("migrations")
+    folder = resources.files("bot.store.sqlite").joinpath("migrations")
     files = sorted(entry.name for entry in folder.iterdir() if entry.name.endswith(".sql"))
 
     assert files == [f"{m.label}.sql" for m in REAL]

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from bot.discord_ui.pages import movie_page, search_page
 from bot.domain.models import Article, MovieRef, Reaction
-from bot.store.sqlite import SQLiteStore
+from bot.store import Store
 
 GUILD = 42
 
 
-async def add(store: SQLiteStore, title: str, *, spoiler: bool, count: int = 3) -> int:
+async def add(store: Store, title: str, *, spoiler: bool, count: int = 3) -> int:
     article = Article(
         title=None,
         movie=MovieRef.from_title(title),
@@ -24,7 +24,7 @@ async def add(store: SQLiteStore, title: str, *, spoiler: bool, count: int = 3) 
     return (await store.ingest_article(article, content_hash=title)).movie.id
 
 
-async def test_flagged_mode_shows_unflagged_articles_in_the_clear(store: SQLiteStore) -> None:
+async def test_flagged_mode_shows_unflagged_articles_in_the_clear(store: Store) -> None:
     calm = await add(store, "Calm Film", spoiler=False)
     twist = await add(store, "Twist Film", spoiler=True)
     movie_calm = await store.get_movie(calm, GUILD)
@@ -45,7 +45,7 @@ async def test_flagged_mode_shows_unflagged_articles_in_the_clear(store: SQLiteS
     assert all((e.description or "").startswith("||") for e in elsewhere.embeds)
 
 
-async def test_page_size_setting_changes_the_page(store: SQLiteStore) -> None:
+async def test_page_size_setting_changes_the_page(store: Store) -> None:
     movie_id = await add(store, "Long Film", spoiler=False, count=7)
     movie = await store.get_movie(movie_id, GUILD)
     assert movie is not None
@@ -55,7 +55,7 @@ async def test_page_size_setting_changes_the_page(store: SQLiteStore) -> None:
     assert first.content.endswith("1–3 of 7")
 
 
-async def test_search_finds_by_word_and_author_and_no_match_is_empty(store: SQLiteStore) -> None:
+async def test_search_finds_by_word_and_author_and_no_match_is_empty(store: Store) -> None:
     await add(store, "Calm Film", spoiler=False)
     by_word = await search_page(store, "post", GUILD, 1)
     assert by_word.content.endswith("1–3 of 3")

@@ -20,7 +20,7 @@ from bot.parsing import MAX_INPUT_BYTES, parse
 # The worker process imports this module to find the stand-in parsers below, so what it
 # imports at the top is kept light; the rest is imported inside the tests that use it.
 if TYPE_CHECKING:
-    from bot.store import SQLiteStore
+    from bot.store import Store
 
 ARTICLE = (
     b"<!doctype html><html><head><title>How the internet reacted to 12th Fail</title></head>"
@@ -232,9 +232,7 @@ async def test_close_stops_the_process_and_may_be_repeated(worker: ParseWorker) 
     assert not alive(pid)
 
 
-async def test_moderator_intake_parses_in_the_worker(
-    store: SQLiteStore, worker: ParseWorker
-) -> None:
+async def test_moderator_intake_parses_in_the_worker(store: Store, worker: ParseWorker) -> None:
     from bot.services.intake import prepare_article
 
     prepared = await prepare_article(store, ARTICLE, source=None, worker=worker)
@@ -246,7 +244,7 @@ async def test_moderator_intake_parses_in_the_worker(
 
 
 async def test_intake_uses_the_shared_worker_and_the_bot_stops_it_on_close(
-    store: SQLiteStore, tmp_path: Path
+    store: Store, tmp_path: Path
 ) -> None:
     from bot.config import Settings
     from bot.discord_ui.client import ReelBot

@@ -10,8 +10,7 @@ import pytest
 from bot.domain.models import Article, MovieRef, Reaction
 from bot.domain.records import Schedule, StoredReaction
 from bot.services.scheduler import PostOutcome, SchedulePoster
-from bot.store import open_sqlite_store
-from bot.store.sqlite import SQLiteStore
+from bot.store import Store, open_sqlite_store
 
 GUILD = 111
 CHANNEL = 222
@@ -39,7 +38,7 @@ class Channel:
         return self.outcome
 
 
-async def seeded(path: Path, posts: int = 3) -> SQLiteStore:
+async def seeded(path: Path, posts: int = 3) -> Store:
     store = await open_sqlite_store(path)
     article = Article(
         title=None,

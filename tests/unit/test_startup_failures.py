@@ -12,7 +12,7 @@ from bot.config import Settings
 from bot.discord_ui.client import open_store
 from bot.domain.errors import StoreError
 from bot.store import open_sqlite_store
-from bot.store.migrate import MIN_SQLITE, Migration, check_sqlite_version, load_migrations
+from bot.store.sqlite.migrate import MIN_SQLITE, Migration, check_sqlite_version, load_migrations
 
 REAL = load_migrations()
 

@@ -1,39 +1,46 @@
-"""Discovery in the SQLite store: random reactions, search input, and a guild's stats."""
+"""Discovery in the store: random reactions, search, and a guild's stats.
+
+A contract test: it runs on every backend through the ``store`` fixture.
+"""
 
 from __future__ import annotations
 
 from collections import Counter
-from pathlib import Path
 
 import pytest
 
 from bot.domain.records import Stats
-from bot.store import SQLiteStore
-from bot.store import sqlite as sqlite_module
-from tests.unit.store_builders import article, db_path, ids_by_text, plan, post
+from bot.store import Store
+from bot.store.repos import reading
+from tests.unit.store_builders import article, ids_by_text, post
 
 GUILD = 111
 OTHER_GUILD = 222
+SEED = article(
+    post("First!", "a", author_name="Ann A", date="2024-01-01", url="https://x.com/a/status/1"),
+    post("Second", "b"),
+    post("Third", "c"),
+)
 
 
 @pytest.fixture(params=["probe", "count"])
 def random_path(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
     """Run a random test through both ways of picking: id probes, and counting to an offset."""
     if request.param == "count":
-        monkeypatch.setattr(sqlite_module, "RANDOM_PROBES", 0)
+        monkeypatch.setattr(reading, "RANDOM_PROBES", 0)
     return str(request.param)
 
 
 # Random
 
 
-async def test_random_of_an_empty_store_is_none(store: SQLiteStore, random_path: str) -> None:
+async def test_random_of_an_empty_store_is_none(store: Store, random_path: str) -> None:
     assert await store.random_reaction(GUILD, rng_seed=1) is None
     assert await store.random_reaction(None, movie_id=1, rng_seed=1) is None
 
 
 async def test_random_never_returns_hidden_or_invisible_reactions(
-    store: SQLiteStore, random_path: str
+    store: Store, random_path: str
 ) -> None:
     glob = await store.ingest_article(
         article(*(post(f"g{n}", f"h{n}") for n in range(12))), content_hash="global"
@@ -58,7 +65,7 @@ async def test_random_never_returns_hidden_or_invisible_reactions(
     assert not any(reaction.hidden for reaction in picked if reaction is not None)
 
 
-async def test_random_is_close_to_uniform(store: SQLiteStore, random_path: str) -> None:
+async def test_random_is_close_to_uniform(store: Store, random_path: str) -> None:
     await store.ingest_article(
         article(*(post(f"p{n}", f"h{n}") for n in range(4))), content_hash="global"
     )
@@ -80,7 +87,7 @@ async def test_random_is_close_to_uniform(store: SQLiteStore, random_path: str) 
     assert all(25 <= count <= 75 for count in counts.values()), counts  # 50 ± 4 sd
 
 
-async def test_random_of_one_movie_stays_in_it(store: SQLiteStore, random_path: str) -> None:
+async def test_random_of_one_movie_stays_in_it(store: Store, random_path: str) -> None:
     await store.ingest_article(
         article(*(post(f"big{n}", f"h{n}") for n in range(60)), movie="Big"), content_hash="big"
     )
@@ -100,9 +107,7 @@ async def test_random_of_one_movie_stays_in_it(store: SQLiteStore, random_path: 
     assert await store.random_reaction(GUILD, movie_id=404, rng_seed=1) is None
 
 
-async def test_random_is_none_when_everything_is_hidden(
-    store: SQLiteStore, random_path: str
-) -> None:
+async def test_random_is_none_when_everything_is_hidden(store: Store, random_path: str) -> None:
     glob = await store.ingest_article(article(post("a"), post("b", "b")), content_hash="g")
     for reaction_id in (await ids_by_text(store, glob.movie.id, GUILD)).values():
         await store.set_reaction_state(GUILD, reaction_id, hidden=True)
@@ -111,7 +116,7 @@ async def test_random_is_none_when_everything_is_hidden(
     assert await store.random_reaction(OTHER_GUILD, rng_seed=3) is not None
 
 
-async def test_random_with_a_seed_repeats(store: SQLiteStore) -> None:
+async def test_random_with_a_seed_repeats(store: Store) -> None:
     await store.ingest_article(
         article(*(post(f"p{n}", f"h{n}") for n in range(20))), content_hash="g"
     )
@@ -123,7 +128,7 @@ async def test_random_with_a_seed_repeats(store: SQLiteStore) -> None:
     assert len({reaction.id for reaction in first if reaction}) > 1
 
 
-async def test_random_reports_the_guilds_flags(store: SQLiteStore) -> None:
+async def test_random_reports_the_guilds_flags(store: Store) -> None:
     glob = await store.ingest_article(article(post("only")), content_hash="g")
     [only] = (await ids_by_text(store, glob.movie.id, GUILD)).values()
     await store.set_reaction_state(GUILD, only, featured=True)
@@ -132,16 +137,6 @@ async def test_random_reports_the_guilds_flags(store: SQLiteStore) -> None:
 
     assert picked is not None
     assert (picked.id, picked.featured, picked.hidden) == (only, True, False)
-
-
-async def test_random_probe_is_primary_key_look_ups(store: SQLiteStore, tmp_path: Path) -> None:
-    await store.ingest_article(article(post("p")), content_hash="g")
-    params = {"guild": GUILD, "candidates": "[1, 2]", **sqlite_module._ALL_MOVIES}
-
-    steps = plan(db_path(tmp_path), sqlite_module._RANDOM_PROBE, params)
-
-    assert "SEARCH r USING INTEGER PRIMARY KEY (rowid=?)" in steps
-    assert not [step for step in steps if step.startswith("SCAN") and " r" in step], steps
 
 
 # Search input that is all FTS5 syntax
@@ -166,7 +161,7 @@ async def test_random_probe_is_primary_key_look_ups(store: SQLiteStore, tmp_path
         "empty-string",
     ],
 )
-async def test_search_of_only_fts_syntax_is_an_empty_page(store: SQLiteStore, text: str) -> None:
+async def test_search_of_only_fts_syntax_is_an_empty_page(store: Store, text: str) -> None:
     await store.ingest_article(
         article(post("A film about a* (great) exam", "kruti"), post("Another post", "raj")),
         content_hash="g",
@@ -177,7 +172,7 @@ async def test_search_of_only_fts_syntax_is_an_empty_page(store: SQLiteStore, te
     assert (found.query, found.reactions, found.total) == (text, (), 0)
 
 
-async def test_search_treats_near_as_a_plain_word(store: SQLiteStore) -> None:
+async def test_search_treats_near_as_a_plain_word(store: Store) -> None:
     await store.ingest_article(
         article(post("Sat near the screen", "a"), post("Far away", "b")), content_hash="g"
     )
@@ -192,7 +187,7 @@ async def test_search_treats_near_as_a_plain_word(store: SQLiteStore) -> None:
 # Stats
 
 
-async def test_stats_count_what_the_guild_sees(store: SQLiteStore) -> None:
+async def test_stats_count_what_the_guild_sees(store: Store) -> None:
     one = await store.ingest_article(
         article(
             post("a1", "kruti", author_name="Kruti Patel"),
@@ -231,7 +226,7 @@ async def test_stats_count_what_the_guild_sees(store: SQLiteStore) -> None:
     )
 
 
-async def test_stats_of_one_movie_and_of_no_guild(store: SQLiteStore) -> None:
+async def test_stats_of_one_movie_and_of_no_guild(store: Store) -> None:
     one = await store.ingest_article(
         article(post("a1", "ann", author_name="Ann"), post("a2", "bob")), content_hash="global"
     )
@@ -262,7 +257,7 @@ async def test_stats_of_one_movie_and_of_no_guild(store: SQLiteStore) -> None:
     )
 
 
-async def test_stats_list_at_most_five_authors_most_quoted_first(store: SQLiteStore) -> None:
+async def test_stats_list_at_most_five_authors_most_quoted_first(store: Store) -> None:
     posts = [post(f"p{n}-{k}", f"author{n}") for n in range(7) for k in range(n + 1)]
     await store.ingest_article(article(*posts), content_hash="g")
 
@@ -278,5 +273,54 @@ async def test_stats_list_at_most_five_authors_most_quoted_first(store: SQLiteSt
     assert stats.reactions == len(posts)
 
 
-async def test_stats_of_an_empty_store(store: SQLiteStore) -> None:
+async def test_stats_of_an_empty_store(store: Store) -> None:
     assert await store.stats(GUILD) == Stats(0, 0, 0, 0, 0, [])
+
+
+# Search
+async def test_search_finds_words_in_text_and_handles(store: Store) -> None:
+    await store.ingest_article(
+        article(post("What a brilliant film", "kruti"), post("Vikrant was great", "raj")),
+        content_hash="seed",
+    )
+
+    by_text = await store.search_reactions("BRILLIANT", None, offset=0, limit=10)
+    by_handle = await store.search_reactions("raj", None, offset=0, limit=10)
+
+    assert [r.text for r in by_text.reactions] == ["What a brilliant film"]
+    assert by_text.total == 1
+    assert [r.text for r in by_handle.reactions] == ["Vikrant was great"]
+
+
+async def test_search_respects_visibility_and_movie(store: Store) -> None:
+    first = await store.ingest_article(article(post("great film", "a")), content_hash="a")
+    await store.ingest_article(article(post("great story", "b"), movie="Lagaan"), content_hash="b")
+    await store.ingest_article(
+        article(post("great guild post", "c")), content_hash="c", guild_id=GUILD
+    )
+    hidden = (await store.reaction_page(first.movie.id, GUILD, offset=0, limit=1)).reactions[0]
+    await store.set_reaction_state(GUILD, hidden.id, hidden=True)
+
+    everywhere = await store.search_reactions("great", None, offset=0, limit=10)
+    in_guild = await store.search_reactions("great", GUILD, offset=0, limit=10)
+    one_movie = await store.search_reactions(
+        "great", OTHER_GUILD, movie_id=first.movie.id, offset=0, limit=10
+    )
+
+    assert sorted(r.text for r in everywhere.reactions) == ["great film", "great story"]
+    assert sorted(r.text for r in in_guild.reactions) == ["great guild post", "great story"]
+    assert in_guild.total == 2
+    assert [r.text for r in one_movie.reactions] == ["great film"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    ['"unbalanced', "AND OR NOT", "film*", "text: (", "   "],
+    ids=["quote", "operators", "prefix", "column", "blank"],
+)
+async def test_search_treats_fts_syntax_as_plain_text(store: Store, text: str) -> None:
+    await store.ingest_article(SEED, content_hash="seed")
+
+    found = await store.search_reactions(text, None, offset=0, limit=10)
+
+    assert (found.reactions, found.total) == ((), 0)

@@ -1,4 +1,4 @@
-"""Forward-only schema migrations, tracked by ``PRAGMA user_version``."""
+"""SQLite's forward-only schema migrations, tracked by ``PRAGMA user_version``."""
 
 from __future__ import annotations
 
@@ -55,7 +55,9 @@ class Migration:
         return f"{self.version:04d}_{self.name}"
 
 
-def load_migrations(package: str = "bot.store", folder: str = "migrations") -> list[Migration]:
+def load_migrations(
+    package: str = "bot.store.sqlite", folder: str = "migrations"
+) -> list[Migration]:
     """Read ``NNNN_name.sql`` files shipped as package data, in version order."""
     found: list[Migration] = []
     for entry in resources.files(package).joinpath(folder).iterdir():
@@ -110,7 +112,7 @@ async def migrate(
 ) -> int:
     """Apply every migration newer than the database, each atomically; return the version.
 
-    ``migrations`` defaults to the files in ``bot/store/migrations``; tests pass their own.
+    ``migrations`` defaults to the files in ``bot/store/sqlite/migrations``; tests pass their own.
     Raises StoreError when the numbering has gaps, when the database is newer than the
     code, or when a migration fails (the database then stays at the version before it).
     """

@@ -1,0 +1,165 @@
+"""Reading reactions: one reaction, a movie's pages, search, a random pick and stats."""
+
+from __future__ import annotations
+
+import random
+from typing import Any
+
+from bot.domain.errors import StoreError, UnknownMovie
+from bot.domain.records import (
+    TOP_AUTHORS,
+    ReactionPage,
+    SearchPage,
+    Stats,
+    StoredReaction,
+)
+from bot.store.repos.base import StoreBase
+from bot.store.rules import author_label, check_page, movie_bounds, scope
+
+RANDOM_PROBES = 64
+"""Random ids tried in one statement before `random_reaction` counts its way to one."""
+
+
+class ReadingRepo(StoreBase):
+    """The reading part of the store: what members see."""
+
+    async def get_reaction(self, reaction_id: int, guild_id: int | None) -> StoredReaction | None:
+        """Return the reaction with the guild's flags, hidden or not, if the guild sees it.
+
+        None when no such reaction exists or only other guilds' articles quote it.
+        """
+        guild = scope(guild_id)
+        async with self._db.transaction(write=False) as s:
+            return await self._reaction_for_guild(s, reaction_id, guild)
+
+    async def reaction_page(
+        self, movie_id: int, guild_id: int | None, *, offset: int, limit: int
+    ) -> ReactionPage:
+        """Return visible reactions of a movie, featured first, then in article order.
+
+        Raises UnknownMovie when no movie has this id. An offset past the end gives an
+        empty page with the real total.
+        """
+        check_page(offset, limit)
+        guild = scope(guild_id)
+        params = {"movie_id": movie_id, "guild": guild}
+        async with self._db.transaction(write=False) as s:
+            movie = await self._movie(s, movie_id, guild)
+            if movie is None:
+                raise UnknownMovie(str(movie_id))
+            total = await s.scalar("count_visible", params)
+            # The guild's featured reactions are few (a moderator picked each): read them
+            # all, then walk the rest only as far as the page needs.
+            featured = await s.all("select_featured", params) if guild else []
+            rows = featured[offset : offset + limit]
+            if len(rows) < limit:
+                rows += await s.all(
+                    "select_unfeatured",
+                    {
+                        **params,
+                        "offset": max(0, offset - len(featured)),
+                        "limit": limit - len(rows),
+                    },
+                )
+        return ReactionPage(
+            movie=movie,
+            reactions=tuple(self._stored_reaction(row) for row in rows),
+            offset=offset,
+            total=total,
+        )
+
+    async def search_reactions(
+        self,
+        query: str,
+        guild_id: int | None,
+        *,
+        movie_id: int | None = None,
+        offset: int,
+        limit: int,
+    ) -> SearchPage:
+        """Return visible reactions whose text, author or handle hold every word of ``query``.
+
+        Best matches first. Words are matched as plain text (prefix and boolean syntax are
+        not interpreted); a query with no letters or digits matches nothing.
+        """
+        check_page(offset, limit)
+        match = self._dialect.search_terms(query)
+        if not match:
+            return SearchPage(query=query, reactions=(), offset=offset, total=0)
+        guild = scope(guild_id)
+        params = {
+            "query": match,
+            "guild": guild,
+            "movie_id": movie_id,
+            "offset": offset,
+            "limit": limit,
+        }
+        async with self._db.transaction(write=False) as s:
+            total = await s.scalar("count_search", params)
+            rows = await s.all("search", params)
+        return SearchPage(
+            query=query,
+            reactions=tuple(self._stored_reaction(row) for row in rows),
+            offset=offset,
+            total=total,
+        )
+
+    async def random_reaction(
+        self, guild_id: int | None, *, movie_id: int | None = None, rng_seed: int | None = None
+    ) -> StoredReaction | None:
+        """Return a uniformly random visible reaction (never a hidden one), or None.
+
+        First up to RANDOM_PROBES ids drawn uniformly from the id range are tried in one
+        statement (each a primary-key look-up); the first visible one is a uniform pick.
+        When the visible reactions are too sparse among the ids for that (a small movie,
+        a guild that hid most), they are counted and one is taken at a random offset,
+        which is uniform too. Nothing sorts the table by random().
+        """
+        guild = scope(guild_id)
+        # Picking a post to show members, not a secret: a seedable PRNG is what tests need.
+        rng = random.Random(rng_seed)  # noqa: S311
+        params: dict[str, Any] = {"guild": guild, **movie_bounds(movie_id)}
+        async with self._db.transaction(write=False) as s:
+            chosen: int | None = None
+            bounds = await s.one("reaction_id_range")
+            if bounds is not None and bounds["low"] is not None:
+                draws = [rng.randint(bounds["low"], bounds["high"]) for _ in range(RANDOM_PROBES)]
+                candidates = self._dialect.id_list(draws)
+                row = await s.one("random_probe", {**params, "candidates": candidates})
+                chosen = None if row is None else int(row["id"])
+            if chosen is None:
+                total = await s.scalar("count_unhidden", params)
+                if total == 0:
+                    return None
+                row = await s.one("nth_unhidden", {**params, "offset": rng.randrange(total)})
+                if row is None:  # pragma: no cover - counted in the same transaction
+                    return None
+                chosen = int(row["id"])
+            return await self._reaction_for_guild(s, chosen, guild)
+
+    async def stats(self, guild_id: int | None, *, movie_id: int | None = None) -> Stats:
+        """Return counts and the most quoted authors, as the guild sees them.
+
+        ``movies`` have a visible reaction; ``articles`` are global or the guild's own;
+        ``reactions`` leave out the hidden; ``featured`` and ``hidden`` are the guild's
+        flags on reactions it can see; ``top_authors`` are the five authors with the
+        most visible reactions, labelled "Name (@handle)" or whichever is known.
+        """
+        guild = scope(guild_id)
+        params: dict[str, Any] = {"guild": guild, **movie_bounds(movie_id)}
+        async with self._db.transaction(write=False) as s:
+            counts = await s.one("stats_reactions", params)
+            articles = await s.scalar("count_articles", params)
+            authors = await s.all("top_authors", {**params, "limit": TOP_AUTHORS})
+        if counts is None:  # pragma: no cover - an aggregate always returns a row
+            raise StoreError("counting reactions returned nothing")
+        return Stats(
+            movies=counts["movies"],
+            articles=articles,
+            reactions=counts["reactions"],
+            featured=counts["featured"],
+            hidden=counts["hidden"],
+            top_authors=[
+                (author_label(row["name"], row["handle"]), row["quoted"]) for row in authors
+            ],
+        )

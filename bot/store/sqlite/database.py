@@ -1,0 +1,168 @@
+"""The SQLite database port: one aiosqlite connection, one lock, one thread hop a statement."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import sqlite3
+from collections.abc import AsyncIterator, Sequence
+from contextlib import asynccontextmanager
+from functools import cache
+from pathlib import Path
+
+import aiosqlite
+
+from bot.domain.errors import StoreError
+from bot.store.port import Params, Row, Statement
+from bot.store.repos.store import Store
+from bot.store.sqlite.dialect import SQLiteDialect
+from bot.store.sqlite.migrate import Migration, migrate
+from bot.store.sqlite.migrate import schema_version as read_schema_version
+from bot.store.statements import load_statements
+
+log = logging.getLogger(__name__)
+
+BUSY_TIMEOUT_MS = 5_000
+
+_PRAGMAS = (
+    "PRAGMA foreign_keys = ON",
+    f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS:d}",
+    # WAL's recommended pairing: durable at checkpoints, never corrupt on power loss.
+    "PRAGMA synchronous = NORMAL",
+)
+_SET_WAL = "PRAGMA journal_mode = WAL"
+
+_BEGIN_READ = "BEGIN"
+# IMMEDIATE takes the write lock at once, so a second process (the CLI) waits on
+# busy_timeout instead of failing half-way with SQLITE_BUSY.
+_BEGIN_WRITE = "BEGIN IMMEDIATE"
+_COMMIT = "COMMIT"
+_ROLLBACK = "ROLLBACK"
+
+
+@cache
+def sqlite_statements() -> dict[str, Statement]:
+    """Return the SQLite statements of bot/store/sqlite/queries, loaded once."""
+    return load_statements("bot.store.sqlite", "aiosqlite")
+
+
+class SQLiteSession:
+    """The statements of one transaction on the connection, each run by name."""
+
+    def __init__(self, connection: aiosqlite.Connection, statements: dict[str, Statement]):
+        """Run ``statements`` on ``connection`` (the caller holds the lock and the BEGIN)."""
+        self._connection = connection
+        self._statements = statements
+
+    # Each statement is one trip to aiosqlite's thread (execute_fetchall), not three
+    # (execute, fetch, close): the trips, not the SQL, were most of a page query's time.
+
+    async def run(self, name: str, params: Params | None = None) -> None:
+        """Run a statement for its effect."""
+        await self._connection.execute_fetchall(self._statements[name].sql, params or {})
+
+    async def one(self, name: str, params: Params | None = None) -> Row | None:
+        """Return the statement's first row, or None."""
+        rows = await self._connection.execute_fetchall(self._statements[name].sql, params or {})
+        return next(iter(rows), None)
+
+    async def all(self, name: str, params: Params | None = None) -> list[Row]:
+        """Return every row of the statement."""
+        return list(
+            await self._connection.execute_fetchall(self._statements[name].sql, params or {})
+        )
+
+    async def scalar(self, name: str, params: Params | None = None) -> int:
+        """Return the first column of the first row as an int; StoreError if no row."""
+        row = await self.one(name, params)
+        if row is None:
+            raise StoreError(f"statement {name} returned no row")
+        return int(row[0])
+
+    async def many(self, name: str, rows: Sequence[Params]) -> None:
+        """Run the statement once per parameter set, in one trip."""
+        await self._connection.executemany(self._statements[name].sql, rows)
+
+
+class SQLiteDatabase:
+    """One SQLite file through one aiosqlite connection, transactions under one lock."""
+
+    def __init__(self, connection: aiosqlite.Connection) -> None:
+        """Wrap a connection that is already configured and migrated (see open_sqlite_store)."""
+        self._connection = connection
+        self.statements = dict(sqlite_statements())
+        """This connection's statements by name (a copy: a test may break one)."""
+        self._session = SQLiteSession(connection, self.statements)
+        self._dialect = SQLiteDialect()
+        # One connection gives no isolation between coroutines: a read between two
+        # statements of an ingest would see half an article, and a second BEGIN would fail.
+        # Every transaction, read or write, runs under this lock.
+        self._lock = asyncio.Lock()
+        self._closed = False
+
+    @property
+    def dialect(self) -> SQLiteDialect:
+        """Return SQLite's dialect."""
+        return self._dialect
+
+    @asynccontextmanager
+    async def transaction(self, *, write: bool) -> AsyncIterator[SQLiteSession]:
+        """Open a transaction under the lock; commit on success, roll back on any error."""
+        async with self._lock:
+            await self._connection.execute_fetchall(_BEGIN_WRITE if write else _BEGIN_READ)
+            try:
+                yield self._session
+            except BaseException:
+                if self._connection.in_transaction:
+                    await self._connection.execute_fetchall(_ROLLBACK)
+                raise
+            await self._connection.execute_fetchall(_COMMIT)
+
+    async def schema_version(self) -> int:
+        """Return the database's ``PRAGMA user_version``."""
+        async with self._lock:
+            return await read_schema_version(self._connection)
+
+    async def close(self) -> None:
+        """Close the connection; closing twice is harmless."""
+        if self._closed:
+            return
+        self._closed = True
+        async with self._lock:
+            await self._connection.close()
+
+
+async def open_sqlite_store(
+    path: str | Path, *, migrations: Sequence[Migration] | None = None
+) -> Store:
+    """Open (creating it and its folder if needed), configure and migrate the database.
+
+    Raises StoreError with a one-line message when the file is not a usable database,
+    when a migration fails, or when the schema is newer than this code.
+    """
+    target = str(path)
+    if target != ":memory:":
+        await asyncio.to_thread(Path(target).parent.mkdir, parents=True, exist_ok=True)
+    # isolation_level=None: the store issues BEGIN/COMMIT itself; the sqlite3 module's
+    # implicit transactions would otherwise open one behind its back.
+    connection = await aiosqlite.connect(target, isolation_level=None)
+    try:
+        connection.row_factory = aiosqlite.Row
+        for pragma in _PRAGMAS:
+            async with connection.execute(pragma):
+                pass
+        async with connection.execute(_SET_WAL) as cursor:
+            mode_row = await cursor.fetchone()
+        mode = str(mode_row[0]) if mode_row is not None else "unknown"
+        if mode.lower() != "wal" and target != ":memory:":
+            log.warning("SQLite refused WAL mode for %s (journal_mode=%s)", target, mode)
+        version = await migrate(connection, migrations)
+    except sqlite3.Error as error:
+        await connection.close()
+        reason = " ".join(str(error).split())
+        raise StoreError(f"cannot open the database {target}: {reason}") from error
+    except BaseException:
+        await connection.close()
+        raise
+    log.info("Database %s is at schema version %d", target, version)
+    return Store(SQLiteDatabase(connection))

@@ -1,0 +1,254 @@
+-- Reading reactions: pages, search, random picks and stats.
+-- Named parameters throughout; ``:guild`` is a guild id, or 0 for "no guild", so
+-- ``guild_id IN (0, :guild)`` reads "global, or this guild's".
+--
+-- CROSS JOIN fixes SQLite's join order (https://sqlite.org/optoverview.html#crossjoin):
+-- these plans must start from the small side whatever ANALYZE statistics say.
+--
+-- Paging is split in two so that neither part sorts the movie's reactions:
+-- - the guild's featured reactions (a handful a moderator picked), ordered in full;
+-- - the rest, walked in (article, position) order along article_reactions_movie, keeping
+--   each post only at its earliest visible link; LIMIT stops the walk after one page.
+-- A link is visible in a guild when its article is global (0) or the guild's own.
+--
+-- Reactions a guild sees before its own hiding, each once: those a global article quotes
+-- (the partial index reactions_movie_global), and those only the guild's articles quote.
+-- Written out in each statement that needs it: SQL is never assembled at run time.
+
+-- name: select_featured
+-- ``ar.position`` is a bare column beside the single min() aggregate, so SQLite takes it
+-- from the row holding that minimum (https://sqlite.org/lang_select.html#bareagg).
+SELECT r.id, r.movie_id, r.platform, r.text, r.author_name, r.handle, r.date, r.url,
+       EXISTS (
+           SELECT 1 FROM article_reactions AS e JOIN articles AS a ON a.id = e.article_id
+           WHERE e.reaction_id = r.id AND e.guild_id IN (0, :guild) AND a.spoiler = 1
+       ) AS spoiler,
+       1 AS featured,
+       0 AS hidden,
+       min(ar.article_id) AS first_article,
+       ar.position AS first_position
+FROM reaction_state AS s
+CROSS JOIN reactions AS r ON r.id = s.reaction_id
+CROSS JOIN article_reactions AS ar ON ar.reaction_id = r.id
+WHERE s.guild_id = :guild AND s.featured = 1 AND s.hidden = 0
+  AND r.movie_id = :movie_id
+  AND ar.guild_id IN (0, :guild)
+GROUP BY r.id
+ORDER BY first_article, first_position;
+
+-- name: select_unfeatured
+SELECT r.id, r.movie_id, r.platform, r.text, r.author_name, r.handle, r.date, r.url,
+       EXISTS (
+           SELECT 1 FROM article_reactions AS e JOIN articles AS a ON a.id = e.article_id
+           WHERE e.reaction_id = r.id AND e.guild_id IN (0, :guild) AND a.spoiler = 1
+       ) AS spoiler,
+       0 AS featured,
+       0 AS hidden
+FROM article_reactions AS ar
+CROSS JOIN reactions AS r ON r.id = ar.reaction_id
+WHERE ar.movie_id = :movie_id
+  AND ar.guild_id IN (0, :guild)
+  AND NOT EXISTS (
+      SELECT 1 FROM article_reactions AS e
+      WHERE e.reaction_id = ar.reaction_id
+        AND e.guild_id IN (0, :guild)
+        AND e.article_id < ar.article_id
+  )
+  AND NOT EXISTS (
+      SELECT 1 FROM reaction_state AS s
+      WHERE s.guild_id = :guild AND s.reaction_id = ar.reaction_id
+        AND (s.hidden = 1 OR s.featured = 1)
+  )
+ORDER BY ar.article_id, ar.position
+LIMIT :limit OFFSET :offset;
+
+-- name: count_visible
+-- Visible reactions of a movie = those quoted by a global article (reactions_movie_global)
+-- + those only the guild's own articles quote - those the guild hid. Each term reads an
+-- index range or the guild's own rows, never every link of the movie.
+SELECT
+    (SELECT count(*) FROM reactions AS r
+     WHERE r.movie_id = :movie_id AND r.global_sources > 0)
+  + (SELECT count(DISTINCT ar.reaction_id)
+     FROM articles AS a
+     CROSS JOIN article_reactions AS ar ON ar.article_id = a.id
+     CROSS JOIN reactions AS r ON r.id = ar.reaction_id
+     WHERE :guild <> 0 AND a.movie_id = :movie_id AND a.guild_id = :guild
+       AND r.global_sources = 0)
+  - (SELECT count(*)
+     FROM reaction_state AS s
+     JOIN reactions AS r ON r.id = s.reaction_id
+     WHERE s.guild_id = :guild AND s.hidden = 1 AND r.movie_id = :movie_id
+       AND (r.global_sources > 0 OR EXISTS (
+           SELECT 1 FROM article_reactions AS e
+           WHERE e.reaction_id = r.id AND e.guild_id = :guild
+       )));
+
+-- name: search
+-- User text is turned into quoted FTS5 strings before it gets here (see SQLiteDialect.search_terms).
+SELECT r.id, r.movie_id, r.platform, r.text, r.author_name, r.handle, r.date, r.url,
+       EXISTS (
+           SELECT 1 FROM article_reactions AS e JOIN articles AS a ON a.id = e.article_id
+           WHERE e.reaction_id = r.id AND e.guild_id IN (0, :guild) AND a.spoiler = 1
+       ) AS spoiler,
+       coalesce(s.featured, 0) AS featured,
+       0 AS hidden
+FROM reactions_fts AS f
+JOIN reactions AS r ON r.id = f.rowid
+LEFT JOIN reaction_state AS s ON s.guild_id = :guild AND s.reaction_id = r.id
+WHERE reactions_fts MATCH :query
+  AND (:movie_id IS NULL OR r.movie_id = :movie_id)
+  AND coalesce(s.hidden, 0) = 0
+  AND EXISTS (
+      SELECT 1 FROM article_reactions AS e
+      WHERE e.reaction_id = r.id AND e.guild_id IN (0, :guild)
+  )
+ORDER BY f.rank, r.id
+LIMIT :limit OFFSET :offset;
+
+-- name: count_search
+SELECT count(*)
+FROM reactions_fts AS f
+JOIN reactions AS r ON r.id = f.rowid
+WHERE reactions_fts MATCH :query
+  AND (:movie_id IS NULL OR r.movie_id = :movie_id)
+  AND EXISTS (
+      SELECT 1 FROM article_reactions AS e
+      WHERE e.reaction_id = r.id AND e.guild_id IN (0, :guild)
+  )
+  AND NOT EXISTS (
+      SELECT 1 FROM reaction_state AS s
+      WHERE s.guild_id = :guild AND s.reaction_id = r.id AND s.hidden = 1
+  );
+
+-- name: select_reaction_for_guild
+-- One reaction with the guild's flags, hidden or not, if the guild can see a source of it.
+SELECT r.id, r.movie_id, r.platform, r.text, r.author_name, r.handle, r.date, r.url,
+       EXISTS (
+           SELECT 1 FROM article_reactions AS e JOIN articles AS a ON a.id = e.article_id
+           WHERE e.reaction_id = r.id AND e.guild_id IN (0, :guild) AND a.spoiler = 1
+       ) AS spoiler,
+       coalesce(s.featured, 0) AS featured,
+       coalesce(s.hidden, 0) AS hidden
+FROM reactions AS r
+LEFT JOIN reaction_state AS s ON s.guild_id = :guild AND s.reaction_id = r.id
+WHERE r.id = :reaction_id
+  AND EXISTS (
+      SELECT 1 FROM article_reactions AS e
+      WHERE e.reaction_id = r.id AND e.guild_id IN (0, :guild)
+  );
+
+-- name: random_probe
+-- Up to RANDOM_PROBES uniformly drawn ids, in one statement: the first that names a
+-- visible, unhidden reaction. The first accepted draw is uniform over those reactions.
+SELECT r.id
+FROM json_each(:candidates) AS c
+CROSS JOIN reactions AS r ON r.id = c.value
+WHERE r.movie_id BETWEEN :movie_low AND :movie_high
+  AND EXISTS (
+      SELECT 1 FROM article_reactions AS e
+      WHERE e.reaction_id = r.id AND e.guild_id IN (0, :guild)
+  )
+  AND NOT EXISTS (
+      SELECT 1 FROM reaction_state AS s
+      WHERE s.guild_id = :guild AND s.reaction_id = r.id AND s.hidden = 1
+  )
+ORDER BY c.key
+LIMIT 1;
+
+-- name: reaction_id_range
+-- Two subqueries: SQLite answers a lone min() or max() from the end of the rowid B-tree,
+-- but min() and max() in one SELECT scan the table (https://sqlite.org/optoverview.html#minmax).
+SELECT (SELECT min(id) FROM reactions) AS low, (SELECT max(id) FROM reactions) AS high;
+
+-- name: count_unhidden
+WITH candidates (id) AS (
+    SELECT r.id FROM reactions AS r
+    WHERE r.movie_id BETWEEN :movie_low AND :movie_high AND r.global_sources > 0
+    UNION ALL
+    SELECT DISTINCT r.id
+    FROM articles AS a
+    CROSS JOIN article_reactions AS ar ON ar.article_id = a.id
+    CROSS JOIN reactions AS r ON r.id = ar.reaction_id
+    WHERE :guild <> 0 AND a.guild_id = :guild
+      AND a.movie_id BETWEEN :movie_low AND :movie_high
+      AND r.global_sources = 0
+)
+SELECT count(*) FROM candidates AS c
+WHERE NOT EXISTS (
+    SELECT 1 FROM reaction_state AS s
+    WHERE s.guild_id = :guild AND s.reaction_id = c.id AND s.hidden = 1
+);
+
+-- name: nth_unhidden
+-- The same set as count_unhidden; any order will do, since the offset is drawn uniformly.
+WITH candidates (id) AS (
+    SELECT r.id FROM reactions AS r
+    WHERE r.movie_id BETWEEN :movie_low AND :movie_high AND r.global_sources > 0
+    UNION ALL
+    SELECT DISTINCT r.id
+    FROM articles AS a
+    CROSS JOIN article_reactions AS ar ON ar.article_id = a.id
+    CROSS JOIN reactions AS r ON r.id = ar.reaction_id
+    WHERE :guild <> 0 AND a.guild_id = :guild
+      AND a.movie_id BETWEEN :movie_low AND :movie_high
+      AND r.global_sources = 0
+)
+SELECT c.id FROM candidates AS c
+WHERE NOT EXISTS (
+    SELECT 1 FROM reaction_state AS s
+    WHERE s.guild_id = :guild AND s.reaction_id = c.id AND s.hidden = 1
+)
+LIMIT 1 OFFSET :offset;
+
+-- name: stats_reactions
+-- Featured and hidden only count reactions the guild can see; a hidden one is not featured
+-- (the page leaves it out), and "movies" are those with a visible reaction, as list_movies.
+WITH candidates (id, movie_id) AS (
+    SELECT r.id, r.movie_id FROM reactions AS r
+    WHERE r.movie_id BETWEEN :movie_low AND :movie_high AND r.global_sources > 0
+    UNION ALL
+    SELECT DISTINCT r.id, r.movie_id
+    FROM articles AS a
+    CROSS JOIN article_reactions AS ar ON ar.article_id = a.id
+    CROSS JOIN reactions AS r ON r.id = ar.reaction_id
+    WHERE :guild <> 0 AND a.guild_id = :guild
+      AND a.movie_id BETWEEN :movie_low AND :movie_high
+      AND r.global_sources = 0
+)
+SELECT count(DISTINCT CASE WHEN coalesce(s.hidden, 0) = 0 THEN c.movie_id END) AS movies,
+       count(*) - coalesce(sum(s.hidden), 0) AS reactions,
+       coalesce(sum(s.featured = 1 AND s.hidden = 0), 0) AS featured,
+       coalesce(sum(s.hidden), 0) AS hidden
+FROM candidates AS c
+LEFT JOIN reaction_state AS s ON s.guild_id = :guild AND s.reaction_id = c.id;
+
+-- name: top_authors
+-- Authors are one person per handle (any case), else per name.
+WITH candidates (id) AS (
+    SELECT r.id FROM reactions AS r
+    WHERE r.movie_id BETWEEN :movie_low AND :movie_high AND r.global_sources > 0
+    UNION ALL
+    SELECT DISTINCT r.id
+    FROM articles AS a
+    CROSS JOIN article_reactions AS ar ON ar.article_id = a.id
+    CROSS JOIN reactions AS r ON r.id = ar.reaction_id
+    WHERE :guild <> 0 AND a.guild_id = :guild
+      AND a.movie_id BETWEEN :movie_low AND :movie_high
+      AND r.global_sources = 0
+)
+SELECT CASE WHEN nullif(r.handle, '') IS NOT NULL THEN 'h:' || lower(r.handle)
+            ELSE 'n:' || r.author_name END AS who,
+       max(nullif(r.author_name, '')) AS name,
+       max(nullif(r.handle, '')) AS handle,
+       count(*) AS quoted
+FROM candidates AS c
+CROSS JOIN reactions AS r ON r.id = c.id
+WHERE (nullif(r.handle, '') IS NOT NULL OR nullif(r.author_name, '') IS NOT NULL)
+  AND NOT EXISTS (
+      SELECT 1 FROM reaction_state AS s
+      WHERE s.guild_id = :guild AND s.reaction_id = c.id AND s.hidden = 1
+  )
+GROUP BY who
+ORDER BY quoted DESC, who
+LIMIT :limit;

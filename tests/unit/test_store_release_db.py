@@ -1,0 +1,54 @@
+"""A database written by an earlier release opens with today's store and answers the same."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import sqlite3
+from pathlib import Path
+
+from bot.store import open_sqlite_store
+from bot.store.sqlite.migrate import load_migrations
+from tests.unit.release_answers import answers, dumps
+
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
+RELEASE_DB = FIXTURES / "release-0.1.db"
+RELEASE_ANSWERS = FIXTURES / "release-0.1.answers.json"
+
+
+async def test_a_release_database_answers_as_the_release_did(tmp_path: Path) -> None:
+    path = tmp_path / "reel.db"
+    shutil.copyfile(RELEASE_DB, path)
+
+    store = await open_sqlite_store(path)
+    try:
+        found = json.loads(dumps(await answers(store)))
+    finally:
+        await store.close()
+
+    expected = json.loads(RELEASE_ANSWERS.read_text(encoding="utf-8"))
+    # The release left the file at its own version; opening it applies any newer migration.
+    assert expected.pop("schema_version") == 4
+    assert found.pop("schema_version") == len(load_migrations())
+    assert found.keys() == expected.keys()
+    for key, value in expected.items():
+        assert found[key] == value, key
+
+
+async def test_opening_a_release_database_leaves_its_rows_as_they_were(tmp_path: Path) -> None:
+    path = tmp_path / "reel.db"
+    shutil.copyfile(RELEASE_DB, path)
+    tables = ("movies", "articles", "reactions", "article_reactions", "audit_log", "schedules")
+
+    def rows() -> dict[str, list[tuple[object, ...]]]:
+        with sqlite3.connect(path) as connection:
+            return {
+                table: connection.execute(f"SELECT * FROM {table} ORDER BY 1").fetchall()  # noqa: S608
+                for table in tables
+            }
+
+    before = rows()
+    store = await open_sqlite_store(path)
+    await store.close()
+
+    assert rows() == before

@@ -65,7 +65,7 @@ async def test_autocomplete_caps_at_25_and_ranks_prefix_first(store: Store) -> N
 
 
 async def test_a_query_longer_than_any_name_is_unknown_and_quoted_short(
-    store: SQLiteStore,
+    store: Store,
 ) -> None:
     await add_movie(store, "12th Fail")
     with pytest.raises(UnknownMovie) as raised:

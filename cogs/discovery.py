@@ -10,7 +10,7 @@ from bot.discord_ui.answers import Reply, answer_in_time
 from bot.discord_ui.client import ReelBot
 from bot.discord_ui.pages import search_page, shown_embed
 from bot.discord_ui.render_admin import stats_embed
-from bot.discord_ui.views import search_view
+from bot.discord_ui.search_pager import search_view
 from bot.domain.records import Movie
 from bot.services import reading
 from bot.services.lookup import resolve_movie
@@ -31,7 +31,7 @@ class Discovery(MemberCog):
         rendered = await search_page(
             self.bot.store, query, guild_id, 1, movie_id=found.id if found else None
         )
-        view = search_view(found.id if found else 0, query, rendered)
+        view = await search_view(self.bot.store, found.id if found else 0, query, rendered)
         return rendered.content, rendered.embeds, view
 
     async def _random(self, movie: str | None, guild_id: int | None) -> Reply:

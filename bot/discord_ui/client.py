@@ -15,7 +15,8 @@ from discord.ext import commands
 from bot.config import Settings
 from bot.discord_ui.channel_access import ChannelAccess
 from bot.discord_ui.reporter import report_to_context, report_to_interaction
-from bot.discord_ui.views import Confirmations, ConfirmButton, PageButton, SearchButton
+from bot.discord_ui.search_pager import KeptSearchButton, SearchButton
+from bot.discord_ui.views import Confirmations, ConfirmButton, PageButton
 from bot.ingest.files import ingest_paths
 from bot.ingest.worker import shutdown_worker
 from bot.store import ReactionStore
@@ -156,7 +157,7 @@ class ReelBot(commands.AutoShardedBot):
         )
         for extension in EXTENSIONS:
             await self.load_extension(extension)
-        self.add_dynamic_items(PageButton, SearchButton, ConfirmButton)
+        self.add_dynamic_items(PageButton, SearchButton, KeptSearchButton, ConfirmButton)
         await self.sync_commands()
 
     async def sync_commands(self) -> None:

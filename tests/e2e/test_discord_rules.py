@@ -253,7 +253,6 @@ async def test_a_very_long_alias_gets_an_answer(
 # Finding 7: the search pager cuts the query to fit its custom id.
 
 
-@xfail(7, "the ▶ button's custom id holds only the first 84 characters of the query")
 async def test_search_page_two_runs_the_same_search(
     fake_discord: FakeDiscord, guild: Guild, channel: Channel, started: BotProcess
 ) -> None:

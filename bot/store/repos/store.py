@@ -9,6 +9,7 @@ from bot.store.repos.meta import MetaRepo
 from bot.store.repos.movies import MovieRepo
 from bot.store.repos.reading import ReadingRepo
 from bot.store.repos.schedules import ScheduleRepo
+from bot.store.repos.search import SearchRepo
 from bot.store.repos.settings import SettingsRepo
 
 
@@ -19,6 +20,7 @@ class Store(
     ReadingRepo,
     SettingsRepo,
     ScheduleRepo,
+    SearchRepo,
     MetaRepo,
 ):
     """The ReactionStore, written once; a backend supplies only its `Database`."""

@@ -16,9 +16,11 @@ from bot.discord_ui.client import ReelBot
 from bot.discord_ui.pages import single_embed
 from bot.discord_ui.render_admin import describe_schedule, schedules_embed
 from bot.domain.errors import UserError
+from bot.domain.markdown import shorten
 from bot.domain.paging import MAX_PAGE_NUMBER
 from bot.domain.records import Schedule, StoredReaction
 from bot.services import schedules
+from bot.services.lookup import MAX_CHOICES
 from bot.services.scheduler import PostOutcome, SchedulePoster
 from cogs._checks import ModeratorGroup, moderator_only
 from cogs._choices import movie_choices
@@ -129,12 +131,39 @@ class Schedules(commands.Cog):
             return
         await responder.send(embeds=[schedules_embed(shown)])
 
-    async def stop(self, responder: Responder, channel: discord.abc.GuildChannel) -> None:
-        """Stop a channel's schedule."""
-        await schedules.stop_schedule(
-            self.bot.store, responder.guild_id, responder.user.id, channel.id
-        )
-        await responder.send(f"Stopped the schedule of {channel.mention}.")
+    async def stop(self, responder: Responder, channel: str) -> None:
+        """Stop a channel's schedule; the channel is named, mentioned, or given by id.
+
+        By id, a schedule whose channel was deleted can still be stopped (issue 12).
+        """
+        guild_id = responder.guild_id
+        channel_id = schedules.channel_id_of(channel)
+        if channel_id is None:
+            name = channel.strip().removeprefix("#").casefold()
+            channels = responder.guild.channels if responder.guild else []
+            found = next((c for c in channels if c.name.casefold() == name), None)
+            if found is None:
+                raise UserError("Name the channel as #channel, or give its id (`schedule show`).")
+            channel_id = found.id
+        await schedules.stop_schedule(self.bot.store, guild_id, responder.user.id, channel_id)
+        await responder.send(f"Stopped the schedule of <#{channel_id}>.")
+
+    async def scheduled_channels(
+        self, interaction: discord.Interaction[ReelBot], current: str
+    ) -> list[app_commands.Choice[str]]:
+        """Offer the channels that have a schedule here, deleted ones by id."""
+        guild = interaction.guild
+        if guild is None:
+            return []
+        typed = current.strip().removeprefix("#").casefold()
+        choices = []
+        for line in await schedules.list_schedules(self.bot.store, guild.id):
+            channel_id = line.schedule.channel_id
+            found = guild.get_channel(channel_id)
+            name = f"#{found.name}" if found else f"deleted channel {channel_id}"
+            if typed in name.casefold() or str(channel_id).startswith(typed):
+                choices.append(app_commands.Choice(name=shorten(name, 100), value=str(channel_id)))
+        return choices[:MAX_CHOICES]
 
     # Prefix commands
 
@@ -170,10 +199,8 @@ class Schedules(commands.Cog):
 
     @schedule_prefix.command(name="stop")
     @moderator_only()
-    async def stop_prefix(
-        self, ctx: commands.Context[ReelBot], channel: discord.TextChannel
-    ) -> None:
-        """Stop a channel's schedule: `schedule stop #channel`."""
+    async def stop_prefix(self, ctx: commands.Context[ReelBot], *, channel: str) -> None:
+        """Stop a channel's schedule: `schedule stop #channel` (or the channel's id)."""
         await self.stop(Responder.from_context(ctx), channel)
 
     # Slash commands
@@ -214,12 +241,17 @@ class Schedules(commands.Cog):
         await self.show(Responder.from_interaction(interaction), page)
 
     @schedule.command(name="stop", description="Stop a channel's schedule")
-    @app_commands.describe(channel="The channel whose schedule stops")
-    async def stop_slash(
-        self, interaction: discord.Interaction[ReelBot], channel: discord.TextChannel
-    ) -> None:
+    @app_commands.describe(channel="The channel whose schedule stops (deleted ones by id)")
+    async def stop_slash(self, interaction: discord.Interaction[ReelBot], channel: str) -> None:
         """Stop a schedule."""
         await self.stop(Responder.from_interaction(interaction), channel)
+
+    @stop_slash.autocomplete("channel")
+    async def stop_autocomplete(
+        self, interaction: discord.Interaction[ReelBot], current: str
+    ) -> list[app_commands.Choice[str]]:
+        """Offer the channels with a schedule."""
+        return await self.scheduled_channels(interaction, current)
 
 
 async def setup(bot: ReelBot) -> None:

@@ -182,8 +182,9 @@ def describe_schedule(schedule: Schedule, movie_title: str | None, *, with_id: b
         when += f" at {schedule.at} UTC"
     what = f"reactions to **{name_markdown(movie_title, 100)}**" if movie_title else "reactions"
     next_run = int(schedule.next_run_at.timestamp())
-    where = f"<#{schedule.channel_id}>" + (f" (`{schedule.channel_id}`)" if with_id else "")
-    line = f"{where}: {what} {when}, next <t:{next_run}:R>"
+    line = f"<#{schedule.channel_id}>: {what} {when}, next <t:{next_run}:R>"
+    if with_id:
+        line += f" · channel id `{schedule.channel_id}`"
     if schedule.paused:
         line += f" — paused: {escape(shorten(schedule.paused_reason or 'unknown reason', 200))}"
     return line

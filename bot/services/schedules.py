@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -94,6 +95,15 @@ async def schedules_page(store: ReactionStore, guild_id: int, page: int) -> Sche
     start = offset_of(page, SCHEDULES_PER_PAGE)
     lines = [await _line(store, s) for s in every[start : start + SCHEDULES_PER_PAGE]]
     return SchedulePage(lines, page, page_count(len(every), SCHEDULES_PER_PAGE), len(every))
+
+
+_CHANNEL_REF = re.compile(r"^(?:<#(?P<mention>\d{1,20})>|(?P<id>\d{1,20}))$")
+
+
+def channel_id_of(text: str) -> int | None:
+    """Return the channel id in ``<#id>`` or a bare id, else None (perhaps a name)."""
+    match = _CHANNEL_REF.match(text.strip())
+    return int(match["mention"] or match["id"]) if match else None
 
 
 async def stop_schedule(

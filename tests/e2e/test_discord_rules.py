@@ -316,7 +316,6 @@ async def test_autocomplete_choices_of_long_titles_lead_to_their_movies(
 # Finding 10: a schedule whose channel was deleted.
 
 
-@xfail(10, "stop takes a channel, and a deleted channel can no longer be named")
 async def test_schedule_of_a_deleted_channel_can_be_stopped(
     fake_discord: FakeDiscord, started: BotProcess
 ) -> None:

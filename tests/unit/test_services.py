@@ -202,3 +202,11 @@ def test_a_moderator_has_manage_messages_or_the_moderator_role(
 ) -> None:
     settings = GuildSettings(guild_id=GUILD, mod_role_id=mod_role)
     assert is_moderator(settings, manage_messages=manage, role_ids=roles) is expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [("<#1234>", 1234), (" 1234 ", 1234), ("#general", None), ("general", None), ("<#x>", None)],
+)
+def test_a_channel_is_named_by_mention_or_id(text: str, expected: int | None) -> None:
+    assert schedules.channel_id_of(text) == expected

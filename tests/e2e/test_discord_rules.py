@@ -1,11 +1,10 @@
 """Issue 12: what breaks on the real Discord, reproduced against the stricter fake.
 
-Each test is one finding of issue 12 ("Behave on the real Discord, not only on our fake"),
-marked ``xfail(strict=True)`` until the bot is fixed: it fails today for the reason named
-in its mark, and an unexpected pass fails the suite so the mark is removed with the fix.
-Findings 2 (intent refused), 3 and 6 (deadlines) and 13 (shards) need their own bot
-process and live in test_discord_intents.py, test_discord_deadlines.py and
-test_discord_shards.py. The database is seeded through the store before the bot starts.
+Each test is one finding of issue 12 ("Behave on the real Discord, not only on our fake");
+each was a strict xfail until the bot was fixed, and now guards the fix. Findings 2
+(intent refused), 3 and 6 (deadlines) and 13 (shards) need their own bot process and live
+in test_discord_intents.py, test_discord_deadlines.py and test_discord_shards.py. The
+database is seeded through the store before the bot starts.
 """
 
 from __future__ import annotations
@@ -44,10 +43,6 @@ LONG_TITLE = " ".join(["Interminable"] * 25)[:300]  # 300 characters
 SAGA = "The Remarkably Long And Winding Chronicle Of Everything That Happened Before The Credits"
 SAGA_ONE, SAGA_TWO = f"{SAGA} Rolled: Part One", f"{SAGA} Rolled: Part Two"
 BAD_URL = "https://x:99999/a"
-
-
-def xfail(finding: int, reason: str) -> pytest.MarkDecorator:
-    return pytest.mark.xfail(strict=True, reason=f"issue 12 finding {finding}: {reason}")
 
 
 def article(title: str, reactions: list[Reaction]) -> Article:
@@ -292,7 +287,6 @@ async def test_reaction_embeds_with_a_url_have_a_title(
 # Finding 9: autocomplete values cut to 100 characters.
 
 
-@xfail(9, "choice values are titles cut to 100 characters: two long titles become one value")
 async def test_autocomplete_choices_of_long_titles_lead_to_their_movies(
     fake_discord: FakeDiscord, guild: Guild, channel: Channel, started: BotProcess
 ) -> None:

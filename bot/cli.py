@@ -152,7 +152,7 @@ NO_MESSAGE_CONTENT = (
 async def _run_bot(settings: Settings) -> None:
     import discord
 
-    from bot.discord_ui.client import ReelBot, open_store, use_api_base
+    from bot.discord_ui.client import MessageContentNotEnabled, ReelBot, open_store, use_api_base
 
     # First of all: a database the bot cannot use is refused before the Discord client
     # exists, so nothing touches the network and the refusal is the one line printed.
@@ -182,7 +182,7 @@ async def _run_bot(settings: Settings) -> None:
                 async with bot:
                     await bot.start(settings.discord_token.reveal())
                 return
-            except discord.PrivilegedIntentsRequired:
+            except (MessageContentNotEnabled, discord.PrivilegedIntentsRequired):
                 if not message_content or closing:
                     raise
                 log.warning(NO_MESSAGE_CONTENT)

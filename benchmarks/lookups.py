@@ -34,6 +34,7 @@ from dataclasses import dataclass
 
 from rapidfuzz import fuzz, process, utils
 
+from benchmarks import loop_stall
 from benchmarks.dataset import CONTENT_WORDS, GUILD, Collection, collection
 from benchmarks.results import Row, median, ms, percentile, ratio_text
 from bot.domain.errors import UnknownMovie
@@ -246,7 +247,7 @@ async def _open(data: Collection, rng: random.Random) -> Opened:
 
 async def _at_sizes(
     collections: dict[int, Collection], rng: random.Random
-) -> tuple[dict[int, dict[str, Samples]], list[str]]:
+) -> tuple[dict[int, dict[str, Samples]], list[str], tuple[float, float]]:
     opened = {size: await _open(data, rng) for size, data in collections.items()}
     measured: dict[int, dict[str, Samples]] = {size: {} for size in collections}
     try:
@@ -257,11 +258,14 @@ async def _at_sizes(
                 measured[size][key] = samples
         largest = max(opened)
         plan = page_plan(opened[largest].raw, opened[largest].pages[0])
+        stall = await loop_stall.stalls(
+            opened[largest].store, opened[largest].raw, opened[largest].typed, _raw_autocomplete
+        )
     finally:
         for one in opened.values():
             one.raw.close()
             await one.store.close()
-    return measured, plan
+    return measured, plan, stall
 
 
 def _pair(samples: Sequence[float]) -> str:
@@ -290,7 +294,7 @@ def run(*, rebuild: bool = False) -> list[Row]:
         if data.built_now:
             label = _size_label(size)
             print(f"  (first run: built the {label} database in {data.build_seconds:.0f} s)")
-    measured, plan = asyncio.run(_at_sizes(collections, rng))
+    measured, plan, (stall, stall_on_loop) = asyncio.run(_at_sizes(collections, rng))
     for size, data in collections.items():
         counts = ", ".join(f"{name} {len(s.ours)}" for name, s in measured[size].items())
         print(f"  {_size_label(size)} ({data.reactions:,} reactions): samples {counts}")
@@ -298,8 +302,19 @@ def run(*, rebuild: bool = False) -> list[Row]:
     for line in plan:
         print(f"    {line}")
 
-    rows: list[Row] = []
     small, large = SIZES
+    rows: list[Row] = [
+        Row(
+            SECTION,
+            f"longest event-loop stall, {loop_stall.BURST} autocompletes at once, "
+            f"{_size_label(large)}",
+            ms(stall),
+            ms(stall_on_loop),
+            ratio_text(stall, stall_on_loop),
+            "-",
+            None,
+        )
+    ]
     for key, figure in FIGURES.items():
         for size in SIZES:
             s = measured[size][key]

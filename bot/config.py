@@ -125,6 +125,8 @@ class Settings:
     log_level: str = DEFAULT_LOG_LEVEL
     command_cooldown: CommandCooldown | None = DEFAULT_COOLDOWN
     schedule_tick_seconds: float = DEFAULT_SCHEDULE_TICK
+    env_file: Path | None = None
+    """The env file the values came from (set by the CLI; None when there was none)."""
 
     @classmethod
     def from_env(cls, env: Mapping[str, str]) -> Settings:

@@ -102,6 +102,8 @@ class ReelBot(commands.Bot):
         # Parsed in-process: the folder holds the operator's own files, and nothing else
         # waits on the event loop before the gateway connects.
         report = await ingest_paths(self.store, [self.settings.articles_dir])
+        for path, reason in report.failed:
+            log.warning("Skipped article %s: %s", path, reason)
         log.info(
             "Loaded %d article(s) from %s, skipped %d",
             len(report.stored),

@@ -9,7 +9,15 @@ import discord
 from bot.discord_ui.render import EMBED_COLOUR, MAX_DESCRIPTION, reaction_embed
 from bot.domain.markdown import escape
 from bot.domain.models import MovieRef, Reaction
-from bot.domain.records import ArticlePage, AuditEntry, GuildSettings, Movie, Stats, StoredReaction
+from bot.domain.records import (
+    OPERATOR_ID,
+    ArticlePage,
+    AuditEntry,
+    GuildSettings,
+    Movie,
+    Stats,
+    StoredReaction,
+)
 from bot.platforms import describe_skipped
 from bot.services.intake import PreparedArticle
 
@@ -96,10 +104,16 @@ def article_list_embed(page: ArticlePage, *, page_number: int, pages: int) -> di
     return embed
 
 
+def _actor(entry: AuditEntry) -> str:
+    """Return who made an audited change, and where when it was not in Discord."""
+    who = "the operator" if entry.user_id == OPERATOR_ID else f"<@{entry.user_id}>"
+    return who if entry.via == "discord" else f"{who} via {entry.via}"
+
+
 def audit_embed(entries: Sequence[AuditEntry]) -> discord.Embed:
     """Show the latest moderator actions, newest first."""
     lines = [
-        f"`{entry.created_at[:16].replace('T', ' ')}` <@{entry.user_id}> **{entry.action}** "
+        f"`{entry.created_at[:16].replace('T', ' ')}` {_actor(entry)} **{entry.action}** "
         f"{escape(entry.target[:200])}"
         + (f" — {escape(entry.reason[:200])}" if entry.reason else "")
         for entry in entries

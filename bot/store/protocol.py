@@ -71,9 +71,14 @@ class ArticleStore(Protocol):
         """Return the article if the guild can see it, else None."""
 
     async def remove_article(
-        self, article_id: int, guild_id: int | None, *, audit: AuditInfo | None = None
+        self,
+        article_id: int,
+        guild_id: int | None,
+        *,
+        audit: AuditInfo | None = None,
+        include_global: bool = False,
     ) -> RemoveResult:
-        """Remove the guild's own article and the reactions only it quoted."""
+        """Remove the guild's own article (the operator: a global one) and its own reactions."""
 
 
 class MovieStore(Protocol):
@@ -149,9 +154,14 @@ class CurationStore(Protocol):
         """Give a movie another name, global or for one guild; False if the name is taken."""
 
     async def rename_movie(
-        self, movie_id: int, guild_id: int, new_title: str, *, audit: AuditInfo | None = None
+        self,
+        movie_id: int,
+        guild_id: int | None,
+        new_title: str,
+        *,
+        audit: AuditInfo | None = None,
     ) -> Movie:
-        """Set the movie's display title in one guild; other guilds keep theirs."""
+        """Set the movie's display title in one guild (None: its own title, everywhere)."""
 
 
 class SettingsStore(Protocol):
@@ -184,6 +194,7 @@ class AuditStore(Protocol):
         reason: str | None = None,
         *,
         at: datetime | None = None,
+        via: str = "discord",
     ) -> int:
         """Record a moderator action on its own; return the row's id."""
 

@@ -75,6 +75,10 @@ class ReelBot(commands.Bot):
     user: discord.ClientUser
 
     def __init__(self, settings: Settings, store: ReactionStore | None = None) -> None:
+        # The bot never joins voice: without this, discord.py's Client warns at start-up
+        # that PyNaCl and davey (voice libraries) are missing. These flags are its switch.
+        discord.VoiceClient.warn_nacl = False
+        discord.VoiceClient.warn_dave = False
         intents = discord.Intents.default()
         intents.message_content = True  # prefix commands read message text
         super().__init__(

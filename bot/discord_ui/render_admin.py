@@ -135,11 +135,10 @@ def settings_embed(settings: GuildSettings) -> discord.Embed:
     return embed
 
 
-def stats_embed(stats: Stats, movie: Movie | None) -> discord.Embed:
-    """Show a server's counts and most quoted authors."""
-    embed = discord.Embed(
-        title=f"Stats — {escape(movie.title)}" if movie else "Stats", colour=EMBED_COLOUR
-    )
+def stats_embed(stats: Stats, movie: Movie | None, platform: str | None = None) -> discord.Embed:
+    """Show a server's counts and most quoted authors (of one movie and platform, if named)."""
+    scope = " · ".join(part for part in (escape(movie.title) if movie else None, platform) if part)
+    embed = discord.Embed(title=f"Stats — {scope}" if scope else "Stats", colour=EMBED_COLOUR)
     if movie is None:
         embed.add_field(name="Movies", value=str(stats.movies))
     embed.add_field(name="Articles", value=str(stats.articles))

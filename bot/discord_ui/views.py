@@ -20,6 +20,7 @@ from bot.discord_ui.answers import Update, answer_press
 from bot.discord_ui.pages import movie_page, search_page
 from bot.discord_ui.render import RenderedPage
 from bot.domain.errors import NotFound
+from bot.platforms import PLATFORMS
 
 if TYPE_CHECKING:
     from bot.discord_ui.client import ReelBot
@@ -80,32 +81,48 @@ SEARCH_PREFIX = "reel:search"
 MAX_CUSTOM_ID = 100
 
 
-def search_custom_id(movie_id: int, page: int, query: str) -> str:
-    """Return a search pager's id: movie (0 for all), page and as much query as fits."""
-    head = f"{SEARCH_PREFIX}:{movie_id}:{page}:"
+ALL_PLATFORMS = "all"
+# Buttons posted before platform filters existed have no platform segment; they still page.
+_PLATFORM_SEGMENT = "|".join((ALL_PLATFORMS, *(platform.name for platform in PLATFORMS)))
+
+
+def search_custom_id(movie_id: int, page: int, query: str, platform: str | None = None) -> str:
+    """Return a search pager's id: movie (0 for all), page, platform and as much query as fits."""
+    head = f"{SEARCH_PREFIX}:{movie_id}:{page}:{platform or ALL_PLATFORMS}:"
     return head + " ".join(query.split())[: MAX_CUSTOM_ID - len(head)]
 
 
 class SearchButton(
     discord.ui.DynamicItem[discord.ui.Button[Any]],
-    template=r"reel:search:(?P<movie_id>\d{1,20}):(?P<page>\d{1,6}):(?P<query>.+)",
+    template=(
+        r"reel:search:(?P<movie_id>\d{1,20}):(?P<page>\d{1,6}):"
+        rf"(?:(?P<platform>{_PLATFORM_SEGMENT}):)?(?P<query>.+)"
+    ),
 ):
     """A ◀ or ▶ button of search results; the query itself rides in the ``custom_id``."""
 
     def __init__(
-        self, movie_id: int, page: int, query: str, *, label: str = "▶", disabled: bool = False
+        self,
+        movie_id: int,
+        page: int,
+        query: str,
+        *,
+        platform: str | None = None,
+        label: str = "▶",
+        disabled: bool = False,
     ) -> None:
         super().__init__(
             discord.ui.Button(
                 label=label,
                 style=discord.ButtonStyle.secondary,
-                custom_id=search_custom_id(movie_id, page, query),
+                custom_id=search_custom_id(movie_id, page, query, platform),
                 disabled=disabled,
             )
         )
         self.movie_id = movie_id
         self.page = page
         self.query = query
+        self.platform = platform
 
     @classmethod
     async def from_custom_id(
@@ -116,7 +133,13 @@ class SearchButton(
         /,
     ) -> SearchButton:
         """Rebuild the button from a pressed ``custom_id``."""
-        return cls(int(match["movie_id"]), int(match["page"]), match["query"])
+        platform = match["platform"]
+        return cls(
+            int(match["movie_id"]),
+            int(match["page"]),
+            match["query"],
+            platform=None if platform in (None, ALL_PLATFORMS) else platform,
+        )
 
     async def callback(self, interaction: discord.Interaction[ReelBot]) -> None:  # type: ignore[override]
         """Show the page of results this button leads to, in place."""
@@ -129,11 +152,11 @@ class SearchButton(
             interaction.guild_id,
             self.page,
             movie_id=self.movie_id or None,
+            platform=self.platform,
             clamp=True,
         )
-        return Update(
-            rendered.content, rendered.embeds, search_view(self.movie_id, self.query, rendered)
-        )
+        view = search_view(self.movie_id, self.query, rendered, platform=self.platform)
+        return Update(rendered.content, rendered.embeds, view)
 
 
 def _arrows(
@@ -148,12 +171,14 @@ def _arrows(
     return view
 
 
-def search_view(movie_id: int, query: str, rendered: RenderedPage) -> discord.ui.View | None:
+def search_view(
+    movie_id: int, query: str, rendered: RenderedPage, *, platform: str | None = None
+) -> discord.ui.View | None:
     """Return ◀ ▶ buttons for search results, or None when they fit on one page."""
     return _arrows(
         rendered,
         lambda page, label, disabled: SearchButton(
-            movie_id, page, query, label=label, disabled=disabled
+            movie_id, page, query, platform=platform, label=label, disabled=disabled
         ),
     )
 

@@ -114,6 +114,7 @@ class ReadingStore(Protocol):
         guild_id: int | None,
         *,
         movie_id: int | None = None,
+        platform: str | None = None,
         offset: int,
         limit: int,
     ) -> SearchPage:
@@ -124,7 +125,9 @@ class ReadingStore(Protocol):
     ) -> StoredReaction | None:
         """Return a uniformly random visible (never hidden) reaction, or None."""
 
-    async def stats(self, guild_id: int | None, *, movie_id: int | None = None) -> Stats:
+    async def stats(
+        self, guild_id: int | None, *, movie_id: int | None = None, platform: str | None = None
+    ) -> Stats:
         """Return counts and the most quoted authors, as the guild sees them."""
 
 

@@ -23,14 +23,20 @@ LIMIT = 5 * 1024 * 1024
 
 
 def run_cli(
-    *args: str, cwd: Path, env: dict[str, str] | None = None, timeout: float = 60
+    *args: str,
+    cwd: Path,
+    env: dict[str, str] | None = None,
+    timeout: float = 60,
+    **variables: str,
 ) -> subprocess.CompletedProcess[str]:
+    """Run ``python -m bot`` in ``cwd`` with the bot's own settings cleared, then ``env``."""
     clean = {
         k: v
         for k, v in os.environ.items()
         if not k.startswith(("DISCORD_", "DATABASE_", "ARTICLES_"))
     }
     clean.update(env or {})
+    clean.update(variables)
     clean["PYTHONPATH"] = str(REPO)
     return subprocess.run(
         [sys.executable, "-m", "bot", *args],

@@ -15,8 +15,8 @@ from pathlib import Path
 from typing import NoReturn
 
 from bot import __version__
-from bot.cli.exits import EXIT_CODES_HELP, CliError, ExitCode, fail, one_line
-from bot.domain.errors import NoReactions, PageOutOfRange, StoreError, UnknownMovie, UserError
+from bot.cli.exits import EXIT_CODES_HELP, CliError, ExitCode, fail, one_line, plain
+from bot.domain.errors import NoReactions, NotFound, StoreError, UnknownMovie, UserError
 
 ENVIRONMENT_HELP = """environment (also read from .env, or the file --env-file names):
   DISCORD_TOKEN      the bot token (run only)
@@ -167,10 +167,6 @@ def _dispatch(args: argparse.Namespace) -> int:
     return command_run(settings)
 
 
-def _plain(message: str) -> str:
-    return message.replace("**", "").replace("`", "")
-
-
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the CLI; return the exit status."""
     args = build_parser().parse_args(argv)
@@ -178,10 +174,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _dispatch(args)
     except CliError as error:
         return fail(error.message, error.code)
-    except (NoReactions, UnknownMovie) as error:
-        return fail(_plain(error.message), ExitCode.NOTHING_FOUND)
-    except (UserError, PageOutOfRange) as error:
-        return fail(_plain(error.message), ExitCode.BAD_INPUT)
+    except (NoReactions, UnknownMovie, NotFound) as error:
+        return fail(plain(error.message), ExitCode.NOTHING_FOUND)
+    except UserError as error:
+        return fail(plain(error.message), ExitCode.BAD_INPUT)
     except StoreError as error:
         return fail(f"the database cannot be used: {one_line(error)}", ExitCode.STARTUP)
     except KeyboardInterrupt:

@@ -49,3 +49,8 @@ def fail(message: str, code: ExitCode) -> int:
     """Print ``message`` as one line on stderr and return ``code``."""
     print(" ".join(message.split()), file=sys.stderr)
     return code
+
+
+def plain(message: str) -> str:
+    """Return a member-facing message as a terminal shows it: no markdown marks or escapes."""
+    return message.replace("**", "").replace("`", "").replace("\\", "")

@@ -11,18 +11,12 @@ from pathlib import Path
 from bot.cli.exits import CliError, ExitCode
 from bot.cli.progress import progress
 from bot.config import Settings
-from bot.domain.errors import UserError
 from bot.domain.records import OPERATOR_ID, DatabaseReport
 from bot.services import articles, curation, reading
 from bot.store import Store, open_store
 
 ARTICLES_SHOWN = 50
 VIA = "cli"
-
-
-def _plain(message: str) -> str:
-    """Return a member-facing message as plain text (no markdown marks)."""
-    return message.replace("**", "").replace("`", "").replace("\\", "")
 
 
 async def _open(settings: Settings) -> Store:
@@ -58,8 +52,6 @@ async def command_articles(settings: Settings, movie: str | None) -> int:
     try:
         listing = await articles.list_articles(store, None, movie, 1, per_page=ARTICLES_SHOWN)
         rest = listing.data.total - len(listing.data.articles)
-    except UserError as error:
-        raise CliError(_plain(error.message), ExitCode.NOTHING_FOUND) from None
     finally:
         await store.close()
     for summary in listing.data.articles:
@@ -79,8 +71,6 @@ async def command_article_remove(settings: Settings, article_id: int) -> int:
     try:
         summary = await articles.removable_article(store, None, article_id)
         result = await articles.remove_article(store, None, OPERATOR_ID, article_id, via=VIA)
-    except UserError as error:
-        raise CliError(_plain(error.message), ExitCode.NOTHING_FOUND) from None
     finally:
         await store.close()
     print(
@@ -95,8 +85,6 @@ async def command_movie_rename(settings: Settings, movie: str, title: str) -> in
     store = await _open(settings)
     try:
         before, after = await curation.rename_movie(store, None, OPERATOR_ID, movie, title, via=VIA)
-    except UserError as error:
-        raise CliError(_plain(error.message), ExitCode.BAD_INPUT) from None
     finally:
         await store.close()
     print(f"{before.title} is now {after.title}")
@@ -108,8 +96,6 @@ async def command_movie_alias(settings: Settings, movie: str, alias: str) -> int
     store = await _open(settings)
     try:
         found, name = await curation.add_alias(store, None, OPERATOR_ID, movie, alias, via=VIA)
-    except UserError as error:
-        raise CliError(_plain(error.message), ExitCode.BAD_INPUT) from None
     finally:
         await store.close()
     print(f"{found.title} can now also be found as {name}")

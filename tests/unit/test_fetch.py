@@ -20,6 +20,7 @@ from aiohttp.test_utils import TestServer
 from aiohttp.typedefs import Handler
 
 from bot.domain.errors import UserError
+from bot.ingest.addresses import AddressRefusedError, VettingResolver, is_public_address
 from bot.ingest.fetch import (
     BAD_PORT,
     BAD_REDIRECT_SCHEME,
@@ -30,12 +31,9 @@ from bot.ingest.fetch import (
     PRIVATE_ADDRESS,
     PRIVATE_REDIRECT,
     USER_AGENT,
-    AddressRefusedError,
     FetchError,
     FetchPolicy,
-    VettingResolver,
     fetch_article,
-    is_public_address,
     open_fetch_session,
     timeout_message,
     too_large_message,

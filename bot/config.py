@@ -111,6 +111,48 @@ def _tick_seconds(env: Mapping[str, str]) -> float:
     return seconds
 
 
+def _switch(env: Mapping[str, str], name: str, default: bool) -> bool:
+    raw = env.get(name, "").strip().lower()
+    if not raw:
+        return default
+    if raw in ("on", "yes", "true", "1"):
+        return True
+    if raw in ("off", "no", "false", "0"):
+        return False
+    raise ConfigError(f"{name} must be on or off, not {raw!r}")
+
+
+def _shard_count(env: Mapping[str, str]) -> int | None:
+    raw = env.get("SHARD_COUNT", "").strip()
+    if not raw:
+        return None
+    if not raw.isdigit() or int(raw) < 1:
+        raise ConfigError(f"SHARD_COUNT must be a whole number of at least 1, not {raw!r}")
+    return int(raw)
+
+
+def parse_shard_ids(raw: str, count: int | None) -> tuple[int, ...] | None:
+    """Read ``SHARD_IDS``: ids and ranges such as ``0-3`` or ``4,5``; empty means all."""
+    text = raw.strip()
+    if not text:
+        return None
+    if count is None:
+        raise ConfigError("SHARD_IDS needs SHARD_COUNT: the total number of shards")
+    ids: set[int] = set()
+    for part in text.replace(" ", "").split(","):
+        low, dash, high = part.partition("-")
+        if not low.isdigit() or (dash and not high.isdigit()):
+            raise ConfigError(f"SHARD_IDS must be ids and ranges such as 0-3 or 4,5, not {raw!r}")
+        first, last = int(low), int(high) if dash else int(low)
+        if first > last or last >= count:
+            raise ConfigError(
+                f"SHARD_IDS must name shards from 0 to {count - 1} (SHARD_COUNT is {count}), "
+                f"not {raw.strip()!r}"
+            )
+        ids.update(range(first, last + 1))
+    return tuple(sorted(ids))
+
+
 @dataclass(frozen=True, slots=True)
 class Settings:
     """Every setting of DESIGN.md's environment table, typed."""
@@ -125,6 +167,9 @@ class Settings:
     log_level: str = DEFAULT_LOG_LEVEL
     command_cooldown: CommandCooldown | None = DEFAULT_COOLDOWN
     schedule_tick_seconds: float = DEFAULT_SCHEDULE_TICK
+    message_content_intent: bool = True
+    shard_count: int | None = None
+    shard_ids: tuple[int, ...] | None = None
     env_file: Path | None = None
     """The env file the values came from (set by the CLI; None when there was none)."""
 
@@ -140,6 +185,7 @@ class Settings:
         level = get("LOG_LEVEL", DEFAULT_LOG_LEVEL).upper()
         if level not in ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"):
             raise ConfigError(f"LOG_LEVEL must be DEBUG, INFO, WARNING or ERROR, not {level!r}")
+        shard_count = _shard_count(env)
         return cls(
             discord_token=Secret(env.get("DISCORD_TOKEN", "").strip()),
             database_path=Path(get("DATABASE_PATH", DEFAULT_DATABASE_PATH)),
@@ -153,4 +199,7 @@ class Settings:
             log_level=level,
             command_cooldown=parse_cooldown(get("COMMAND_COOLDOWN", str(DEFAULT_COOLDOWN))),
             schedule_tick_seconds=_tick_seconds(env),
+            message_content_intent=_switch(env, "MESSAGE_CONTENT_INTENT", default=True),
+            shard_count=shard_count,
+            shard_ids=parse_shard_ids(env.get("SHARD_IDS", ""), shard_count),
         )

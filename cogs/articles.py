@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from typing import cast
 
 import discord
 from discord import app_commands
@@ -12,7 +13,7 @@ from bot.discord_ui.client import ReelBot
 from bot.discord_ui.render_admin import article_list_embed, preview_embeds
 from bot.discord_ui.reporter import report_to_interaction
 from bot.domain.errors import UserError
-from bot.domain.markdown import escape
+from bot.domain.markdown import name_markdown
 from bot.domain.paging import MAX_PAGE_NUMBER
 from bot.ingest.fetch import FetchPolicy
 from bot.services import articles
@@ -70,35 +71,54 @@ def parse_add_message(text: str) -> tuple[str | None, str | None, bool | None, s
     )
 
 
-class PasteModal(discord.ui.Modal, title="Paste an article"):
-    """A long text box for an article's text, with the movie and spoiler options."""
+class PasteModal(discord.ui.Modal, title="Add an article"):
+    """An article as a file or as pasted text, with the movie and spoiler options.
 
-    text: discord.ui.TextInput[PasteModal] = discord.ui.TextInput(
-        label="Article text",
-        style=discord.TextStyle.long,
-        max_length=MODAL_TEXT_LIMIT,
-        placeholder="Paste the article, with the — Name (@handle) Date lines of its posts",
-        custom_id="reel:paste:text",
+    A text box holds at most 4,000 characters (Discord's limit), so longer articles come
+    as a file (`ui.FileUpload`, issue 12). Every opened modal has its own custom id:
+    discord.py keeps open modals by custom id, so a shared one would hand one moderator's
+    submit to another's modal (issue 12).
+    """
+
+    upload: discord.ui.Label[PasteModal] = discord.ui.Label(
+        text="Article file (.html or .txt)",
+        component=discord.ui.FileUpload(
+            custom_id="reel:paste:file", required=False, min_values=0, max_values=1
+        ),
+    )
+    pasted: discord.ui.Label[PasteModal] = discord.ui.Label(
+        text="…or paste the article's text",
+        component=discord.ui.TextInput(
+            style=discord.TextStyle.long,
+            max_length=MODAL_TEXT_LIMIT,
+            required=False,
+            placeholder="The article, with the — Name (@handle) Date lines of its posts",
+            custom_id="reel:paste:text",
+        ),
     )
 
-    def __init__(self, cog: Articles, movie: str | None, spoilers: bool | None) -> None:
-        super().__init__(custom_id="reel:paste")
+    def __init__(
+        self, cog: Articles, interaction_id: int, movie: str | None, spoilers: bool | None
+    ) -> None:
+        super().__init__(custom_id=f"reel:paste:{interaction_id}")
         self.cog = cog
         self.movie = movie
         self.spoilers = spoilers
 
     async def on_submit(self, interaction: discord.Interaction[ReelBot]) -> None:  # type: ignore[override]
-        """Parse the pasted text and show the preview."""
-        responder = Responder.from_interaction(interaction)
-        await responder.defer()
-        prepared = await prepare_article(
-            self.cog.bot.store,
-            self.text.value.encode("utf-8", "surrogatepass"),
-            source=None,
+        """Read the file, else the pasted text, and show the preview."""
+        upload = cast("discord.ui.FileUpload[PasteModal]", self.upload.component)
+        text = cast("discord.ui.TextInput[PasteModal]", self.pasted.component)
+        if not upload.values and not text.value.strip():
+            raise UserError("Attach the article as an `.html`/`.txt` file, or paste its text.")
+        await self.cog.add_from(
+            Responder.from_interaction(interaction),
+            url=None,
+            attachment=upload.values[0] if upload.values else None,
+            text=text.value.strip(),
             movie=self.movie,
             spoilers=self.spoilers,
         )
-        await self.cog.offer(responder, prepared)
 
     async def on_error(self, interaction: discord.Interaction[ReelBot], error: Exception) -> None:  # type: ignore[override]
         """Report the failure to the moderator, ephemerally."""
@@ -132,7 +152,7 @@ class Articles(commands.Cog):
                     f"(article `{result.article_id}`)."
                 )
             return (
-                f"Added article `{result.article_id}` to **{escape(result.movie.title)}**: "
+                f"Added article `{result.article_id}` to **{name_markdown(result.movie.title)}**: "
                 f"{result.new_reactions} new reaction(s), {result.known_reactions} already known."
             )
 
@@ -163,6 +183,7 @@ class Articles(commands.Cog):
                 store, data, source=attachment.filename, movie=movie, spoilers=spoilers
             )
         elif text:
+            await responder.defer()
             prepared = await prepare_article(
                 store,
                 text.encode("utf-8", "surrogatepass"),
@@ -205,8 +226,9 @@ class Articles(commands.Cog):
             remove,
             confirm_label="Remove",
             content=(
-                f"Remove article `{article_id}` “{escape(title[:200])}” "
-                f"({summary.reaction_count} reaction(s)) about **{escape(summary.movie.title)}**?"
+                f"Remove article `{article_id}` “{name_markdown(title)}” "
+                f"({summary.reaction_count} reaction(s)) about "
+                f"**{name_markdown(summary.movie.title)}**?"
             ),
         )
 
@@ -272,7 +294,8 @@ class Articles(commands.Cog):
     ) -> None:
         """Add an article; with neither link nor file, a box opens to paste its text."""
         if url is None and file is None:
-            await interaction.response.send_modal(PasteModal(self, movie, spoilers))
+            modal = PasteModal(self, interaction.id, movie, spoilers)
+            await interaction.response.send_modal(modal)
             return
         await self.add_from(
             Responder.from_interaction(interaction),

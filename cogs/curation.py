@@ -8,7 +8,7 @@ from discord.ext import commands
 from bot.discord_ui.client import ReelBot
 from bot.discord_ui.render import author_line
 from bot.discord_ui.render_admin import audit_embed
-from bot.domain.markdown import escape
+from bot.domain.markdown import escape, name_markdown
 from bot.services import curation
 from cogs._checks import moderator_command, moderator_only
 from cogs._choices import movie_choices
@@ -101,7 +101,7 @@ class Curation(commands.Cog):
             self.bot.store, responder.guild_id, responder.user.id, movie, alias
         )
         await responder.send(
-            f"**{escape(found.title)}** can now also be found as “{escape(name)}”."
+            f"**{name_markdown(found.title)}** can now also be found as “{name_markdown(name)}”."
         )
 
     @movie.command(name="rename", description="Change the title a movie shows under here")
@@ -115,7 +115,7 @@ class Curation(commands.Cog):
             self.bot.store, responder.guild_id, responder.user.id, movie, title
         )
         await responder.send(
-            f"**{escape(before.title)}** now shows as **{escape(after.title)}** here."
+            f"**{name_markdown(before.title)}** now shows as **{name_markdown(after.title)}** here."
         )
 
     # Audit

@@ -10,12 +10,18 @@ from bot.discord_ui.answers import Reply, answer_in_time
 from bot.discord_ui.client import ReelBot
 from bot.discord_ui.pages import search_page, shown_embed
 from bot.discord_ui.render_admin import stats_embed
-from bot.discord_ui.views import search_view
+from bot.discord_ui.search_pager import search_view
 from bot.domain.records import Movie
 from bot.platforms import PLATFORMS
 from bot.services import reading
 from bot.services.lookup import resolve_movie
-from bot.services.reading import MAX_SEARCH_QUERY, checked_platform, search_query, split_platform
+from bot.services.reading import (
+    MAX_SEARCH_QUERY,
+    checked_platform,
+    pager_query,
+    search_query,
+    split_platform,
+)
 from cogs._choices import movie_choices
 from cogs._member import MemberCog, prefix_cooldown, reply_in_time, slash_cooldown
 
@@ -49,7 +55,8 @@ class Discovery(MemberCog):
             movie_id=found.id if found else None,
             platform=platform,
         )
-        view = search_view(found.id if found else 0, query, rendered, platform=platform)
+        movie_id = found.id if found else 0
+        view = await search_view(self.bot.store, movie_id, pager_query(query, platform), rendered)
         return rendered.content, rendered.embeds, view
 
     async def _random(self, movie: str | None, guild_id: int | None) -> Reply:

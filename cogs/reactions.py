@@ -14,7 +14,7 @@ from bot.discord_ui.client import ReelBot
 from bot.discord_ui.pages import movie_page
 from bot.discord_ui.render import MAX_DESCRIPTION
 from bot.discord_ui.views import pager_view
-from bot.domain.markdown import escape
+from bot.domain.markdown import name_markdown
 from bot.domain.paging import MAX_PAGE_NUMBER
 from bot.services import reading
 from bot.services.lookup import resolve_movie
@@ -87,7 +87,7 @@ class Reactions(MemberCog):
         for index, summary in enumerate(summaries):
             count = summary.reaction_count
             line = (
-                f"**{escape(summary.movie.title)}** (`{summary.movie.slug}`) — "
+                f"**{name_markdown(summary.movie.title)}** (`{summary.movie.slug}`) — "
                 f"{count} reaction{'s' if count != 1 else ''}"
             )
             if length + len(line) + 40 > MAX_DESCRIPTION:

@@ -11,14 +11,17 @@ from discord import app_commands
 from discord.ext import commands, tasks
 
 from bot.config import DEFAULT_SCHEDULE_TICK
+from bot.discord_ui.channel_access import missing_to_post
 from bot.discord_ui.client import ReelBot
 from bot.discord_ui.pages import single_embed
+from bot.discord_ui.render_admin import describe_schedule, schedules_embed
 from bot.domain.errors import UserError
-from bot.domain.markdown import escape
+from bot.domain.markdown import shorten
+from bot.domain.paging import MAX_PAGE_NUMBER
 from bot.domain.records import Schedule, StoredReaction
 from bot.services import schedules
+from bot.services.lookup import MAX_CHOICES
 from bot.services.scheduler import PostOutcome, SchedulePoster
-from bot.services.schedules import EVERY_WORDS
 from cogs._checks import ModeratorGroup, moderator_only
 from cogs._choices import movie_choices
 from cogs._respond import Responder
@@ -27,19 +30,6 @@ log = logging.getLogger(__name__)
 
 Every = Literal["1h", "6h", "daily"]
 _AT = re.compile(r"^\d{1,2}:\d{2}$")
-
-
-def describe_schedule(schedule: Schedule, movie_title: str | None) -> str:
-    """Return one line that says where, how often and what a schedule posts."""
-    when = EVERY_WORDS.get(schedule.every, schedule.every)
-    if schedule.every == "daily" and schedule.at:
-        when += f" at {schedule.at} UTC"
-    what = f"reactions to **{escape(movie_title)}**" if movie_title else "reactions"
-    next_run = int(schedule.next_run_at.timestamp())
-    line = f"<#{schedule.channel_id}>: {what} {when}, next <t:{next_run}:R>"
-    if schedule.paused:
-        line += f" — paused: {schedule.paused_reason or 'unknown reason'}"
-    return line
 
 
 class Schedules(commands.Cog):
@@ -86,6 +76,11 @@ class Schedules(commands.Cog):
                 channel = await self.bot.fetch_channel(schedule.channel_id)
             if not isinstance(channel, discord.abc.Messageable):
                 return PostOutcome.CHANNEL_GONE
+            if isinstance(channel, discord.abc.GuildChannel | discord.Thread) and missing_to_post(
+                channel, channel.guild.me
+            ):
+                # Checked first: a refused post would cost a 403 at every slot (issue 12).
+                return PostOutcome.FORBIDDEN
             embed = await single_embed(self.bot.store, reaction, schedule.guild_id)
             await channel.send(embed=embed)
         except discord.NotFound:
@@ -128,23 +123,47 @@ class Schedules(commands.Cog):
         )
         await responder.send("Scheduled: " + describe_schedule(line.schedule, line.movie_title))
 
-    async def show(self, responder: Responder) -> None:
-        """List this server's schedules."""
-        lines = await schedules.list_schedules(self.bot.store, responder.guild_id)
-        if not lines:
+    async def show(self, responder: Responder, page: int = 1) -> None:
+        """List one page of this server's schedules."""
+        shown = await schedules.schedules_page(self.bot.store, responder.guild_id, page)
+        if not shown.total:
             await responder.send("No schedules. Set one with `schedule set`.")
             return
-        described = [describe_schedule(line.schedule, line.movie_title) for line in lines]
-        await responder.send(
-            embeds=[discord.Embed(title="Schedules", description="\n".join(described))]
-        )
+        await responder.send(embeds=[schedules_embed(shown)])
 
-    async def stop(self, responder: Responder, channel: discord.abc.GuildChannel) -> None:
-        """Stop a channel's schedule."""
-        await schedules.stop_schedule(
-            self.bot.store, responder.guild_id, responder.user.id, channel.id
-        )
-        await responder.send(f"Stopped the schedule of {channel.mention}.")
+    async def stop(self, responder: Responder, channel: str) -> None:
+        """Stop a channel's schedule; the channel is named, mentioned, or given by id.
+
+        By id, a schedule whose channel was deleted can still be stopped (issue 12).
+        """
+        guild_id = responder.guild_id
+        channel_id = schedules.channel_id_of(channel)
+        if channel_id is None:
+            name = channel.strip().removeprefix("#").casefold()
+            channels = responder.guild.channels if responder.guild else []
+            found = next((c for c in channels if c.name.casefold() == name), None)
+            if found is None:
+                raise UserError("Name the channel as #channel, or give its id (`schedule show`).")
+            channel_id = found.id
+        await schedules.stop_schedule(self.bot.store, guild_id, responder.user.id, channel_id)
+        await responder.send(f"Stopped the schedule of <#{channel_id}>.")
+
+    async def scheduled_channels(
+        self, interaction: discord.Interaction[ReelBot], current: str
+    ) -> list[app_commands.Choice[str]]:
+        """Offer the channels that have a schedule here, deleted ones by id."""
+        guild = interaction.guild
+        if guild is None:
+            return []
+        typed = current.strip().removeprefix("#").casefold()
+        choices = []
+        for line in await schedules.list_schedules(self.bot.store, guild.id):
+            channel_id = line.schedule.channel_id
+            found = guild.get_channel(channel_id)
+            name = f"#{found.name}" if found else f"deleted channel {channel_id}"
+            if typed in name.casefold() or str(channel_id).startswith(typed):
+                choices.append(app_commands.Choice(name=shorten(name, 100), value=str(channel_id)))
+        return choices[:MAX_CHOICES]
 
     # Prefix commands
 
@@ -174,16 +193,14 @@ class Schedules(commands.Cog):
 
     @schedule_prefix.command(name="show")
     @moderator_only()
-    async def show_prefix(self, ctx: commands.Context[ReelBot]) -> None:
-        """List this server's schedules."""
-        await self.show(Responder.from_context(ctx))
+    async def show_prefix(self, ctx: commands.Context[ReelBot], page: int = 1) -> None:
+        """List this server's schedules: `schedule show [page]`."""
+        await self.show(Responder.from_context(ctx), page)
 
     @schedule_prefix.command(name="stop")
     @moderator_only()
-    async def stop_prefix(
-        self, ctx: commands.Context[ReelBot], channel: discord.TextChannel
-    ) -> None:
-        """Stop a channel's schedule: `schedule stop #channel`."""
+    async def stop_prefix(self, ctx: commands.Context[ReelBot], *, channel: str) -> None:
+        """Stop a channel's schedule: `schedule stop #channel` (or the channel's id)."""
         await self.stop(Responder.from_context(ctx), channel)
 
     # Slash commands
@@ -214,17 +231,27 @@ class Schedules(commands.Cog):
         return await movie_choices(interaction, current)
 
     @schedule.command(name="show", description="List this server's schedules")
-    async def show_slash(self, interaction: discord.Interaction[ReelBot]) -> None:
-        """List schedules."""
-        await self.show(Responder.from_interaction(interaction))
+    @app_commands.describe(page="Page number")
+    async def show_slash(
+        self,
+        interaction: discord.Interaction[ReelBot],
+        page: app_commands.Range[int, 1, MAX_PAGE_NUMBER] = 1,
+    ) -> None:
+        """List schedules, a page at a time."""
+        await self.show(Responder.from_interaction(interaction), page)
 
     @schedule.command(name="stop", description="Stop a channel's schedule")
-    @app_commands.describe(channel="The channel whose schedule stops")
-    async def stop_slash(
-        self, interaction: discord.Interaction[ReelBot], channel: discord.TextChannel
-    ) -> None:
+    @app_commands.describe(channel="The channel whose schedule stops (deleted ones by id)")
+    async def stop_slash(self, interaction: discord.Interaction[ReelBot], channel: str) -> None:
         """Stop a schedule."""
         await self.stop(Responder.from_interaction(interaction), channel)
+
+    @stop_slash.autocomplete("channel")
+    async def stop_autocomplete(
+        self, interaction: discord.Interaction[ReelBot], current: str
+    ) -> list[app_commands.Choice[str]]:
+        """Offer the channels with a schedule."""
+        return await self.scheduled_channels(interaction, current)
 
 
 async def setup(bot: ReelBot) -> None:

@@ -12,31 +12,56 @@ from discord.ext import commands
 
 from bot.cli.exits import CliError, ExitCode, one_line
 from bot.config import Settings
-from bot.discord_ui.client import ReelBot, open_store, use_api_base
+from bot.discord_ui.client import MessageContentNotEnabled, ReelBot, open_store, use_api_base
 from bot.domain.errors import ReelError
 from bot.log import setup_logging
 
 log = logging.getLogger(__name__)
 
 
+NO_MESSAGE_CONTENT = (
+    "Discord refused the Message Content intent: enable it for the bot in the developer "
+    "portal (Bot > Privileged Gateway Intents), or set MESSAGE_CONTENT_INTENT=off to stop "
+    "asking. Running without it: slash commands, buttons, schedules, direct messages and "
+    "commands after a mention (@bot reactions ...) still work; prefix commands in servers "
+    "do not."
+)
+
+
 async def _run_bot(settings: Settings) -> None:
     # First of all: a database the bot cannot use is refused before the Discord client
     # exists, so nothing touches the network and the refusal is the one line printed.
     store = await open_store(settings)
+    running: list[ReelBot] = []
+    closing: list[asyncio.Future[None]] = []
+
+    def stop() -> None:
+        if running:
+            closing.append(asyncio.ensure_future(running[-1].close()))
+
     try:
         if settings.discord_api_base:
             use_api_base(settings.discord_api_base)
-        bot = ReelBot(settings, store=store)
-    except BaseException:
-        await store.close()
-        raise
-    closing: list[asyncio.Future[None]] = []
-    loop = asyncio.get_running_loop()
-    for signum in (signal.SIGTERM, signal.SIGINT):
-        loop.add_signal_handler(signum, lambda: closing.append(asyncio.ensure_future(bot.close())))
-    try:
-        async with bot:
-            await bot.start(settings.discord_token.reveal())
+        loop = asyncio.get_running_loop()
+        for signum in (signal.SIGTERM, signal.SIGINT):
+            loop.add_signal_handler(signum, stop)
+        message_content = settings.message_content_intent
+        if not message_content:
+            log.info("Running without the Message Content intent (MESSAGE_CONTENT_INTENT=off)")
+        while True:
+            # A client that has connected cannot change its intents, so a refusal of the
+            # intent (close 4014) is met with a fresh client, on the same store.
+            bot = ReelBot(settings, store=store, message_content=message_content)
+            running.append(bot)
+            try:
+                async with bot:
+                    await bot.start(settings.discord_token.reveal())
+                return
+            except (MessageContentNotEnabled, discord.PrivilegedIntentsRequired):
+                if not message_content or closing:
+                    raise
+                log.warning(NO_MESSAGE_CONTENT)
+                message_content = False
     finally:
         # start() returns as soon as the gateway closes, while the close() a signal began
         # may still be stopping the parse worker and the database: let it finish, or
@@ -68,7 +93,8 @@ def command_run(settings: Settings) -> int:
         ) from None
     except discord.PrivilegedIntentsRequired:
         raise CliError(
-            "Enable the Message Content intent for the bot in the Discord developer portal.",
+            "Discord refused a privileged intent the bot asked for: enable it in the developer "
+            "portal (Bot > Privileged Gateway Intents).",
             ExitCode.CONFIG,
         ) from None
     except (ReelError, commands.ExtensionError, aiohttp.ClientError, OSError) as error:

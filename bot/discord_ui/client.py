@@ -13,8 +13,10 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.config import Settings
+from bot.discord_ui.channel_access import ChannelAccess
 from bot.discord_ui.reporter import report_to_context, report_to_interaction
-from bot.discord_ui.views import Confirmations, ConfirmButton, PageButton, SearchButton
+from bot.discord_ui.search_pager import KeptSearchButton, SearchButton
+from bot.discord_ui.views import Confirmations, ConfirmButton, PageButton
 from bot.ingest.files import ingest_paths
 from bot.ingest.worker import shutdown_worker
 from bot.store import ReactionStore
@@ -32,6 +34,27 @@ EXTENSIONS = (
     "cogs.schedules",
 )
 COMMANDS_HASH_KEY = "global_commands_hash"
+# Slash commands are for servers that installed the bot, and for its DMs; moderator
+# commands narrow this to servers (`cogs._checks`). Set explicitly: Discord's
+# `dm_permission`, which discord.py derives from `guild_only`, is deprecated (issue 12).
+COMMAND_CONTEXTS = app_commands.AppCommandContext(
+    guild=True, dm_channel=True, private_channel=False
+)
+COMMAND_INSTALLS = app_commands.AppInstallationType(guild=True, user=False)
+
+
+class _NoIntentNagging(logging.Filter):
+    """Drop discord.py's generic "message content intent is missing" warning.
+
+    The bot says once, in its own words, what runs without the intent (`bot.cli`).
+    """
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        """Keep every record but that one warning."""
+        return "message content intent is missing" not in record.getMessage()
+
+
+_COMMANDS_LOG = logging.getLogger("discord.ext.commands.bot")
 
 
 def use_api_base(base: str) -> None:
@@ -68,30 +91,54 @@ class ReelTree(app_commands.CommandTree["ReelBot"]):
         await report_to_interaction(interaction, error)
 
 
-class ReelBot(commands.Bot):
-    """The Reaction Reel bot: one store, the cogs, and the start-up sequence."""
+class ReelBot(commands.AutoShardedBot):
+    """The Reaction Reel bot: one store, the cogs, and the start-up sequence.
+
+    It runs the shards ``SHARD_COUNT``/``SHARD_IDS`` name (by default every shard Discord
+    recommends) on one connection each; ``on_ready`` fires once all of them are ready.
+    """
 
     store: ReactionStore
     user: discord.ClientUser
 
-    def __init__(self, settings: Settings, store: ReactionStore | None = None) -> None:
+    def __init__(
+        self,
+        settings: Settings,
+        store: ReactionStore | None = None,
+        *,
+        message_content: bool | None = None,
+    ) -> None:
         # The bot never joins voice: without this, discord.py's Client warns at start-up
         # that PyNaCl and davey (voice libraries) are missing. These flags are its switch.
         discord.VoiceClient.warn_nacl = False
         discord.VoiceClient.warn_dave = False
         intents = discord.Intents.default()
-        intents.message_content = True  # prefix commands read message text
+        # Prefix commands in servers read message text, which needs the privileged intent;
+        # without it Discord still sends the text of mentions and DMs, so a mention works
+        # as a prefix either way.
+        intents.message_content = (
+            settings.message_content_intent if message_content is None else message_content
+        )
+        if not any(isinstance(f, _NoIntentNagging) for f in _COMMANDS_LOG.filters):
+            _COMMANDS_LOG.addFilter(_NoIntentNagging())
         super().__init__(
-            command_prefix=settings.command_prefix,
+            command_prefix=commands.when_mentioned_or(settings.command_prefix),
             intents=intents,
+            shard_count=settings.shard_count,
+            shard_ids=list(settings.shard_ids) if settings.shard_ids is not None else None,  # type: ignore[arg-type]
             allowed_mentions=discord.AllowedMentions.none(),
             tree_cls=ReelTree,
+            allowed_contexts=COMMAND_CONTEXTS,
+            allowed_installs=COMMAND_INSTALLS,
             case_insensitive=True,
             strip_after_prefix=True,
             description="Movie reactions from around the internet, spoiler-tagged.",
         )
         self.settings = settings
         self.confirmations = Confirmations()
+        self.channel_access = ChannelAccess()
+        self.add_check(self.channel_access.check)
+        self._owns_store = store is None
         if store is not None:
             self.store = store
 
@@ -116,7 +163,7 @@ class ReelBot(commands.Bot):
         )
         for extension in EXTENSIONS:
             await self.load_extension(extension)
-        self.add_dynamic_items(PageButton, SearchButton, ConfirmButton)
+        self.add_dynamic_items(PageButton, SearchButton, KeptSearchButton, ConfirmButton)
         await self.sync_commands()
 
     async def sync_commands(self) -> None:
@@ -147,11 +194,21 @@ class ReelBot(commands.Bot):
         await report_to_context(ctx, error)
 
     async def close(self) -> None:
-        """Close the Discord connection, then the parse worker and the database."""
+        """Close the Discord connection, the parse worker, and the database it opened.
+
+        A store it was given belongs to the caller, which may start another bot on it
+        (`bot.cli` does, when Discord refuses the Message Content intent).
+        """
         try:
-            await super().close()
+            try:
+                await super().close()
+            except AttributeError as error:
+                # discord.py 2.7.1: AutoShardedClient.close() of a client that never logged
+                # in fails on its shard queue (made at login), after all else is closed.
+                if "_AutoShardedClient__queue" not in str(error):
+                    raise
             await shutdown_worker()
         finally:
             store = getattr(self, "store", None)
-            if store is not None:
+            if store is not None and self._owns_store:
                 await store.close()

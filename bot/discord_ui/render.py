@@ -71,6 +71,11 @@ def _cut(text: str, budget: int) -> tuple[str, bool]:
     return escape(text[:end]).rstrip() + ELLIPSIS, True
 
 
+def escaped_within(text: str, budget: int) -> str:
+    """Return ``text`` escaped and cut on a word so the escaped form fits ``budget``."""
+    return _cut(text, budget)[0]
+
+
 def describe(reaction: StoredReaction, *, spoiler: bool, budget: int = MAX_DESCRIPTION) -> str:
     """Return an embed description for ``reaction`` that fits ``budget`` characters.
 
@@ -138,10 +143,14 @@ def reaction_embed(
     budget: int = MAX_DESCRIPTION,
 ) -> discord.Embed:
     """Build the embed of one reaction; the footer names the movie and "n of N" if given."""
+    url = safe_url(reaction.url)
     embed = discord.Embed(
+        # Discord shows an embed's url only as its title's link (issue 12); distinct urls
+        # also keep Discord from merging the embeds of one page into one.
+        title=f"Post on {platform_label(reaction)}" if url else None,
         description=describe(reaction, spoiler=spoiler, budget=budget),
         colour=EMBED_COLOUR,
-        url=safe_url(reaction.url),
+        url=url,
         timestamp=_timestamp(reaction.date),
     )
     embed.set_author(name=author_line(reaction), url=profile_url(reaction))

@@ -11,6 +11,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
+from bot.discord_ui.channel_access import CannotAnswerHere, NeedsEmbedLinks, can_embed
 from bot.discord_ui.replies import reply
 from bot.domain.errors import StoreUnavailable, UserError
 
@@ -40,8 +41,10 @@ def describe_error(error: BaseException) -> str | None:
     Unexpected errors are logged with a short code, and only the code is shown.
     """
     error = unwrap_error(error)
-    if isinstance(error, QuietCooldown):
+    if isinstance(error, QuietCooldown | CannotAnswerHere):
         return None
+    if isinstance(error, NeedsEmbedLinks):
+        return str(error)
     if isinstance(error, UserError):
         return error.message
     if isinstance(error, commands.CommandNotFound):
@@ -93,9 +96,12 @@ async def report_to_context(ctx: commands.Context[Any], error: BaseException) ->
     if ctx.interaction is not None:
         await report_to_interaction(ctx.interaction, error, message=message)
         return
+    # Without Embed Links an embed-only message is refused: say it in plain text then.
+    embeds = [error_embed(message)] if can_embed(ctx) else []
     try:
         await ctx.send(
-            embed=error_embed(message),
+            None if embeds else message,
+            embeds=embeds,
             delete_after=NOTICE_SECONDS,
             allowed_mentions=discord.AllowedMentions.none(),
         )

@@ -1,5 +1,7 @@
 """Discord UI pieces: pager buttons that survive restarts, and moderators' Confirm/Cancel.
 
+Search results page with the buttons of `bot.discord_ui.search_pager`.
+
 Every press is answered through `answer_press`: within Discord's 3 seconds, and any
 failure reaches the presser as an ephemeral message from the one reporter.
 """
@@ -17,10 +19,9 @@ from typing import TYPE_CHECKING, Any
 import discord
 
 from bot.discord_ui.answers import Update, answer_press
-from bot.discord_ui.pages import movie_page, search_page
+from bot.discord_ui.pages import movie_page
 from bot.discord_ui.render import RenderedPage
 from bot.domain.errors import NotFound
-from bot.platforms import PLATFORMS
 
 if TYPE_CHECKING:
     from bot.discord_ui.client import ReelBot
@@ -77,89 +78,7 @@ class PageButton(
         return Update(rendered.content, rendered.embeds, pager_view(movie.id, rendered))
 
 
-SEARCH_PREFIX = "reel:search"
-MAX_CUSTOM_ID = 100
-
-
-ALL_PLATFORMS = "all"
-# Buttons posted before platform filters existed have no platform segment; they still page.
-_PLATFORM_SEGMENT = "|".join((ALL_PLATFORMS, *(platform.name for platform in PLATFORMS)))
-
-
-def search_custom_id(movie_id: int, page: int, query: str, platform: str | None = None) -> str:
-    """Return a search pager's id: movie (0 for all), page, platform and as much query as fits."""
-    head = f"{SEARCH_PREFIX}:{movie_id}:{page}:{platform or ALL_PLATFORMS}:"
-    return head + " ".join(query.split())[: MAX_CUSTOM_ID - len(head)]
-
-
-class SearchButton(
-    discord.ui.DynamicItem[discord.ui.Button[Any]],
-    template=(
-        r"reel:search:(?P<movie_id>\d{1,20}):(?P<page>\d{1,6}):"
-        rf"(?:(?P<platform>{_PLATFORM_SEGMENT}):)?(?P<query>.+)"
-    ),
-):
-    """A ◀ or ▶ button of search results; the query itself rides in the ``custom_id``."""
-
-    def __init__(
-        self,
-        movie_id: int,
-        page: int,
-        query: str,
-        *,
-        platform: str | None = None,
-        label: str = "▶",
-        disabled: bool = False,
-    ) -> None:
-        super().__init__(
-            discord.ui.Button(
-                label=label,
-                style=discord.ButtonStyle.secondary,
-                custom_id=search_custom_id(movie_id, page, query, platform),
-                disabled=disabled,
-            )
-        )
-        self.movie_id = movie_id
-        self.page = page
-        self.query = query
-        self.platform = platform
-
-    @classmethod
-    async def from_custom_id(
-        cls,
-        interaction: discord.Interaction[Any],
-        item: discord.ui.Item[Any],
-        match: re.Match[str],
-        /,
-    ) -> SearchButton:
-        """Rebuild the button from a pressed ``custom_id``."""
-        platform = match["platform"]
-        return cls(
-            int(match["movie_id"]),
-            int(match["page"]),
-            match["query"],
-            platform=None if platform in (None, ALL_PLATFORMS) else platform,
-        )
-
-    async def callback(self, interaction: discord.Interaction[ReelBot]) -> None:  # type: ignore[override]
-        """Show the page of results this button leads to, in place."""
-        await answer_press(interaction, self._results(interaction))
-
-    async def _results(self, interaction: discord.Interaction[ReelBot]) -> Update:
-        rendered = await search_page(
-            interaction.client.store,
-            self.query,
-            interaction.guild_id,
-            self.page,
-            movie_id=self.movie_id or None,
-            platform=self.platform,
-            clamp=True,
-        )
-        view = search_view(self.movie_id, self.query, rendered, platform=self.platform)
-        return Update(rendered.content, rendered.embeds, view)
-
-
-def _arrows(
+def arrows(
     rendered: RenderedPage, button: Callable[[int, str, bool], discord.ui.Item[Any]]
 ) -> discord.ui.View | None:
     """Return ◀ ▶ made by ``button(page, label, disabled)``, or None for a single page."""
@@ -171,21 +90,9 @@ def _arrows(
     return view
 
 
-def search_view(
-    movie_id: int, query: str, rendered: RenderedPage, *, platform: str | None = None
-) -> discord.ui.View | None:
-    """Return ◀ ▶ buttons for search results, or None when they fit on one page."""
-    return _arrows(
-        rendered,
-        lambda page, label, disabled: SearchButton(
-            movie_id, page, query, platform=platform, label=label, disabled=disabled
-        ),
-    )
-
-
 def pager_view(movie_id: int, rendered: RenderedPage) -> discord.ui.View | None:
     """Return ◀ ▶ buttons for a page, or None when everything fits on one page."""
-    return _arrows(
+    return arrows(
         rendered,
         lambda page, label, disabled: PageButton(movie_id, page, label=label, disabled=disabled),
     )

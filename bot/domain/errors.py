@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from bot.domain.markdown import escape, shorten
+from bot.domain.markdown import escape, name_markdown, shorten
 
 MAX_QUERY_SHOWN = 100
 
@@ -78,7 +78,7 @@ class UnknownMovie(UserError):
         # The query is whatever a member typed: shown escaped, and not at any length.
         asked = escape(shorten(query, MAX_QUERY_SHOWN))
         if self.suggestions:
-            shown = ", ".join(f"**{escape(title)}**" for title in self.suggestions)
+            shown = ", ".join(f"**{name_markdown(title, 100)}**" for title in self.suggestions)
             message = f"I don't know a movie called “{asked}”. Did you mean {shown}?"
         else:
             message = f"I don't know a movie called “{asked}”. Try `movies` to see them all."

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from urllib.parse import quote
+from urllib.parse import quote, urlsplit, urlunsplit
 
 ELLIPSIS = "…"
 
@@ -41,6 +41,8 @@ _SPACES = re.compile(r"\s+")
 # What may stand in a link Discord accepts; everything else is percent-encoded.
 _URL_SAFE = "-._~:/?#[]@!$&'()*+,;=%"
 _HAS_HOST = re.compile(r"https?://[^/?#\s]", re.IGNORECASE)
+# One label of a host name as Discord takes it: letters, digits and inner hyphens.
+_HOST_LABEL = re.compile(r"(?!-)[A-Za-z0-9-]{1,63}(?<!-)")
 
 
 def _clean(text: str) -> str:
@@ -111,11 +113,44 @@ def shorten(text: str, limit: int) -> str:
     return word.rstrip()[: limit - len(ELLIPSIS)] + ELLIPSIS
 
 
-def safe_url(url: str | None) -> str | None:
-    """Return ``url`` as a link Discord accepts (http/https, percent-encoded), else None."""
-    if not url or not _HAS_HOST.match(url.strip()):
+def _ascii_host(host: str) -> str | None:
+    """Return ``host`` as Discord takes it (IDNA-encoded), or None when it is no host."""
+    if ":" in host:  # an IPv6 literal, already checked by urlsplit
+        return f"[{host}]"
+    try:
+        ascii_host = host.encode("idna").decode("ascii")
+    except UnicodeError:
         return None
-    encoded = quote(url.strip(), safe=_URL_SAFE)
+    labels = ascii_host.removesuffix(".").split(".")
+    return ascii_host if all(_HOST_LABEL.fullmatch(label) for label in labels) else None
+
+
+def name_markdown(name: str, limit: int = MAX_TITLE_HEADER) -> str:
+    """Return a name (a title, an alias) on one line, shortened and escaped for a message."""
+    return seal(escape(shorten(one_line(name), limit)))
+
+
+def safe_url(url: str | None) -> str | None:
+    """Return ``url`` as a link Discord accepts, else None.
+
+    Discord refuses a whole message over one bad embed link (400 Invalid Form Body), so
+    the link must be http(s) with a valid host (IDNA-encoded) and port, at most 2,048
+    characters once percent-encoded (issue 12).
+    """
+    raw = (url or "").strip()
+    if not _HAS_HOST.match(raw):
+        return None
+    try:
+        parts = urlsplit(raw)
+        port = parts.port  # raises ValueError outside 0-65535
+    except ValueError:
+        return None
+    host = _ascii_host(parts.hostname or "")
+    if host is None or port == 0:
+        return None
+    userinfo = parts.netloc.rpartition("@")[0]
+    netloc = (f"{userinfo}@" if userinfo else "") + host + (f":{port}" if port else "")
+    encoded = quote(urlunsplit(parts._replace(netloc=netloc)), safe=_URL_SAFE)
     return encoded if len(encoded) <= MAX_URL else None
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from bot.domain.errors import Conflict, InvalidInput, NotFound
-from bot.domain.markdown import escape, shorten
+from bot.domain.markdown import escape, name_markdown, shorten
 from bot.domain.models import slugify
 from bot.domain.records import (
     MAX_PAGE_SIZE,
@@ -119,7 +119,7 @@ async def add_alias(
         movie.id, name, guild_id=guild_id, audit=AuditInfo(user_id=actor_id, via=via)
     )
     if not added:
-        raise Conflict(f"“{escape(name)}” already names a movie here.")
+        raise Conflict(f"“{name_markdown(name)}” already names a movie here.")
     return movie, name
 
 
@@ -140,7 +140,9 @@ async def rename_movie(
     movie = await resolve_movie(store, movie_query, guild_id)
     taken = await store.find_movie(name, guild_id)
     if taken is not None and taken.id != movie.id:
-        raise Conflict(f"“{escape(name)}” already names the movie “{escape(taken.title)}” here.")
+        raise Conflict(
+            f"“{name_markdown(name)}” already names the movie “{name_markdown(taken.title)}” here."
+        )
     renamed = await store.rename_movie(
         movie.id, guild_id, name, audit=AuditInfo(user_id=actor_id, via=via)
     )

@@ -13,6 +13,7 @@ from bot.domain.records import AuditInfo, IngestResult
 from bot.ingest.fetch import FetchPolicy, fetch_article
 from bot.ingest.files import ARTICLE_SUFFIXES, MAX_ARTICLE_BYTES, content_hash
 from bot.ingest.worker import ParseWorker, shared_worker
+from bot.parsing.limits import MAX_TITLE_CHARS, cap_text
 from bot.store.protocol import ReactionStore
 
 MAX_SIZE_TEXT = f"{MAX_ARTICLE_BYTES // (1024 * 1024)} MB"
@@ -43,7 +44,10 @@ def check_attachment(filename: str, size: int) -> None:
 
 def _with_choices(article: Article, movie: str | None, spoilers: bool | None) -> Article:
     if movie and movie.strip():
-        article = dataclasses.replace(article, movie=MovieRef.from_title(movie))
+        # Capped where it enters, like titles found in articles (issue 12).
+        article = dataclasses.replace(
+            article, movie=MovieRef.from_title(cap_text(movie, MAX_TITLE_CHARS))
+        )
     if spoilers is not None:
         article = dataclasses.replace(article, spoiler=spoilers)
     if article.movie is None:

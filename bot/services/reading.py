@@ -11,7 +11,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from bot.domain.errors import InvalidInput, NotFound
-from bot.domain.markdown import escape
+from bot.domain.markdown import escape, name_markdown
 from bot.domain.paging import checked_page, offset_of, page_count
 from bot.domain.records import (
     GuildSettings,
@@ -93,6 +93,11 @@ def split_platform(text: str) -> tuple[str | None, str]:
     return checked_platform(found[1] or "?"), rest
 
 
+def pager_query(query: str, platform: str | None) -> str:
+    """Return what a search pager carries: the words, after ``platform:NAME`` if filtered."""
+    return f"platform:{platform} {query}" if platform else query
+
+
 def search_query(text: str) -> str:
     """Return what a member typed as the query that is searched: one line, at most 200."""
     return " ".join(text.split())[:MAX_SEARCH_QUERY]
@@ -110,7 +115,7 @@ async def movie_page(
     size = settings.page_size
     # The page asked for carries the total too: a second query only for a page that is gone.
     data = await store.reaction_page(movie.id, guild_id, offset=offset_of(page, size), limit=size)
-    what = f"**{escape(movie.title)}**"
+    what = f"**{name_markdown(movie.title)}**"
     checked = checked_page(page, data.total, size, clamp=clamp, what=what)
     if checked != page:
         data = await store.reaction_page(
@@ -199,7 +204,7 @@ async def random_reaction(
     """Return one random visible reaction (of ``movie``, or of all); NotFound when none."""
     reaction = await store.random_reaction(guild_id, movie_id=movie.id if movie else None)
     if reaction is None:
-        where = f"for **{escape(movie.title)}**" if movie else "yet"
+        where = f"for **{name_markdown(movie.title)}**" if movie else "yet"
         raise NotFound(f"There are no reactions to show {where}.")
     return await shown(store, reaction, guild_id)
 

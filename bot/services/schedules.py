@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import datetime
 
 from bot.domain.errors import InvalidInput, NotFound
+from bot.domain.paging import checked_page, offset_of, page_count
 from bot.domain.records import AuditInfo, Schedule
 from bot.domain.schedule_time import EVERY_CHOICES, normalise_at
 from bot.services.lookup import resolve_movie
 from bot.store.protocol import ReactionStore
 
+SCHEDULES_PER_PAGE = 15
 EVERY_WORDS = {"1h": "every hour", "6h": "every 6 hours", "daily": "every day"}
 
 
@@ -64,17 +67,44 @@ async def set_schedule(
     return ScheduleLine(saved, movie.title if movie else None)
 
 
+async def _line(store: ReactionStore, schedule: Schedule) -> ScheduleLine:
+    movie = (
+        await store.get_movie(schedule.movie_id, schedule.guild_id) if schedule.movie_id else None
+    )
+    return ScheduleLine(schedule, movie.title if movie else None)
+
+
 async def list_schedules(store: ReactionStore, guild_id: int) -> list[ScheduleLine]:
     """Return the server's schedules by channel, each with its movie's title."""
-    lines = []
-    for schedule in await store.list_schedules(guild_id):
-        movie = (
-            await store.get_movie(schedule.movie_id, schedule.guild_id)
-            if schedule.movie_id
-            else None
-        )
-        lines.append(ScheduleLine(schedule, movie.title if movie else None))
-    return lines
+    return [await _line(store, schedule) for schedule in await store.list_schedules(guild_id)]
+
+
+@dataclass(frozen=True, slots=True)
+class SchedulePage:
+    """One page of a server's schedules, and where it stands in the list."""
+
+    lines: list[ScheduleLine]
+    page: int
+    pages: int
+    total: int
+
+
+async def schedules_page(store: ReactionStore, guild_id: int, page: int) -> SchedulePage:
+    """Return one page of the server's schedules (`PageOutOfRange` past the last)."""
+    every = await store.list_schedules(guild_id)
+    page = checked_page(page, len(every), SCHEDULES_PER_PAGE, clamp=False, what="the list")
+    start = offset_of(page, SCHEDULES_PER_PAGE)
+    lines = [await _line(store, s) for s in every[start : start + SCHEDULES_PER_PAGE]]
+    return SchedulePage(lines, page, page_count(len(every), SCHEDULES_PER_PAGE), len(every))
+
+
+_CHANNEL_REF = re.compile(r"^(?:<#(?P<mention>\d{1,20})>|(?P<id>\d{1,20}))$")
+
+
+def channel_id_of(text: str) -> int | None:
+    """Return the channel id in ``<#id>`` or a bare id, else None (perhaps a name)."""
+    match = _CHANNEL_REF.match(text.strip())
+    return int(match["mention"] or match["id"]) if match else None
 
 
 async def stop_schedule(

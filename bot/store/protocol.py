@@ -42,6 +42,12 @@ class MetaStore(Protocol):
     async def set_meta(self, key: str, value: str) -> None:
         """Store the bot's fact ``key``."""
 
+    async def keep_search_query(self, key: str, query: str, *, now: datetime) -> None:
+        """Keep a search ``query`` under a short ``key``; forget ones long unused."""
+
+    async def kept_search_query(self, key: str) -> str | None:
+        """Return the search query kept under ``key``, or None (unknown or expired)."""
+
     async def counts(self) -> StoreCounts:
         """Return row counts of movies, articles and reactions."""
 

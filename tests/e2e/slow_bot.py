@@ -18,11 +18,11 @@ import runpy
 from typing import Any
 
 from bot.services import lookup
-from bot.store.sqlite import SQLiteStore
+from bot.store.repos.store import Store
 
 DELAY = float(os.environ.get("SLOW_BOT_SECONDS", "1.5"))
 _resolve_movie = lookup.resolve_movie
-_ingest_article = SQLiteStore.ingest_article
+_ingest_article = Store.ingest_article
 
 
 async def slow_resolve_movie(store: Any, query: str, guild_id: int | None) -> Any:
@@ -32,7 +32,7 @@ async def slow_resolve_movie(store: Any, query: str, guild_id: int | None) -> An
     return await _resolve_movie(store, query, guild_id)
 
 
-async def slow_ingest_article(self: SQLiteStore, article: Any, *args: Any, **kwargs: Any) -> Any:
+async def slow_ingest_article(self: Store, article: Any, *args: Any, **kwargs: Any) -> Any:
     """Wait before storing an article about a "Slow Ingest" movie."""
     movie = getattr(article, "movie", None)
     if movie is not None and "slow ingest" in movie.title.lower():
@@ -41,7 +41,7 @@ async def slow_ingest_article(self: SQLiteStore, article: Any, *args: Any, **kwa
 
 
 lookup.resolve_movie = slow_resolve_movie
-SQLiteStore.ingest_article = slow_ingest_article  # type: ignore[method-assign]
+Store.ingest_article = slow_ingest_article  # type: ignore[method-assign]
 
 if __name__ == "__main__":
     runpy.run_module("bot", run_name="__main__", alter_sys=True)

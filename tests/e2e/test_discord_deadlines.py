@@ -2,7 +2,7 @@
 
 The bot runs as ``python -m tests.e2e.slow_bot`` (the real bot with a slow movie lookup
 and a slow article store, see slow_bot.py), so work outlasts Discord's 3 seconds on
-demand. Each test is ``xfail(strict=True)`` until the bot is fixed.
+demand.
 """
 
 from __future__ import annotations
@@ -31,11 +31,6 @@ def bot_env() -> dict[str, str]:
     return {"SLOW_BOT_SECONDS": str(SLOW_SECONDS)}
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="issue 12 finding 3: after deferring, a failure deletes the thinking message and "
-    "then edits it (404), so the member never sees the error",
-)
 async def test_a_deferred_command_that_fails_shows_its_error(
     fake_discord: FakeDiscord, guild: Guild, channel: Channel, bot_process: BotProcess
 ) -> None:
@@ -58,10 +53,6 @@ async def test_a_deferred_command_that_fails_shows_its_error(
         assert "slowfail nothing" in str(answered.json)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="issue 12 finding 6: Add runs the whole ingest before acknowledging the click",
-)
 async def test_confirm_add_is_acknowledged_before_a_slow_ingest(
     fake_discord: FakeDiscord, guild: Guild, channel: Channel, bot_process: BotProcess
 ) -> None:

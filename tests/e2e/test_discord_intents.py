@@ -2,7 +2,7 @@
 
 The fake's "developer portal" leaves the intent off for this module: an IDENTIFY that asks
 for it is closed with 4014, and guild messages arrive without content unless they mention
-the bot. Each test starts its own bot process and is ``xfail(strict=True)`` until fixed.
+the bot. Each test starts its own bot process.
 """
 
 from __future__ import annotations
@@ -59,11 +59,6 @@ async def assert_serves_without_content(
     assert bot.process.returncode is None
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="issue 12 finding 2: on close 4014 discord.py raises PrivilegedIntentsRequired "
-    "and the bot exits instead of reconnecting without the intent",
-)
 async def test_refused_intent_reconnects_without_it_and_keeps_serving(
     fake_discord: FakeDiscord, guild: Guild, channel: Channel, tmp_path: Path
 ) -> None:
@@ -79,11 +74,6 @@ async def test_refused_intent_reconnects_without_it_and_keeps_serving(
         assert len(warnings) == 1, warnings
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="issue 12 finding 2: MESSAGE_CONTENT_INTENT=off is not read; the bot asks for the "
-    "intent anyway",
-)
 async def test_message_content_intent_off_runs_without_it_from_the_start(
     fake_discord: FakeDiscord, guild: Guild, channel: Channel, tmp_path: Path
 ) -> None:

@@ -1,11 +1,10 @@
 """Issue 12: what breaks on the real Discord, reproduced against the stricter fake.
 
-Each test is one finding of issue 12 ("Behave on the real Discord, not only on our fake"),
-marked ``xfail(strict=True)`` until the bot is fixed: it fails today for the reason named
-in its mark, and an unexpected pass fails the suite so the mark is removed with the fix.
-Findings 2 (intent refused), 3 and 6 (deadlines) and 13 (shards) need their own bot
-process and live in test_discord_intents.py, test_discord_deadlines.py and
-test_discord_shards.py. The database is seeded through the store before the bot starts.
+Each test is one finding of issue 12 ("Behave on the real Discord, not only on our fake");
+each was a strict xfail until the bot was fixed, and now guards the fix. Findings 2
+(intent refused), 3 and 6 (deadlines) and 13 (shards) need their own bot process and live
+in test_discord_intents.py, test_discord_deadlines.py and test_discord_shards.py. The
+database is seeded through the store before the bot starts.
 """
 
 from __future__ import annotations
@@ -44,10 +43,6 @@ LONG_TITLE = " ".join(["Interminable"] * 25)[:300]  # 300 characters
 SAGA = "The Remarkably Long And Winding Chronicle Of Everything That Happened Before The Credits"
 SAGA_ONE, SAGA_TWO = f"{SAGA} Rolled: Part One", f"{SAGA} Rolled: Part Two"
 BAD_URL = "https://x:99999/a"
-
-
-def xfail(finding: int, reason: str) -> pytest.MarkDecorator:
-    return pytest.mark.xfail(strict=True, reason=f"issue 12 finding {finding}: {reason}")
 
 
 def article(title: str, reactions: list[Reaction]) -> Article:
@@ -114,7 +109,6 @@ def text_input_id(modal: dict[str, Any]) -> str:
 # Finding 1: paste modals collide.
 
 
-@xfail(1, "every paste modal has custom id reel:paste; discord.py keeps only the last one open")
 async def test_two_moderators_pasting_at_once_each_get_their_own_preview(
     fake_discord: FakeDiscord, guild: Guild, channel: Channel, started: BotProcess
 ) -> None:
@@ -139,7 +133,6 @@ async def test_two_moderators_pasting_at_once_each_get_their_own_preview(
 # Finding 2 (with the intent granted): prefix commands answer to a mention too.
 
 
-@xfail(2, "the only prefix is '!'; a mention does not invoke a command")
 async def test_prefix_commands_answer_to_a_mention(
     fake_discord: FakeDiscord, guild: Guild, channel: Channel, started: BotProcess
 ) -> None:
@@ -158,7 +151,6 @@ async def no_embeds_channel(fake: FakeDiscord, guild: Guild, name: str) -> Chann
     return channel
 
 
-@xfail(4, "without Embed Links the page goes out as a header and buttons, its embeds dropped")
 async def test_reactions_without_embed_links_says_what_is_missing(
     fake_discord: FakeDiscord, guild: Guild, started: BotProcess
 ) -> None:
@@ -169,7 +161,6 @@ async def test_reactions_without_embed_links_says_what_is_missing(
         assert "Embed Links" in reply.json["content"]
 
 
-@xfail(4, "embed-only replies (and the embed error reply) are refused 403 without Embed Links")
 @pytest.mark.parametrize("command", ["!random", "!stats", "!movies"])
 async def test_embed_only_commands_without_embed_links_say_what_is_missing(
     fake_discord: FakeDiscord, guild: Guild, started: BotProcess, command: str
@@ -181,7 +172,6 @@ async def test_embed_only_commands_without_embed_links_say_what_is_missing(
         assert "Embed Links" in reply.json["content"]
 
 
-@xfail(4, "without Send Messages the bot still posts (403) and then posts its error (403)")
 async def test_a_channel_the_bot_cannot_send_in_gets_no_attempts(
     fake_discord: FakeDiscord, guild: Guild, started: BotProcess
 ) -> None:
@@ -197,7 +187,6 @@ async def test_a_channel_the_bot_cannot_send_in_gets_no_attempts(
 # Finding 5: unbounded output.
 
 
-@xfail(5, "/schedule show puts every schedule in one embed description (over 4,096)")
 async def test_schedule_show_with_sixty_schedules_fits(
     fake_discord: FakeDiscord, guild: Guild, channel: Channel, started: BotProcess
 ) -> None:
@@ -216,7 +205,6 @@ async def test_schedule_show_with_sixty_schedules_fits(
         assert "Schedules" in str(shown)
 
 
-@xfail(5, "a 300-character movie title makes the /stats embed title longer than 256")
 async def test_stats_of_a_movie_with_a_300_character_title(
     fake_discord: FakeDiscord, guild: Guild, channel: Channel, started: BotProcess
 ) -> None:
@@ -228,7 +216,6 @@ async def test_stats_of_a_movie_with_a_300_character_title(
         assert shown["embeds"][0]["title"].startswith("Stats")
 
 
-@xfail(5, "the article preview (summary with the movie's name, three samples) exceeds 6,000")
 async def test_article_preview_with_long_names_fits_one_message(
     fake_discord: FakeDiscord, guild: Guild, channel: Channel, started: BotProcess
 ) -> None:
@@ -249,7 +236,6 @@ async def test_article_preview_with_long_names_fits_one_message(
         assert button(preview.json, "Add")
 
 
-@xfail(5, "the alias reply quotes the whole alias: over 2,000 characters, after it is stored")
 async def test_a_very_long_alias_gets_an_answer(
     fake_discord: FakeDiscord, guild: Guild, channel: Channel, started: BotProcess
 ) -> None:
@@ -262,7 +248,6 @@ async def test_a_very_long_alias_gets_an_answer(
 # Finding 7: the search pager cuts the query to fit its custom id.
 
 
-@xfail(7, "the ▶ button's custom id holds only the first 84 characters of the query")
 async def test_search_page_two_runs_the_same_search(
     fake_discord: FakeDiscord, guild: Guild, channel: Channel, started: BotProcess
 ) -> None:
@@ -280,7 +265,6 @@ async def test_search_page_two_runs_the_same_search(
 # Finding 8: embed URLs.
 
 
-@xfail(8, "a pasted link with a bad port reaches embed.url and Discord refuses the page (400)")
 async def test_a_reaction_with_a_malformed_link_still_shows(
     fake_discord: FakeDiscord, guild: Guild, channel: Channel, started: BotProcess
 ) -> None:
@@ -290,7 +274,6 @@ async def test_a_reaction_with_a_malformed_link_still_shows(
         assert "bad port" in reply.json["embeds"][0]["description"]
 
 
-@xfail(8, "reaction embeds set url without a title, which Discord shows nowhere")
 async def test_reaction_embeds_with_a_url_have_a_title(
     fake_discord: FakeDiscord, guild: Guild, channel: Channel, started: BotProcess
 ) -> None:
@@ -304,7 +287,6 @@ async def test_reaction_embeds_with_a_url_have_a_title(
 # Finding 9: autocomplete values cut to 100 characters.
 
 
-@xfail(9, "choice values are titles cut to 100 characters: two long titles become one value")
 async def test_autocomplete_choices_of_long_titles_lead_to_their_movies(
     fake_discord: FakeDiscord, guild: Guild, channel: Channel, started: BotProcess
 ) -> None:
@@ -328,7 +310,6 @@ async def test_autocomplete_choices_of_long_titles_lead_to_their_movies(
 # Finding 10: a schedule whose channel was deleted.
 
 
-@xfail(10, "stop takes a channel, and a deleted channel can no longer be named")
 async def test_schedule_of_a_deleted_channel_can_be_stopped(
     fake_discord: FakeDiscord, started: BotProcess
 ) -> None:
@@ -349,7 +330,6 @@ async def test_schedule_of_a_deleted_channel_can_be_stopped(
 # Finding 11: contexts and installs on every command.
 
 
-@xfail(11, "commands rely on dm_permission and leave integration_types (and some contexts) unset")
 async def test_every_command_sets_contexts_and_integration_types(
     fake_discord: FakeDiscord, started: BotProcess
 ) -> None:
@@ -365,7 +345,6 @@ async def test_every_command_sets_contexts_and_integration_types(
 # Finding 12: one 4,000-character text box for a pasted article.
 
 
-@xfail(12, "the paste modal has one text box of 4,000 characters and no file upload")
 async def test_paste_modal_takes_an_article_longer_than_4000_characters(
     fake_discord: FakeDiscord, guild: Guild, channel: Channel, started: BotProcess
 ) -> None:
@@ -385,4 +364,6 @@ async def test_paste_modal_takes_an_article_longer_than_4000_characters(
         submitted = await driver.submit_modal(modal["custom_id"], values, guild.moderator)
         preview = await answer(submitted)
         assert "12 new" in preview["embeds"][0]["description"]
-        assert preview["flags"] & EPHEMERAL
+        # Ephemeral is the shown message's flag: an edit of a deferred answer carries none.
+        assert submitted.message is not None
+        assert submitted.message["flags"] & EPHEMERAL

@@ -1,6 +1,6 @@
 """Issue 12 finding 13: sharding. The fake recommends two shards and holds two guilds, one
-on each (``(guild_id >> 22) % 2``); each test starts its own bot process and is
-``xfail(strict=True)`` until the bot runs as an AutoShardedBot with SHARD_COUNT/SHARD_IDS.
+on each (``(guild_id >> 22) % 2``); each test starts its own bot process (an AutoShardedBot
+with SHARD_COUNT/SHARD_IDS).
 """
 
 from __future__ import annotations
@@ -65,10 +65,6 @@ async def answers_in(fake: FakeDiscord, guild: Guild) -> None:
     assert reply.json["content"].startswith("**12th Fail**")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="issue 12 finding 13: the bot is a plain Bot: one connection, no shard in IDENTIFY",
-)
 async def test_bot_runs_the_recommended_shards(
     fake_discord: FakeDiscord, guild: Guild, other_guild: Guild, tmp_path: Path
 ) -> None:
@@ -82,10 +78,6 @@ async def test_bot_runs_the_recommended_shards(
         await answers_in(fake_discord, other_guild)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="issue 12 finding 13: SHARD_COUNT and SHARD_IDS are not read",
-)
 async def test_shard_ids_pick_the_shards_this_process_runs(
     fake_discord: FakeDiscord, guild: Guild, other_guild: Guild, tmp_path: Path
 ) -> None:

@@ -114,3 +114,24 @@ async def test_schedule_in_a_channel_the_bot_cannot_post_in_is_refused(
     await driver.send_message(channel, guild.moderator, "!schedule show")
     shown = await driver.wait_for(CREATE_MESSAGE)
     assert f"<#{locked.id}>" not in str(shown.json)
+
+
+async def test_a_deleted_channels_schedule_is_offered_and_stopped_by_id(
+    fake_discord: FakeDiscord, guild: Guild, channel: Channel, bot_process: BotProcess
+) -> None:
+    driver = fake_discord.driver
+    doomed = await driver.create_channel(guild, "doomed-by-slash")
+    interaction = await driver.slash(
+        "schedule set", {"channel": doomed, "every": "6h"}, guild.moderator, channel
+    )
+    assert "Scheduled" in str((await interaction.callback()).json)
+    await driver.delete_channel(doomed)
+    choices = await driver.autocomplete(
+        "schedule stop", {"channel": str(doomed.id)[:6]}, "channel", guild.moderator, channel
+    )
+    offered = {choice["value"]: choice["name"] for choice in choices}
+    assert offered[str(doomed.id)] == f"deleted channel {doomed.id}"
+    stopped = await driver.slash(
+        "schedule stop", {"channel": str(doomed.id)}, guild.moderator, channel
+    )
+    assert f"Stopped the schedule of <#{doomed.id}>" in str((await stopped.callback()).json)

@@ -299,6 +299,21 @@ async def wait_until_moved_on(bot: BotProcess, channel: Channel) -> None:
             await asyncio.sleep(0.05)
 
 
+async def wait_until_paused(bot: BotProcess, channel: Channel) -> None:
+    """Wait until the bot has paused a channel's schedule."""
+    async with asyncio.timeout(5):
+        while not paused(bot, channel):  # noqa: ASYNC110 - another process's database
+            await asyncio.sleep(0.05)
+
+
+def paused(bot: BotProcess, channel: Channel) -> bool:
+    with sqlite3.connect(bot.database, timeout=10) as db:
+        row = db.execute(
+            "SELECT paused FROM schedules WHERE channel_id = ?", (channel.id,)
+        ).fetchone()
+    return bool(row and row[0])
+
+
 def make_due(bot: BotProcess, channel: Channel) -> None:
     """Move a channel's schedule into the past, as the bot's clock would after a while."""
     with sqlite3.connect(bot.database, timeout=10) as db:
@@ -339,6 +354,21 @@ async def test_scheduled_post_refused_with_403_pauses_and_the_bot_carries_on(
     )
     await driver.send_message(channel, guild.member, "!ping")
     assert (await driver.wait_for(in_channel(channel))).ok
+
+
+async def test_scheduled_post_without_embed_links_pauses_without_trying(
+    fake_discord: FakeDiscord, guild: Guild, channel: Channel, bot_process: BotProcess
+) -> None:
+    driver = fake_discord.driver
+    await set_schedule(fake_discord, guild, channel)
+    await driver.set_overwrite(channel, guild.bot_member, deny=payloads.EMBED_LINKS)
+    since = driver.mark()
+    make_due(bot_process, channel)
+    await wait_until_paused(bot_process, channel)
+    assert driver.calls(in_channel(channel), since=since) == []
+    assert "paused: the bot may not post in the channel" in await schedule_line(
+        fake_discord, guild, channel
+    )
 
 
 async def test_scheduled_post_to_a_deleted_channel_pauses(

@@ -183,8 +183,9 @@ async def test_pasted_text_through_the_modal(
     )
     modal = await interaction.callback()
     assert modal.json["type"] == 9
+    # Each opened modal has its own custom id (issue 12 finding 1); the text box keeps its.
     submitted = await driver.submit_modal(
-        "reel:paste", {"reel:paste:text": PASTED}, guild.moderator
+        modal.json["data"]["custom_id"], {"reel:paste:text": PASTED}, guild.moderator
     )
     await submitted.callback()
     preview = await submitted.original_edit()
@@ -192,6 +193,20 @@ async def test_pasted_text_through_the_modal(
     assert "Added article" in interaction_data((await click.callback()).json)["content"]
     listed = await say(fake_discord, channel, guild.member, "!reactions paper lanterns")
     assert listed.json["content"].endswith("1–2 of 2")
+
+
+async def test_an_empty_modal_says_what_it_needs(
+    fake_discord: FakeDiscord, guild: Guild, channel: Channel, bot_process: BotProcess
+) -> None:
+    driver = fake_discord.driver
+    interaction = await driver.slash("article add", {}, guild.moderator, channel)
+    modal = (await interaction.callback()).json["data"]
+    submitted = await driver.submit_modal(
+        modal["custom_id"], {"reel:paste:text": "   "}, guild.moderator
+    )
+    refusal = interaction_data((await submitted.callback()).json)
+    assert refusal["flags"] & EPHEMERAL
+    assert "paste its text" in refusal["embeds"][0]["description"]
 
 
 async def test_private_address_is_refused_with_a_reason(

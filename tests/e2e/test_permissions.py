@@ -186,7 +186,8 @@ CASES = [
     Case(
         "schedule stop",
         lambda w, c, t: f"!schedule stop <#{c.id}>",
-        lambda w, c, t: {"channel": c},
+        # A string option (a deleted channel can be named by id: issue 12 finding 10).
+        lambda w, c, t: {"channel": str(c.id)},
         r"<#\d+> has no schedule",
     ),
     # Prefix groups called bare: help for three, the settings/schedules overview for two.
@@ -349,7 +350,9 @@ async def test_channel_of_another_server_fails_closed(
     named = {"channel": theirs}
     answers = [
         await slash_answer(fake_discord, "schedule set", named | {"every": "1h"}, mod, channel),
-        await slash_answer(fake_discord, "schedule stop", named, mod, channel),
+        await slash_answer(
+            fake_discord, "schedule stop", {"channel": str(theirs.id)}, mod, channel
+        ),
     ]
     for text in (f"!schedule set <#{theirs.id}> 1h", f"!schedule stop <#{theirs.id}>"):
         answers.append(text_of((await say(fake_discord, channel, mod, text)).json))

@@ -17,6 +17,9 @@ ENV_NAMES = {
     "LOG_LEVEL",
     "COMMAND_COOLDOWN",
     "SCHEDULE_TICK_SECONDS",
+    "MESSAGE_CONTENT_INTENT",
+    "SHARD_COUNT",
+    "SHARD_IDS",
 }
 
 
@@ -74,6 +77,9 @@ def test_cooldown_can_be_turned_off(value: str) -> None:
         ("SCHEDULE_TICK_SECONDS", "0"),
         ("SCHEDULE_TICK_SECONDS", "soon"),
         ("SCHEDULE_TICK_SECONDS", "inf"),
+        ("MESSAGE_CONTENT_INTENT", "maybe"),
+        ("SHARD_COUNT", "0"),
+        ("SHARD_COUNT", "two"),
     ],
 )
 def test_bad_values_say_which_setting(name: str, value: str) -> None:
@@ -94,3 +100,35 @@ def test_env_example_and_readme_list_every_setting() -> None:
     in_readme = set(re.findall(r"^\| `([A-Z_]+)` \|", readme, re.MULTILINE))
     assert in_example == ENV_NAMES
     assert in_readme == ENV_NAMES
+
+
+def test_message_content_intent_is_on_unless_turned_off() -> None:
+    assert Settings.from_env({}).message_content_intent is True
+    assert Settings.from_env({"MESSAGE_CONTENT_INTENT": "OFF"}).message_content_intent is False
+
+
+def test_shards_default_to_discords_recommendation_and_all() -> None:
+    settings = Settings.from_env({})
+    assert (settings.shard_count, settings.shard_ids) == (None, None)
+
+
+@pytest.mark.parametrize(
+    ("ids", "expected"), [("0-3", (0, 1, 2, 3)), ("4,5", (4, 5)), ("1, 6-7", (1, 6, 7))]
+)
+def test_shard_ids_take_ids_and_ranges(ids: str, expected: tuple[int, ...]) -> None:
+    settings = Settings.from_env({"SHARD_COUNT": "8", "SHARD_IDS": ids})
+    assert (settings.shard_count, settings.shard_ids) == (8, expected)
+
+
+@pytest.mark.parametrize(
+    "env",
+    [
+        {"SHARD_IDS": "0-3"},
+        {"SHARD_COUNT": "4", "SHARD_IDS": "4"},
+        {"SHARD_COUNT": "4", "SHARD_IDS": "3-1"},
+        {"SHARD_COUNT": "4", "SHARD_IDS": "one"},
+    ],
+)
+def test_bad_shard_ids_say_what_is_wrong(env: dict[str, str]) -> None:
+    with pytest.raises(ConfigError, match="SHARD"):
+        Settings.from_env(env)

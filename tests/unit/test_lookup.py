@@ -62,3 +62,27 @@ async def test_autocomplete_caps_at_25_and_ranks_prefix_first(store: Store) -> N
     assert len(await autocomplete_movies(store, "movie", None)) == MAX_CHOICES
     assert (await autocomplete_movies(store, "dun", None))[0].title == "Dune"
     assert (await autocomplete_movies(store, "Dnue", None))[0].title == "Dune"
+
+
+async def test_a_query_longer_than_any_name_is_unknown_and_quoted_short(
+    store: Store,
+) -> None:
+    await add_movie(store, "12th Fail")
+    with pytest.raises(UnknownMovie) as raised:
+        await resolve_movie(store, "12th Fail " * 500, None)
+    assert len(raised.value.message) < 300
+
+
+async def test_a_movie_is_found_by_its_id_where_it_is_visible(store: Store) -> None:
+    mine = await add_movie(store, "Only Here", guild_id=5)
+    assert (await resolve_movie(store, f"#{mine}", 5)).id == mine
+    with pytest.raises(UnknownMovie):
+        await resolve_movie(store, f"#{mine}", 6)  # another server's movie stays unknown
+
+
+async def test_autocomplete_of_long_titles_offers_each_movie(store: Store) -> None:
+    saga = "The Remarkably Long And Winding Chronicle Of Everything Before The Credits"
+    first = await add_movie(store, f"{saga}: Part One")
+    second = await add_movie(store, f"{saga}: Part Two")
+    found = await autocomplete_movies(store, "Remarkably Long", None)
+    assert {movie.id for movie in found} == {first, second}

@@ -150,3 +150,32 @@ def test_missing_author_and_url_still_render() -> None:
     embed = render_page(page(bare), page_size=5).embeds[0]
     assert embed.author.name == "Unknown author"
     assert embed.url is None
+
+
+def test_an_embed_with_a_link_has_a_title_to_show_it() -> None:
+    embed = render_page(page(reaction("text")), page_size=5).embeds[0]
+    assert embed.url == "https://twitter.com/k/status/1"
+    assert embed.title == "Post on X"
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "https://x:99999/a",
+        "https://twitter.com:0/a",
+        "https://bad_host.example/a",
+        "https://-dash.example/a",
+        "ftp://files.example/a",
+        "https://example.com/" + "a" * 2100,
+    ],
+)
+def test_a_link_discord_would_refuse_is_left_out(url: str) -> None:
+    embed = render_page(page(reaction("text", url=url)), page_size=5).embeds[0]
+    assert embed.url is None
+    assert embed.title is None
+    assert "Read the full post" not in (embed.description or "")
+
+
+def test_an_international_host_is_sent_idna_encoded() -> None:
+    embed = render_page(page(reaction("text", url="https://bücher.example/a")), page_size=5)
+    assert embed.embeds[0].url == "https://xn--bcher-kva.example/a"

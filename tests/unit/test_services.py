@@ -156,6 +156,22 @@ async def test_a_schedule_lists_with_its_movie_title(store: SQLiteStore) -> None
     assert [x.movie_title for x in await schedules.list_schedules(store, GUILD)] == ["Quiet Engine"]
 
 
+async def test_schedules_list_a_page_at_a_time(store: SQLiteStore) -> None:
+    for channel in range(1, 18):
+        await schedules.set_schedule(
+            store, GUILD, MOD, channel, every="1h", at=None, movie_query=None, now=NOW
+        )
+    first = await schedules.schedules_page(store, GUILD, 1)
+    second = await schedules.schedules_page(store, GUILD, 2)
+    assert (first.page, first.pages, first.total) == (1, 2, 17)
+    assert len(first.lines) == schedules.SCHEDULES_PER_PAGE
+    assert len(second.lines) == 17 - schedules.SCHEDULES_PER_PAGE
+    shown = {line.schedule.channel_id for line in [*first.lines, *second.lines]}
+    assert shown == set(range(1, 18))
+    with pytest.raises(PageOutOfRange, match="no page 3"):
+        await schedules.schedules_page(store, GUILD, 3)
+
+
 async def test_an_absurd_page_number_is_refused_without_overflow(store: SQLiteStore) -> None:
     movie_id = await seed(store)
     movie = await store.get_movie(movie_id, GUILD)
@@ -186,3 +202,11 @@ def test_a_moderator_has_manage_messages_or_the_moderator_role(
 ) -> None:
     settings = GuildSettings(guild_id=GUILD, mod_role_id=mod_role)
     assert is_moderator(settings, manage_messages=manage, role_ids=roles) is expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [("<#1234>", 1234), (" 1234 ", 1234), ("#general", None), ("general", None), ("<#x>", None)],
+)
+def test_a_channel_is_named_by_mention_or_id(text: str, expected: int | None) -> None:
+    assert schedules.channel_id_of(text) == expected

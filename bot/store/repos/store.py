@@ -10,6 +10,7 @@ from bot.store.repos.movies import MovieRepo
 from bot.store.repos.operator import OperatorRepo
 from bot.store.repos.reading import ReadingRepo
 from bot.store.repos.schedules import ScheduleRepo
+from bot.store.repos.search import SearchRepo
 from bot.store.repos.settings import SettingsRepo
 
 
@@ -20,6 +21,7 @@ class Store(
     ReadingRepo,
     SettingsRepo,
     ScheduleRepo,
+    SearchRepo,
     MetaRepo,
     OperatorRepo,
 ):

@@ -13,6 +13,13 @@ pytestmark = [pytest.mark.e2e, pytest.mark.asyncio(loop_scope="module")]
 
 
 @pytest.fixture(scope="module")
+def message_content_enabled() -> bool:
+    """Grant the intent whatever the suite's mode: these tests check the fake itself with a
+    client that reads message text, not the bot without the intent."""
+    return True
+
+
+@pytest.fixture(scope="module")
 def bot_argv() -> list[str]:
     return [sys.executable, str(Path(__file__).with_name("standin_bot.py"))]
 

@@ -21,6 +21,14 @@ pytestmark = pytest.mark.e2e
 module_loop = pytest.mark.asyncio(loop_scope="module")
 SLOW_ANSWER = 0.5
 
+
+@pytest.fixture(scope="module")
+def message_content_enabled() -> bool:
+    """Grant the intent whatever the suite's mode: these tests check the fake itself with a
+    client that reads message text, not the bot without the intent."""
+    return True
+
+
 # Limit validator, table-driven.
 
 

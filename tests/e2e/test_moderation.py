@@ -290,6 +290,20 @@ async def test_moderator_role_grants_admin_commands(
 async def test_audit_lists_each_action(
     fake_discord: FakeDiscord, guild: Guild, channel: Channel, bot_process: BotProcess
 ) -> None:
+    # Actions of its own, by slash: the tests before it act by prefix, and are skipped when
+    # the suite runs without the Message Content intent. Each is undone, the state kept.
+    driver = fake_discord.driver
+    page = await driver.slash("reactions", {"movie": "12thfail"}, guild.member, channel)
+    shown = reaction_ids(interaction_data((await page.callback()).json))[-1]
+    for name, options in [
+        ("reaction hide", {"reaction_id": shown, "reason": "spoils the ending"}),
+        ("reaction unhide", {"reaction_id": shown}),
+        ("reaction feature", {"reaction_id": shown}),
+        ("reaction unfeature", {"reaction_id": shown}),
+        ("settings page-size", {"size": 5}),
+    ]:
+        done = await driver.slash(name, options, guild.moderator, channel)
+        assert (await done.callback()).ok, name
     interaction = await fake_discord.driver.slash("audit", {"count": 25}, guild.moderator, channel)
     data = interaction_data((await interaction.callback()).json)
     description = data["embeds"][0]["description"]

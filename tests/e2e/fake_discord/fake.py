@@ -148,6 +148,11 @@ class FakeDiscord:
         found, self.violations = self.violations, []
         return found
 
+    def clear_faults(self) -> None:
+        """Forget every queued 429 and failure (a skipped test must not leave them armed)."""
+        self._rate_limits.clear()
+        self._failures.clear()
+
     def rate_limit_next(self, match: Matcher, retry_after: float | None = None) -> None:
         """Answer the next matching REST request with one 429 (``global: false``)."""
         self._rate_limits.append((match, self.retry_after if retry_after is None else retry_after))

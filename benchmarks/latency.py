@@ -6,6 +6,10 @@ request when it arrives, on the same event-loop clock). ``!reactions 12thfail`` 
 resolution, one page of the 1M-reaction database, five spoiler embeds, buttons) and
 ``!ping`` (one short embed) alternate, one at a time, so drift hits both alike.
 
+Then ``!ping`` over and over while a moderator adds a 2 MB article (the parse runs in the
+worker process): how long a trivial command waits while an article is parsed. The e2e
+test only checks that pings kept being answered; this is the figure.
+
 Then the burst: 500 ``!reactions <movie>`` (a different movie each) from 50 channels,
 dispatched as fast as the fake can send them, round-robin over the channels; each reply
 is matched to its command by channel and movie title. Lost = not answered in 60 s.
@@ -20,6 +24,7 @@ from typing import Any
 
 from benchmarks.results import Row, median, ms, percentile, ratio_text
 from benchmarks.session import Context, ask
+from tests.e2e.fake_discord import Upload
 
 SECTION = "4 latency"
 ROUNDS = 200
@@ -28,6 +33,7 @@ BURST_CHANNELS = 50
 BURST_PER_CHANNEL = 10
 BURST_TIMEOUT = 60.0
 TARGET_RATIO = 1.5
+ARTICLE_BYTES = 2 * 1024 * 1024
 
 
 def _is_page(payload: dict[str, Any]) -> bool:
@@ -53,6 +59,54 @@ async def _sequential(context: Context) -> tuple[list[float], list[float], int]:
             reactions.append(took)
             pings.append(floor)
     return reactions, pings, wrong
+
+
+def _big_article(target: int = ARTICLE_BYTES) -> bytes:
+    """Return a 2 MB HTML page: 400 embedded posts among tens of thousands of paragraphs."""
+    parts = ["<html><head><title>Fans react to 'Bench Giant'</title></head><body>"]
+    size = n = 0
+    while size < target:
+        if n % 50 == 0 and n < 20_000:
+            block = (
+                f'<blockquote class="twitter-tweet"><p lang="en">Post {n}, what a ride</p>'
+                f'&mdash; Fan {n} (@fan{n}) <a href="https://twitter.com/fan{n}/status/'
+                f'{1000 + n}">May 3, 2024</a></blockquote>\n'
+            )
+        else:
+            block = f"<p><i>w{n}</i> <b>x</b> <a href='/{n}'>y</a></p>\n"
+        parts.append(block)
+        size += len(block)
+        n += 1
+    return "".join([*parts, "</body></html>"]).encode()
+
+
+async def _ping_while_parsing(context: Context) -> tuple[list[float], float]:
+    """Return the !ping latencies sent and answered while a 2 MB article was parsed,
+    and how long the parse took (from the bot's download of the file to its preview)."""
+    driver = context.fake.driver
+    guild = context.guild
+    channel = await driver.create_channel(guild, "ping-while-parsing")
+    loop = asyncio.get_running_loop()
+    samples: list[tuple[float, float]] = []
+
+    async def probe() -> None:
+        while True:
+            sent = loop.time()
+            took, _ = await ask(context.fake, channel, guild, "!ping")
+            samples.append((sent, took))
+            await asyncio.sleep(0.01)
+
+    mark = driver.mark()
+    probing = asyncio.ensure_future(probe())
+    try:
+        upload = Upload("bench-giant.html", _big_article(), "text/html")
+        adding = await driver.slash("article add", {"file": upload}, guild.moderator)
+        preview = await adding.original_edit(timeout=60)
+    finally:
+        probing.cancel()
+    download = driver.calls("GET /attachments/{c}/{a}/{f}", since=mark)[0]
+    during = [took for sent, took in samples if download.at <= sent <= preview.at - took]
+    return during, preview.at - download.at
 
 
 async def _burst(context: Context) -> tuple[list[float], int, int, float]:
@@ -132,6 +186,11 @@ async def measure(context: Context) -> list[Row]:
         f"  sequential: {len(reactions)} × !reactions 12thfail and {len(pings)} × !ping "
         f"(after {WARMUP} warm-up each); wrong or missing answers: {wrong}"
     )
+    while_parsing, parsing = await _ping_while_parsing(context)
+    print(
+        f"  !ping while a 2 MB article was parsed: {len(while_parsing)} answered "
+        f"in {parsing:.2f} s of parsing"
+    )
     latencies, lost, duplicates, elapsed = await run_burst_only(context)
     total = BURST_CHANNELS * BURST_PER_CHANNEL
     ratio = median(reactions) / median(pings)
@@ -152,6 +211,15 @@ async def measure(context: Context) -> list[Row]:
             ms(percentile(pings, 0.95)),
             ratio_text(percentile(reactions, 0.95), percentile(pings, 0.95)),
             "-",
+            None,
+        ),
+        Row(
+            SECTION,
+            "!ping while a 2 MB article is parsed: median / max",
+            f"{ms(median(while_parsing))} / {ms(max(while_parsing, default=float('nan')))}",
+            f"{ms(median(pings))} (ping p50)",
+            ratio_text(median(while_parsing), median(pings)),
+            "report",
             None,
         ),
         Row(

@@ -170,6 +170,8 @@ class Settings:
     message_content_intent: bool = True
     shard_count: int | None = None
     shard_ids: tuple[int, ...] | None = None
+    env_file: Path | None = None
+    """The env file the values came from (set by the CLI; None when there was none)."""
 
     @classmethod
     def from_env(cls, env: Mapping[str, str]) -> Settings:

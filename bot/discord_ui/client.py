@@ -112,6 +112,10 @@ class ReelBot(commands.AutoShardedBot):
         *,
         message_content: bool | None = None,
     ) -> None:
+        # The bot never joins voice: without this, discord.py's Client warns at start-up
+        # that PyNaCl and davey (voice libraries) are missing. These flags are its switch.
+        discord.VoiceClient.warn_nacl = False
+        discord.VoiceClient.warn_dave = False
         intents = discord.Intents.default()
         # Prefix commands in servers read message text, which needs the privileged intent;
         # without it Discord still sends the text of mentions and DMs, so a mention works
@@ -159,6 +163,8 @@ class ReelBot(commands.AutoShardedBot):
         # Parsed in-process: the folder holds the operator's own files, and nothing else
         # waits on the event loop before the gateway connects.
         report = await ingest_paths(self.store, [self.settings.articles_dir])
+        for path, reason in report.failed:
+            log.warning("Skipped article %s: %s", path, reason)
         log.info(
             "Loaded %d article(s) from %s, skipped %d",
             len(report.stored),

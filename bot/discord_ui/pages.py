@@ -30,10 +30,13 @@ async def search_page(
     page: int,
     *,
     movie_id: int | None = None,
+    platform: str | None = None,
     clamp: bool = False,
 ) -> RenderedPage:
     """Render page ``page`` of the reactions matching ``query``; no match is an empty page."""
-    found = await reading.search(store, query, guild_id, page, movie_id=movie_id, clamp=clamp)
+    found = await reading.search(
+        store, query, guild_id, page, movie_id=movie_id, platform=platform, clamp=clamp
+    )
     return render_search(
         found.data, found.movies, page_size=found.page_size, spoilers=found.spoilers
     )

@@ -16,6 +16,7 @@ from bot.discord_ui.render import (
 from bot.domain.markdown import escape, name_markdown, one_line, shorten
 from bot.domain.models import MovieRef, Reaction
 from bot.domain.records import (
+    OPERATOR_ID,
     ArticlePage,
     AuditEntry,
     GuildSettings,
@@ -127,10 +128,16 @@ def article_list_embed(page: ArticlePage, *, page_number: int, pages: int) -> di
     return embed
 
 
+def _actor(entry: AuditEntry) -> str:
+    """Return who made an audited change, and where when it was not in Discord."""
+    who = "the operator" if entry.user_id == OPERATOR_ID else f"<@{entry.user_id}>"
+    return who if entry.via == "discord" else f"{who} via {entry.via}"
+
+
 def audit_embed(entries: Sequence[AuditEntry]) -> discord.Embed:
     """Show the latest moderator actions, newest first."""
     lines = [
-        f"`{entry.created_at[:16].replace('T', ' ')}` <@{entry.user_id}> **{entry.action}** "
+        f"`{entry.created_at[:16].replace('T', ' ')}` {_actor(entry)} **{entry.action}** "
         f"{escape(entry.target[:200])}"
         + (f" — {escape(entry.reason[:200])}" if entry.reason else "")
         for entry in entries
@@ -152,14 +159,11 @@ def settings_embed(settings: GuildSettings) -> discord.Embed:
     return embed
 
 
-def stats_embed(stats: Stats, movie: Movie | None) -> discord.Embed:
-    """Show a server's counts and most quoted authors."""
-    embed = discord.Embed(
-        title=f"Stats — {escaped_within(one_line(movie.title), MAX_STATS_TITLE)}"
-        if movie
-        else "Stats",
-        colour=EMBED_COLOUR,
-    )
+def stats_embed(stats: Stats, movie: Movie | None, platform: str | None = None) -> discord.Embed:
+    """Show a server's counts and most quoted authors (of one movie and platform, if named)."""
+    title = escaped_within(one_line(movie.title), MAX_STATS_TITLE) if movie else None
+    scope = " · ".join(part for part in (title, platform) if part)
+    embed = discord.Embed(title=f"Stats — {scope}" if scope else "Stats", colour=EMBED_COLOUR)
     if movie is None:
         embed.add_field(name="Movies", value=str(stats.movies))
     embed.add_field(name="Articles", value=str(stats.articles))

@@ -16,6 +16,7 @@ from bot.discord_ui.answers import Update, answer_press
 from bot.discord_ui.pages import search_page
 from bot.discord_ui.render import RenderedPage
 from bot.discord_ui.views import arrows
+from bot.services.reading import split_platform
 from bot.services.searches import keep_search, kept_search
 from bot.store.protocol import ReactionStore
 
@@ -33,10 +34,21 @@ def inline_custom_id(movie_id: int, page: int, query: str) -> str:
 async def _results(
     interaction: discord.Interaction[ReelBot], movie_id: int, page: int, query: str
 ) -> Update:
-    """Return the page of results a button leads to, with its own ◀ ▶."""
+    """Return the page of results a button leads to, with its own ◀ ▶.
+
+    ``query`` is the pager's query: the words, after a ``platform:NAME`` word when the
+    search keeps to one platform (`reading.pager_query`).
+    """
     store = interaction.client.store
+    platform, words = split_platform(query)
     rendered = await search_page(
-        store, query, interaction.guild_id, page, movie_id=movie_id or None, clamp=True
+        store,
+        words,
+        interaction.guild_id,
+        page,
+        movie_id=movie_id or None,
+        platform=platform,
+        clamp=True,
     )
     view = await search_view(store, movie_id, query, rendered)
     return Update(rendered.content, rendered.embeds, view)

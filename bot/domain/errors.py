@@ -61,6 +61,10 @@ class ParseTimeout(ParseError):
         )
 
 
+class UnreadableInput(ParseError):
+    """The input cannot be read at all: missing, no permission, not a regular file, too large."""
+
+
 class NoReactions(UserError):
     """The article was read but holds no posts with text."""
 

@@ -16,6 +16,11 @@ MAX_PAGE_SIZE: Final = 10
 TOP_AUTHORS: Final = 5
 
 
+OPERATOR_ID: Final = 0
+"""The ``user_id`` audit rows record for the operator (the CLI): no Discord user has id 0."""
+AUDIT_VIA: Final = ("discord", "web", "cli")
+
+
 class Unset(enum.Enum):
     """Type of `UNSET`, the "leave as it is" default where ``None`` is a value."""
 
@@ -138,10 +143,12 @@ class GuildSettings:
 
 @dataclass(frozen=True, slots=True)
 class AuditInfo:
-    """Who made a moderator change and why, recorded with the change itself."""
+    """Who made a moderator change, why, and where (``via``), recorded with the change itself."""
 
     user_id: int
     reason: str | None = None
+    via: str = "discord"
+    """Where the change was made: ``discord``, ``web`` (the panel) or ``cli`` (the operator)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -160,6 +167,7 @@ class AuditEntry:
     target: str
     reason: str | None
     created_at: str
+    via: str = "discord"
 
 
 @dataclass(frozen=True, slots=True)
@@ -223,3 +231,14 @@ class Schedule:
     paused: bool
     paused_reason: str | None
     created_by: int
+
+
+@dataclass(frozen=True, slots=True)
+class DatabaseReport:
+    """What the operator's ``check`` and ``backup`` say of a database."""
+
+    schema_version: int
+    counts: StoreCounts | None
+    """Row counts; None when the database is too damaged to count."""
+    problems: tuple[str, ...] = ()
+    """What the integrity check found wrong; empty when the database is sound."""

@@ -1,24 +1,30 @@
-"""Read article files, parse them and store each in one transaction; idempotent."""
+"""Read article files safely, parse them and store each in one transaction; idempotent.
+
+A file is opened without blocking and must be a regular file (a FIFO or ``/dev/zero``
+would never end), and at most the size limit plus one byte is ever read, so a 1 GB file
+is refused after 5 MB, not after reading it whole.
+"""
 
 from __future__ import annotations
 
+import errno
 import hashlib
-import logging
-from collections.abc import Iterable
+import os
+import stat
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from bot.domain.errors import ReelError
+from bot.domain.errors import NoReactions, ParseError, ReelError, UnreadableInput
 from bot.domain.records import IngestResult
 from bot.parsing import MAX_INPUT_BYTES, parse
 from bot.store.protocol import ReactionStore
 
-log = logging.getLogger(__name__)
-
 ARTICLE_SUFFIXES = (".txt", ".html", ".htm")
-# An article is a web page; anything larger is not one (README, "Limits"). The parser
-# refuses larger input itself; files are checked before they are read.
+# An article is a web page; anything larger is not one (README, "Limits").
 MAX_ARTICLE_BYTES = MAX_INPUT_BYTES
+_MB = 1024 * 1024
+_CHUNK = 256 * 1024
 
 
 def content_hash(data: bytes) -> str:
@@ -37,14 +43,47 @@ def article_files(paths: Iterable[Path]) -> list[Path]:
     return found
 
 
-def read_article(path: Path) -> bytes:
-    """Read an article file, refusing one too large to be an article."""
-    size = path.stat().st_size
-    if size > MAX_ARTICLE_BYTES:
-        raise ReelError(
-            f"{path.name} is {size:,} bytes; articles are at most {MAX_ARTICLE_BYTES:,}"
+def _reason(error: OSError) -> str:
+    if error.errno == errno.ENOENT:
+        return "no such file"
+    if error.errno in (errno.EACCES, errno.EPERM):
+        return "permission denied"
+    if error.errno == errno.EISDIR:
+        return "it is a folder"
+    return (error.strerror or str(error)).lower()
+
+
+def read_article(path: Path, limit: int = MAX_ARTICLE_BYTES) -> bytes:
+    """Read an article file of at most ``limit`` bytes; `UnreadableInput` says why not."""
+    try:
+        descriptor = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+    except OSError as error:
+        raise UnreadableInput(f"cannot read {path}: {_reason(error)}") from None
+    mode = os.fstat(descriptor).st_mode
+    if not stat.S_ISREG(mode):
+        os.close(descriptor)
+        if stat.S_ISDIR(mode):
+            raise UnreadableInput(f"cannot read {path}: it is a folder")
+        raise UnreadableInput(
+            f"cannot read {path}: not a regular file (a device, pipe or socket never ends)"
         )
-    return path.read_bytes()
+    with os.fdopen(descriptor, "rb", buffering=0) as file:
+        chunks: list[bytes] = []
+        size = 0
+        try:
+            while size <= limit:
+                chunk = file.read(min(_CHUNK, limit + 1 - size))
+                if not chunk:
+                    break
+                chunks.append(chunk)
+                size += len(chunk)
+        except OSError as error:
+            raise UnreadableInput(f"cannot read {path}: {_reason(error)}") from None
+    if size > limit:
+        raise UnreadableInput(
+            f"{path} is larger than {limit / _MB:g} MB; articles are at most that (not read)"
+        )
+    return b"".join(chunks)
 
 
 async def ingest_bytes(
@@ -62,32 +101,51 @@ async def ingest_bytes(
     """
     article = parse(data, movie=movie, source=source)
     if article.movie is None:
-        raise ReelError("no movie found in the article; name it with --movie")
+        raise NoReactions("no movie found in the article; name it with --movie")
+    if not article.movie.slug:
+        raise ParseError(f"the movie title {article.movie.title!r} has no letters or digits")
     return await store.ingest_article(article, content_hash=content_hash(data), guild_id=guild_id)
 
 
 @dataclass(frozen=True, slots=True)
 class FolderReport:
-    """What loading a set of files did: results per stored file and failures by file."""
+    """What loading a set of files did: results per stored file and failures by file.
+
+    ``unreadable`` names the failed files that could not be read or were not text (the
+    rest were read but hold no usable article), so the CLI exits as `parse` would.
+    """
 
     stored: list[tuple[Path, IngestResult]]
     failed: list[tuple[Path, str]]
+    unreadable: frozenset[Path] = frozenset()
+
+
+Progress = Callable[[Path], None]
 
 
 async def ingest_paths(
-    store: ReactionStore, paths: Iterable[Path], *, movie: str | None = None
+    store: ReactionStore,
+    paths: Iterable[Path],
+    *,
+    movie: str | None = None,
+    progress: Progress | None = None,
 ) -> FolderReport:
-    """Ingest every article under ``paths``; one bad file is logged and skipped."""
+    """Ingest every article under ``paths``; a bad file is reported once and skipped.
+
+    The caller says what to do with the failures (the CLI prints them, the bot logs
+    them); ``progress`` is told of each file once it is done.
+    """
     stored: list[tuple[Path, IngestResult]] = []
     failed: list[tuple[Path, str]] = []
+    unreadable: set[Path] = set()
     for path in article_files(paths):
         try:
             data = read_article(path)
-            result = await ingest_bytes(store, data, movie=movie, source=path.name)
-        except (OSError, ReelError) as error:
-            reason = getattr(error, "message", None) or str(error)
-            log.warning("Skipped article %s: %s", path, reason)
-            failed.append((path, reason))
-            continue
-        stored.append((path, result))
-    return FolderReport(stored=stored, failed=failed)
+            stored.append((path, await ingest_bytes(store, data, movie=movie, source=path.name)))
+        except ReelError as error:
+            failed.append((path, getattr(error, "message", None) or str(error)))
+            if isinstance(error, ParseError):
+                unreadable.add(path)
+        if progress is not None:
+            progress(path)
+    return FolderReport(stored=stored, failed=failed, unreadable=frozenset(unreadable))

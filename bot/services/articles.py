@@ -58,10 +58,22 @@ async def removable_article(
 
 
 async def remove_article(
-    store: ReactionStore, guild_id: int | None, actor_id: int, article_id: int
+    store: ReactionStore,
+    guild_id: int | None,
+    actor_id: int,
+    article_id: int,
+    *,
+    via: str = "discord",
 ) -> RemoveResult:
     """Remove one of the server's own articles and the reactions only it had."""
-    result = await store.remove_article(article_id, guild_id, audit=AuditInfo(user_id=actor_id))
+    result = await store.remove_article(
+        article_id,
+        guild_id,
+        audit=AuditInfo(user_id=actor_id, via=via),
+        include_global=guild_id is None,
+    )
     if result.outcome is RemoveOutcome.NOT_FOUND:
         raise NotFound(f"Article `{article_id}` is already gone.")
+    if result.outcome is RemoveOutcome.GLOBAL:
+        raise InvalidInput("That article is shared by every server; only the operator removes it.")
     return result

@@ -67,6 +67,8 @@ async def curate_reaction(
     action: ReactionAction,
     reaction_id: int,
     reason: str | None = None,
+    *,
+    via: str = "discord",
 ) -> StoredReaction:
     """Hide, unhide, feature or unfeature one reaction in the server; return it as it was."""
     missing = NotFound(f"There is no reaction `{reaction_id}` in this server.")
@@ -80,7 +82,7 @@ async def curate_reaction(
         hidden=action.hidden,
         featured=action.featured,
         reason=why if action.hidden else None,
-        audit=AuditInfo(user_id=actor_id, reason=why),
+        audit=AuditInfo(user_id=actor_id, reason=why, via=via),
     )
     if not changed:
         raise missing
@@ -102,13 +104,19 @@ def _name(text: str, *, what: str, limit: int) -> str:
 
 
 async def add_alias(
-    store: ReactionStore, guild_id: int, actor_id: int, movie_query: str, alias: str
+    store: ReactionStore,
+    guild_id: int | None,
+    actor_id: int,
+    movie_query: str,
+    alias: str,
+    *,
+    via: str = "discord",
 ) -> tuple[Movie, str]:
-    """Give a movie another name in the server; return the movie and the name as stored."""
+    """Give a movie another name in the server (every server: None); return it and the name."""
     name = _name(alias, what="An alias", limit=MAX_ALIAS)
     movie = await resolve_movie(store, movie_query, guild_id)
     added = await store.add_alias(
-        movie.id, name, guild_id=guild_id, audit=AuditInfo(user_id=actor_id)
+        movie.id, name, guild_id=guild_id, audit=AuditInfo(user_id=actor_id, via=via)
     )
     if not added:
         raise Conflict(f"“{name_markdown(name)}” already names a movie here.")
@@ -116,9 +124,18 @@ async def add_alias(
 
 
 async def rename_movie(
-    store: ReactionStore, guild_id: int, actor_id: int, movie_query: str, title: str
+    store: ReactionStore,
+    guild_id: int | None,
+    actor_id: int,
+    movie_query: str,
+    title: str,
+    *,
+    via: str = "discord",
 ) -> tuple[Movie, Movie]:
-    """Change the title a movie shows under in the server; return it before and after."""
+    """Change the title a movie shows under in the server (None: its own title everywhere).
+
+    Returns the movie before and after.
+    """
     name = _name(title, what="A title", limit=MAX_TITLE)
     movie = await resolve_movie(store, movie_query, guild_id)
     taken = await store.find_movie(name, guild_id)
@@ -126,7 +143,9 @@ async def rename_movie(
         raise Conflict(
             f"“{name_markdown(name)}” already names the movie “{name_markdown(taken.title)}” here."
         )
-    renamed = await store.rename_movie(movie.id, guild_id, name, audit=AuditInfo(user_id=actor_id))
+    renamed = await store.rename_movie(
+        movie.id, guild_id, name, audit=AuditInfo(user_id=actor_id, via=via)
+    )
     return movie, renamed
 
 
@@ -160,7 +179,12 @@ def _checked(change: SettingsChange) -> SettingsChange:
 
 
 async def update_settings(
-    store: ReactionStore, guild_id: int, actor_id: int, change: SettingsChange
+    store: ReactionStore,
+    guild_id: int,
+    actor_id: int,
+    change: SettingsChange,
+    *,
+    via: str = "discord",
 ) -> GuildSettings:
     """Validate and store a change of the server's settings; return them all."""
     checked = _checked(change)
@@ -169,7 +193,7 @@ async def update_settings(
         mod_role_id=checked.mod_role_id,
         spoiler_mode=checked.spoiler_mode,
         page_size=checked.page_size,
-        audit=AuditInfo(user_id=actor_id),
+        audit=AuditInfo(user_id=actor_id, via=via),
     )
 
 

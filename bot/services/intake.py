@@ -103,12 +103,17 @@ async def prepare_url(
 
 
 async def confirm_article(
-    store: ReactionStore, prepared: PreparedArticle, guild_id: int, actor_id: int
+    store: ReactionStore,
+    prepared: PreparedArticle,
+    guild_id: int,
+    actor_id: int,
+    *,
+    via: str = "discord",
 ) -> IngestResult:
     """Store a previewed article for the server, with its audit row, in one transaction."""
     return await store.ingest_article(
         prepared.article,
         content_hash=prepared.content_hash,
         guild_id=guild_id,
-        audit=AuditInfo(user_id=actor_id),
+        audit=AuditInfo(user_id=actor_id, via=via),
     )

@@ -6,11 +6,12 @@ handler could render the same data as HTML.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-from bot.domain.errors import NotFound
-from bot.domain.markdown import name_markdown
+from bot.domain.errors import InvalidInput, NotFound
+from bot.domain.markdown import escape, name_markdown
 from bot.domain.paging import checked_page, offset_of, page_count
 from bot.domain.records import (
     GuildSettings,
@@ -21,9 +22,14 @@ from bot.domain.records import (
     Stats,
     StoredReaction,
 )
+from bot.platforms import PLATFORMS, get
 from bot.store.protocol import ReactionStore
 
 SPOILERS_ALWAYS = "always"
+# In a prefix command, ``platform:bluesky`` anywhere in the words filters by platform.
+_PLATFORM_WORD = re.compile(r"(?:^|\s)platform:(\S*)", re.IGNORECASE)
+# What members may call X in a filter, beside its registry name.
+_PLATFORM_ALIASES = {"x": "twitter"}
 MAX_SEARCH_QUERY = 200
 UNKNOWN_MOVIE = "Unknown movie"
 
@@ -64,6 +70,32 @@ def spoiler_flags(settings: GuildSettings, reactions: Iterable[StoredReaction]) 
     """Return, per reaction, whether the server's setting hides it behind a spoiler tag."""
     always = settings.spoiler_mode == SPOILERS_ALWAYS
     return tuple(always or reaction.spoiler for reaction in reactions)
+
+
+def checked_platform(name: str | None) -> str | None:
+    """Return the registry name of the platform a member named (any case), or None for all."""
+    if name is None or not name.strip():
+        return None
+    key = name.strip().lower()
+    key = _PLATFORM_ALIASES.get(key, key)
+    if get(key) is None:
+        known = ", ".join(f"`{platform.name}`" for platform in PLATFORMS)
+        raise InvalidInput(f"There is no platform called “{escape(name[:40])}”: try {known}.")
+    return key
+
+
+def split_platform(text: str) -> tuple[str | None, str]:
+    """Take a ``platform:NAME`` word out of a prefix command's text: (platform, the rest)."""
+    found = _PLATFORM_WORD.search(text)
+    if found is None:
+        return None, text
+    rest = (text[: found.start()] + " " + text[found.end() :]).strip()
+    return checked_platform(found[1] or "?"), rest
+
+
+def pager_query(query: str, platform: str | None) -> str:
+    """Return what a search pager carries: the words, after ``platform:NAME`` if filtered."""
+    return f"platform:{platform} {query}" if platform else query
 
 
 def search_query(text: str) -> str:
@@ -117,19 +149,34 @@ async def search(
     page: int,
     *,
     movie_id: int | None = None,
+    platform: str | None = None,
     clamp: bool = False,
 ) -> SearchResults:
-    """Return page ``page`` of the reactions matching ``query``; no match is an empty page."""
+    """Return page ``page`` of the reactions matching ``query`` (of one platform, if named).
+
+    No match is an empty page.
+    """
     settings = await store.get_guild_settings(guild_id)
     size = settings.page_size
     query = search_query(query)
+    platform = checked_platform(platform)
     result = await store.search_reactions(
-        query, guild_id, movie_id=movie_id, offset=offset_of(page, size), limit=size
+        query,
+        guild_id,
+        movie_id=movie_id,
+        platform=platform,
+        offset=offset_of(page, size),
+        limit=size,
     )
     if result.total and not result.reactions:
         checked = checked_page(page, result.total, size, clamp=clamp, what="this search")
         result = await store.search_reactions(
-            query, guild_id, movie_id=movie_id, offset=offset_of(checked, size), limit=size
+            query,
+            guild_id,
+            movie_id=movie_id,
+            platform=platform,
+            offset=offset_of(checked, size),
+            limit=size,
         )
     return SearchResults(
         data=result,
@@ -162,9 +209,13 @@ async def random_reaction(
     return await shown(store, reaction, guild_id)
 
 
-async def stats(store: ReactionStore, guild_id: int | None, movie: Movie | None) -> Stats:
-    """Return the server's counts and most quoted authors (of one movie, or of all)."""
-    return await store.stats(guild_id, movie_id=movie.id if movie else None)
+async def stats(
+    store: ReactionStore, guild_id: int | None, movie: Movie | None, platform: str | None = None
+) -> Stats:
+    """Return the server's counts and most quoted authors (of one movie and platform, or all)."""
+    return await store.stats(
+        guild_id, movie_id=movie.id if movie else None, platform=checked_platform(platform)
+    )
 
 
 async def movies(store: ReactionStore, guild_id: int | None) -> list[MovieSummary]:

@@ -50,6 +50,7 @@ async def set_schedule(
     at: str | None,
     movie_query: str | None,
     now: datetime,
+    via: str = "discord",
 ) -> ScheduleLine:
     """Create or replace the channel's schedule; its first post is the next slot after now."""
     every, daily_at = checked_timing(every, at)
@@ -61,7 +62,7 @@ async def set_schedule(
         at=daily_at,
         movie_id=movie.id if movie else None,
         now=now,
-        audit=AuditInfo(user_id=actor_id),
+        audit=AuditInfo(user_id=actor_id, via=via),
     )
     return ScheduleLine(saved, movie.title if movie else None)
 
@@ -107,9 +108,16 @@ def channel_id_of(text: str) -> int | None:
 
 
 async def stop_schedule(
-    store: ReactionStore, guild_id: int, actor_id: int, channel_id: int
+    store: ReactionStore,
+    guild_id: int,
+    actor_id: int,
+    channel_id: int,
+    *,
+    via: str = "discord",
 ) -> None:
     """Stop the channel's schedule; NotFound when it has none."""
-    stopped = await store.stop_schedule(guild_id, channel_id, audit=AuditInfo(user_id=actor_id))
+    stopped = await store.stop_schedule(
+        guild_id, channel_id, audit=AuditInfo(user_id=actor_id, via=via)
+    )
     if not stopped:
         raise NotFound(f"<#{channel_id}> has no schedule.")

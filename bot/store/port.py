@@ -11,6 +11,7 @@ from collections.abc import Mapping, Sequence
 from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass
 from datetime import datetime
+from pathlib import Path
 from typing import Any, Protocol
 
 Params = Mapping[str, Any]
@@ -90,3 +91,9 @@ class Database(Protocol):
 
     async def close(self) -> None:
         """Close the connection (or pool); closing twice is harmless."""
+
+    async def backup(self, target: Path) -> None:
+        """Copy the whole database to the new file ``target``, consistently, while others write."""
+
+    async def integrity_problems(self) -> list[str]:
+        """Return what the backend's own integrity check finds wrong; empty when sound."""

@@ -77,9 +77,14 @@ class ArticleStore(Protocol):
         """Return the article if the guild can see it, else None."""
 
     async def remove_article(
-        self, article_id: int, guild_id: int | None, *, audit: AuditInfo | None = None
+        self,
+        article_id: int,
+        guild_id: int | None,
+        *,
+        audit: AuditInfo | None = None,
+        include_global: bool = False,
     ) -> RemoveResult:
-        """Remove the guild's own article and the reactions only it quoted."""
+        """Remove the guild's own article (the operator: a global one) and its own reactions."""
 
 
 class MovieStore(Protocol):
@@ -115,6 +120,7 @@ class ReadingStore(Protocol):
         guild_id: int | None,
         *,
         movie_id: int | None = None,
+        platform: str | None = None,
         offset: int,
         limit: int,
     ) -> SearchPage:
@@ -125,7 +131,9 @@ class ReadingStore(Protocol):
     ) -> StoredReaction | None:
         """Return a uniformly random visible (never hidden) reaction, or None."""
 
-    async def stats(self, guild_id: int | None, *, movie_id: int | None = None) -> Stats:
+    async def stats(
+        self, guild_id: int | None, *, movie_id: int | None = None, platform: str | None = None
+    ) -> Stats:
         """Return counts and the most quoted authors, as the guild sees them."""
 
 
@@ -155,9 +163,14 @@ class CurationStore(Protocol):
         """Give a movie another name, global or for one guild; False if the name is taken."""
 
     async def rename_movie(
-        self, movie_id: int, guild_id: int, new_title: str, *, audit: AuditInfo | None = None
+        self,
+        movie_id: int,
+        guild_id: int | None,
+        new_title: str,
+        *,
+        audit: AuditInfo | None = None,
     ) -> Movie:
-        """Set the movie's display title in one guild; other guilds keep theirs."""
+        """Set the movie's display title in one guild (None: its own title, everywhere)."""
 
 
 class SettingsStore(Protocol):
@@ -190,6 +203,7 @@ class AuditStore(Protocol):
         reason: str | None = None,
         *,
         at: datetime | None = None,
+        via: str = "discord",
     ) -> int:
         """Record a moderator action on its own; return the row's id."""
 

@@ -153,7 +153,7 @@ async def reply_after(seconds: float, content: str = "done") -> tuple[str, list[
 
 async def test_quick_work_is_answered_in_one_response() -> None:
     interaction = Interaction()
-    await answer_in_time(interaction, reply_after(0), within=0.5)  # type: ignore[arg-type]
+    await answer_in_time(interaction, reply_after(0), within=5)  # type: ignore[arg-type]
     assert interaction.log == ["send done"]
 
 
@@ -182,7 +182,7 @@ async def test_quick_failure_raises_without_deferring() -> None:
 
     interaction = Interaction()
     with pytest.raises(UnknownMovie):
-        await answer_in_time(interaction, fail(), within=0.5)  # type: ignore[arg-type]
+        await answer_in_time(interaction, fail(), within=5)  # type: ignore[arg-type]
     assert interaction.log == []
 
 

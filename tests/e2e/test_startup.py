@@ -43,3 +43,13 @@ async def test_start_syncs_commands_to_the_dev_guild_and_uses_the_fake_gateway(
     names = {command["name"] for command in synced.json}
     assert {"reactions", "movies"} <= names
     assert fake_discord.unknown == []
+
+
+async def test_start_up_log_has_no_warning_about_voice(
+    fake_discord: FakeDiscord, guild: Guild, bot_process: BotProcess
+) -> None:
+    await fake_discord.driver.wait_for(bot_process.sync_route, since=0)
+    text = bot_process.log_text()
+    assert "Database" in text  # the start-up log is there
+    warnings = [line for line in text.splitlines() if " WARNING " in line]
+    assert not [line for line in warnings if "voice" in line.lower()], warnings

@@ -80,27 +80,34 @@ def user_version(path: Path) -> int:
 
 
 async def database_where_the_last_migration_fails(path: Path) -> str:
-    """Migrate to the version before the last, then create what the last one creates."""
+    """Migrate to the version before the last, then create what the last one creates.
+
+    Returns SQLite's reason for the failure the last migration then meets.
+    """
     store = await open_sqlite_store(path, migrations=REAL[:-1])
     await store.close()
-    match = re.search(r"CREATE TABLE (\w+)", REAL[-1].sql)
-    assert match is not None
+    table = re.search(r"CREATE TABLE (\w+)", REAL[-1].sql)
+    column = re.search(r"ALTER TABLE (\w+) ADD COLUMN (\w+)", REAL[-1].sql)
     with sqlite3.connect(path) as connection:
-        connection.execute(f"CREATE TABLE {match[1]} (x INTEGER)")
-    return match[1]
+        if table is not None:
+            connection.execute(f"CREATE TABLE {table[1]} (x INTEGER)")
+            return f"table {table[1]} already exists"
+        assert column is not None, "the last migration neither creates a table nor adds a column"
+        connection.execute(f"ALTER TABLE {column[1]} ADD COLUMN {column[2]} TEXT")
+        return f"duplicate column name: {column[2]}"
 
 
 async def test_a_failing_migration_is_one_line_and_leaves_the_version(
     tmp_path: Path, api: Listener
 ) -> None:
     database = tmp_path / "reel.db"
-    table = await database_where_the_last_migration_fails(database)
+    reason = await database_where_the_last_migration_fails(database)
 
     code, lines = await run_bot(database, api, "WARNING")
 
     assert code == STARTUP_FAILED
     assert lines == [
-        f"start-up failed: migration {REAL[-1].label} failed: table {table} already exists; "
+        f"start-up failed: migration {REAL[-1].label} failed: {reason}; "
         f"the database is left at schema version {len(REAL) - 1}"
     ]
     assert user_version(database) == len(REAL) - 1

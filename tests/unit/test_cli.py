@@ -1,32 +1,14 @@
 import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from tests.corpus import corpus_dir
+from tests.unit.test_cli_errors import run_cli
 
 REPO = Path(__file__).resolve().parents[2]
 SEED = REPO / "bot" / "data" / "articles" / "12th-fail.txt"
-
-
-def run_cli(*args: str, cwd: Path, **env: str) -> subprocess.CompletedProcess[str]:
-    clean = {k: v for k, v in os.environ.items() if not k.startswith(("DISCORD_", "DATABASE_"))}
-    clean.update(env)
-    clean["PYTHONPATH"] = str(REPO)
-    return subprocess.run(
-        [sys.executable, "-m", "bot", *args],
-        cwd=cwd,
-        env=clean,
-        capture_output=True,
-        text=True,
-        encoding="utf-8",
-        timeout=60,
-        check=False,
-    )
 
 
 def test_parse_seed_prints_its_ten_reactions(tmp_path: Path) -> None:

@@ -29,7 +29,7 @@ from bot.parsing import MAX_INPUT_BYTES, MAX_REACTION_CHARS, MAX_REACTIONS, clea
 from bot.parsing.limits import cap_text
 from bot.parsing.text import _attribution
 from bot.store import Store
-from tests.unit.test_parse_worker import LAG_LIMIT, LoopProbe
+from tests.unit.test_parse_worker import LoopProbe
 
 EXAMPLES = int(os.environ.get("REEL_HYPOTHESIS_EXAMPLES", "300"))
 MB = 1024 * 1024
@@ -376,7 +376,7 @@ async def test_hostile_page_finishes_or_is_refused_in_time_and_the_loop_answers(
 
     case.check(outcome)
     assert elapsed < PARSE_TIMEOUT
-    assert probe.worst < LAG_LIMIT
+    assert probe.kept_answering(), str(probe)
     if isinstance(outcome, Article):
         assert_safe(outcome)
         stored = await store.ingest_article(outcome, content_hash=case.name)

@@ -30,7 +30,10 @@ ARTICLE = (
     b'<a href="https://twitter.com/KrutiPatel2000/status/1741234567890123456">'
     b"January 1, 2024</a></blockquote></body></html>"
 )
-LAG_LIMIT = 0.2
+# A free event loop wakes the probe's 10 ms sleep every 10-30 ms, even on a loaded 2-core
+# machine; a loop blocked by a parse wakes it at most once. So "the loop kept answering"
+# is: the probe woke at least once for every LIVELY_GAP seconds the parse took.
+LIVELY_GAP = 0.1
 
 
 # Stand-ins for the parser, run in the worker process (so they must live at module level).
@@ -62,10 +65,17 @@ def alive(pid: int) -> bool:
 
 
 class LoopProbe:
-    """Sleep 10 ms at a time on the event loop and record the worst lateness."""
+    """Sleep 10 ms at a time on the event loop; count the wake-ups and the worst lateness.
+
+    Tests assert on `kept_answering`, not on the worst lateness: on a loaded machine the
+    OS alone delays one wake-up by tenths of a second. The lateness is shown on failure.
+    """
 
     def __init__(self) -> None:
         self.worst = 0.0
+        self.ticks = 0
+        self.elapsed = 0.0
+        self._started = 0.0
         self._due: float | None = None
         self._task: asyncio.Task[None] | None = None
 
@@ -76,9 +86,18 @@ class LoopProbe:
         while True:
             self._due = time.perf_counter() + 0.01
             await asyncio.sleep(0.01)
+            self.ticks += 1
             self.worst = max(self.worst, self._late())
 
+    def kept_answering(self) -> bool:
+        """Tell whether the loop woke the probe at least once per LIVELY_GAP seconds."""
+        return self.ticks >= int(self.elapsed / LIVELY_GAP)
+
+    def __str__(self) -> str:
+        return f"{self.ticks} wake-ups in {self.elapsed:.2f} s, worst {self.worst:.3f} s late"
+
     async def __aenter__(self) -> LoopProbe:
+        self._started = time.perf_counter()
         self._task = asyncio.create_task(self._run())
         await asyncio.sleep(0)
         return self
@@ -86,6 +105,7 @@ class LoopProbe:
     async def __aexit__(self, *exc: object) -> None:
         # A loop blocked until now never woke the probe: count the sleep it is still in.
         self.worst = max(self.worst, self._late())
+        self.elapsed = time.perf_counter() - self._started
         assert self._task is not None
         self._task.cancel()
         await asyncio.gather(self._task, return_exceptions=True)
@@ -136,13 +156,14 @@ async def test_a_parse_over_the_limit_is_killed_and_reported_in_one_line(
         with pytest.raises(ParseTimeout) as caught:
             await worker.parse(b"slow:30", timeout=0.5)
 
-    assert time.perf_counter() - started < 0.5 + 2.0
+    # Far below the 30 s the parse asked for: it was stopped at its limit.
+    assert time.perf_counter() - started < 10
     assert caught.value.message == (
         "The page took too long to read (over 0.5 s); it may be malformed."
     )
     assert isinstance(caught.value, ParseError)
     assert not alive(slow_pid)
-    assert probe.worst < LAG_LIMIT
+    assert probe.kept_answering(), str(probe)
     # The next request gets a fresh worker.
     assert (await worker.parse(ARTICLE)).reactions
     assert worker.pid not in (None, slow_pid)
@@ -152,17 +173,19 @@ async def test_the_event_loop_keeps_answering_while_the_worker_is_busy(
     worker: ParseWorker,
 ) -> None:
     async with LoopProbe() as probe:
-        article = await worker.parse(b"slow:0.5")
+        article = await worker.parse(b"slow:1", timeout=5)
 
     assert article.reactions
-    assert probe.worst < LAG_LIMIT
+    assert probe.elapsed >= 1
+    assert probe.kept_answering(), str(probe)
 
 
 async def test_requests_wait_their_turn_and_the_limit_counts_from_it(
     worker: ParseWorker,
 ) -> None:
-    # Three 0.4 s parses under a 0.7 s limit: 1.2 s in all, yet none is late.
-    results = await asyncio.gather(*(worker.parse(b"slow:0.4", timeout=0.7) for _ in range(3)))
+    # Three 0.8 s parses under a 2 s limit: 2.4 s in all, yet none is late. The 1.2 s
+    # left to each is for a loaded machine's pipe and thread wake-ups.
+    results = await asyncio.gather(*(worker.parse(b"slow:0.8", timeout=2.0) for _ in range(3)))
 
     assert all(result.reactions for result in results)
 

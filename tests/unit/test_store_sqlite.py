@@ -13,7 +13,7 @@ from typing import TypeVar
 
 import pytest
 
-from bot.domain.models import Article, MovieRef
+from bot.domain.models import Article, MovieRef, Reaction
 from bot.domain.records import AuditInfo, GuildSettings, RemoveOutcome, RemoveResult, StoreCounts
 from bot.store import Store, open_sqlite_store
 from bot.store.sqlite.migrate import load_migrations
@@ -284,3 +284,25 @@ async def test_a_version_2_database_upgrades_with_its_data(tmp_path: Path) -> No
         assert len(await store.list_audit(GUILD, 10)) == 1
     finally:
         await store.close()
+
+
+async def test_check_and_backup_report_the_same_database(store: Store, tmp_path: Path) -> None:
+    article = Article(
+        title=None,
+        movie=MovieRef.from_title("Quiet Engine"),
+        spoiler=False,
+        published=None,
+        source=None,
+        reactions=(Reaction(platform="twitter", text="one"), Reaction(platform="x", text="two")),
+    )
+    await store.ingest_article(article, content_hash="quiet")
+    checked = await store.check()
+    assert checked.problems == ()
+    assert checked.counts is not None
+    assert checked.counts.reactions == 2
+    copy = tmp_path / "copy.db"
+    backed_up = await store.backup(copy)
+    assert (backed_up.schema_version, backed_up.counts) == (checked.schema_version, checked.counts)
+    with sqlite3.connect(copy) as connection:
+        assert connection.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+        assert connection.execute("SELECT count(*) FROM reactions").fetchone() == (2,)

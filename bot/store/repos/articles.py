@@ -169,21 +169,27 @@ class ArticleRepo(StoreBase):
             return None if row is None else await self._article_summary(s, row, guild)
 
     async def remove_article(
-        self, article_id: int, guild_id: int | None, *, audit: AuditInfo | None = None
+        self,
+        article_id: int,
+        guild_id: int | None,
+        *,
+        audit: AuditInfo | None = None,
+        include_global: bool = False,
     ) -> RemoveResult:
         """Remove the guild's own article and the reactions no other article quotes.
 
         Another guild's article answers NOT_FOUND, as a missing one does. A global article
-        answers GLOBAL and stays, whoever asks (also with no guild: the CLI's articles are
-        managed through the articles folder). All of it, and the audit row, in one
-        transaction.
+        answers GLOBAL and stays, unless the operator asks for it (no guild and
+        ``include_global``: the CLI's ``article remove``). All of it, and the audit row, in
+        one transaction.
         """
         guild = scope(guild_id)
         async with self._db.transaction(write=True) as s:
             row = await s.one("select_article", {"article_id": article_id, "guild": guild})
             if row is None:
                 return RemoveResult(RemoveOutcome.NOT_FOUND)
-            if row["guild_id"] == GLOBAL_SCOPE:
+            operator = include_global and guild == GLOBAL_SCOPE
+            if row["guild_id"] == GLOBAL_SCOPE and not operator:
                 return RemoveResult(RemoveOutcome.GLOBAL)
             removed = await s.all("delete_orphaned_reactions", {"article_id": article_id})
             await s.run("delete_article", {"article_id": article_id})

@@ -157,6 +157,7 @@ class StoreBase:
                 "target": target,
                 "reason": reason,
                 "created_at": None,
+                "via": audit.via,
             },
         )
         if row is None:  # pragma: no cover - INSERT ... RETURNING always returns

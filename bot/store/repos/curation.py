@@ -107,7 +107,12 @@ class CurationRepo(StoreBase):
         return inserted is not None
 
     async def rename_movie(
-        self, movie_id: int, guild_id: int, new_title: str, *, audit: AuditInfo | None = None
+        self,
+        movie_id: int,
+        guild_id: int | None,
+        new_title: str,
+        *,
+        audit: AuditInfo | None = None,
     ) -> Movie:
         """Set the movie's display title in one guild and return the movie as it sees it.
 
@@ -121,6 +126,8 @@ class CurationRepo(StoreBase):
         title_slug = slugify(title)
         if not title_slug:
             raise InvalidInput("That title has no letters or digits.")
+        if guild_id is None:
+            return await self._rename_everywhere(movie_id, title, title_slug, audit)
         guild = guild_only(guild_id, "A movie's display title")
         async with self._db.transaction(write=True) as s:
             original = await s.one("select_movie_by_id", {"movie_id": movie_id})
@@ -149,5 +156,39 @@ class CurationRepo(StoreBase):
                 await self._audit(s, guild, audit, AuditAction.MOVIE_RENAME, target, audit.reason)
             movie = await self._movie(s, movie_id, guild)
         if movie is None:  # pragma: no cover - checked inside the transaction
+            raise UnknownMovie(str(movie_id))
+        return movie
+
+    async def _rename_everywhere(
+        self, movie_id: int, title: str, title_slug: str, audit: AuditInfo | None
+    ) -> Movie:
+        """Change the movie's own title (the operator's fix); servers' own titles stay.
+
+        The slug stays, so the names members learned keep finding it, and the new title
+        becomes a global alias, so typing it finds the movie too.
+        """
+        async with self._db.transaction(write=True) as s:
+            original = await s.one("select_movie_by_id", {"movie_id": movie_id})
+            if original is None:
+                raise UnknownMovie(str(movie_id))
+            taken = await s.one("find_movie", {"slug": title_slug, "guild": GLOBAL_SCOPE})
+            if taken is not None and taken["id"] != movie_id:
+                raise Conflict(f"“{title}” already names the movie “{taken['title']}”.")
+            await s.run("update_movie_title", {"movie_id": movie_id, "title": title})
+            if title_slug != original["slug"]:
+                alias = {
+                    "movie_id": movie_id,
+                    "guild": GLOBAL_SCOPE,
+                    "alias": title,
+                    "alias_slug": title_slug,
+                }
+                await s.one("insert_alias", alias)
+            if audit is not None:
+                target = rename_target(movie_id, original["title"], title)
+                await self._audit(
+                    s, GLOBAL_SCOPE, audit, AuditAction.MOVIE_RENAME, target, audit.reason
+                )
+            movie = await self._movie(s, movie_id, GLOBAL_SCOPE)
+        if movie is None:  # pragma: no cover - read in the same transaction
             raise UnknownMovie(str(movie_id))
         return movie

@@ -74,6 +74,7 @@ class ReadingRepo(StoreBase):
         guild_id: int | None,
         *,
         movie_id: int | None = None,
+        platform: str | None = None,
         offset: int,
         limit: int,
     ) -> SearchPage:
@@ -91,6 +92,7 @@ class ReadingRepo(StoreBase):
             "query": match,
             "guild": guild,
             "movie_id": movie_id,
+            "platform": platform,
             "offset": offset,
             "limit": limit,
         }
@@ -137,19 +139,25 @@ class ReadingRepo(StoreBase):
                 chosen = int(row["id"])
             return await self._reaction_for_guild(s, chosen, guild)
 
-    async def stats(self, guild_id: int | None, *, movie_id: int | None = None) -> Stats:
+    async def stats(
+        self, guild_id: int | None, *, movie_id: int | None = None, platform: str | None = None
+    ) -> Stats:
         """Return counts and the most quoted authors, as the guild sees them.
 
-        ``movies`` have a visible reaction; ``articles`` are global or the guild's own;
+        With ``platform``, only that platform's posts count, and the articles that quote
+        one. ``movies`` have a visible reaction; ``articles`` are global or the guild's own;
         ``reactions`` leave out the hidden; ``featured`` and ``hidden`` are the guild's
         flags on reactions it can see; ``top_authors`` are the five authors with the
         most visible reactions, labelled "Name (@handle)" or whichever is known.
         """
         guild = scope(guild_id)
-        params: dict[str, Any] = {"guild": guild, **movie_bounds(movie_id)}
+        params: dict[str, Any] = {"guild": guild, "platform": platform, **movie_bounds(movie_id)}
         async with self._db.transaction(write=False) as s:
             counts = await s.one("stats_reactions", params)
-            articles = await s.scalar("count_articles", params)
+            if platform is None:
+                articles = await s.scalar("count_articles", params)
+            else:
+                articles = await s.scalar("count_platform_articles", params)
             authors = await s.all("top_authors", {**params, "limit": TOP_AUTHORS})
         if counts is None:  # pragma: no cover - an aggregate always returns a row
             raise StoreError("counting reactions returned nothing")

@@ -92,6 +92,7 @@ class SettingsRepo(StoreBase):
         reason: str | None = None,
         *,
         at: datetime | None = None,
+        via: str = "discord",
     ) -> int:
         """Record a moderator action on its own (``at`` defaults to now); return its id.
 
@@ -112,6 +113,7 @@ class SettingsRepo(StoreBase):
                     "target": target,
                     "reason": reason,
                     "created_at": None if at is None else self._dialect.moment(at),
+                    "via": via,
                 },
             )
         if row is None:  # pragma: no cover - INSERT ... RETURNING always returns
@@ -133,6 +135,7 @@ class SettingsRepo(StoreBase):
                 target=row["target"],
                 reason=row["reason"],
                 created_at=self._dialect.moment_text(row["created_at"]),
+                via=row["via"],
             )
             for row in rows
         ]

@@ -7,6 +7,7 @@ from bot.store.repos.articles import ArticleRepo
 from bot.store.repos.curation import CurationRepo
 from bot.store.repos.meta import MetaRepo
 from bot.store.repos.movies import MovieRepo
+from bot.store.repos.operator import OperatorRepo
 from bot.store.repos.reading import ReadingRepo
 from bot.store.repos.schedules import ScheduleRepo
 from bot.store.repos.search import SearchRepo
@@ -22,6 +23,7 @@ class Store(
     ScheduleRepo,
     SearchRepo,
     MetaRepo,
+    OperatorRepo,
 ):
     """The ReactionStore, written once; a backend supplies only its `Database`."""
 

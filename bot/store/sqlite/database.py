@@ -12,7 +12,7 @@ from pathlib import Path
 
 import aiosqlite
 
-from bot.domain.errors import StoreError
+from bot.domain.errors import StoreError, StoreUnavailable
 from bot.store.port import Params, Row, Statement
 from bot.store.repos.store import Store
 from bot.store.sqlite.dialect import SQLiteDialect
@@ -37,7 +37,26 @@ _BEGIN_READ = "BEGIN"
 # busy_timeout instead of failing half-way with SQLITE_BUSY.
 _BEGIN_WRITE = "BEGIN IMMEDIATE"
 _COMMIT = "COMMIT"
+_INTEGRITY_CHECK = "PRAGMA integrity_check"
 _ROLLBACK = "ROLLBACK"
+
+
+def one_line(error: BaseException) -> str:
+    """Return an error's text on one line."""
+    return " ".join(str(error).split())
+
+
+def _fault(error: sqlite3.DatabaseError) -> Exception:
+    """Name what a failing SQLite call means for the people waiting on it.
+
+    A write lock held past the busy timeout is a moment's trouble (try again); a damaged
+    file is the operator's. Anything else (a broken statement) stays what it is.
+    """
+    if isinstance(error, sqlite3.OperationalError) and "locked" in str(error):
+        return StoreUnavailable(f"the database is busy: {one_line(error)}")
+    if type(error) is sqlite3.DatabaseError:
+        return StoreError(f"the database file is damaged: {one_line(error)}; restore a backup")
+    return error
 
 
 @cache
@@ -109,14 +128,44 @@ class SQLiteDatabase:
     async def transaction(self, *, write: bool) -> AsyncIterator[SQLiteSession]:
         """Open a transaction under the lock; commit on success, roll back on any error."""
         async with self._lock:
-            await self._connection.execute_fetchall(_BEGIN_WRITE if write else _BEGIN_READ)
             try:
-                yield self._session
-            except BaseException:
-                if self._connection.in_transaction:
-                    await self._connection.execute_fetchall(_ROLLBACK)
-                raise
-            await self._connection.execute_fetchall(_COMMIT)
+                await self._connection.execute_fetchall(_BEGIN_WRITE if write else _BEGIN_READ)
+                try:
+                    yield self._session
+                except BaseException:
+                    if self._connection.in_transaction:
+                        await self._connection.execute_fetchall(_ROLLBACK)
+                    raise
+                await self._connection.execute_fetchall(_COMMIT)
+            except sqlite3.DatabaseError as error:
+                raise _fault(error) from error
+
+    async def backup(self, target: Path) -> None:
+        """Copy the database to ``target`` with SQLite's online backup API, atomically.
+
+        One step copies every page under one read lock: in WAL mode writers go on, and a
+        copy in several steps would restart each time another process commits.
+        """
+        partial = target.with_name(f".{target.name}.partial")
+        async with self._lock:
+            copy = await asyncio.to_thread(sqlite3.connect, partial, check_same_thread=False)
+            try:
+                await self._connection.backup(copy, pages=-1)
+            except sqlite3.Error as error:
+                raise StoreError(f"the backup failed: {one_line(error)}") from error
+            finally:
+                await asyncio.to_thread(copy.close)
+        await asyncio.to_thread(partial.replace, target)
+
+    async def integrity_problems(self) -> list[str]:
+        """Return what ``PRAGMA integrity_check`` reports; empty when it says ``ok``."""
+        async with self._lock:
+            try:
+                rows = await self._connection.execute_fetchall(_INTEGRITY_CHECK)
+            except sqlite3.DatabaseError as error:
+                return [one_line(error)]
+        found = [str(row[0]) for row in rows]
+        return [] if found == ["ok"] else found
 
     async def schema_version(self) -> int:
         """Return the database's ``PRAGMA user_version``."""
@@ -142,7 +191,14 @@ async def open_sqlite_store(
     """
     target = str(path)
     if target != ":memory:":
-        await asyncio.to_thread(Path(target).parent.mkdir, parents=True, exist_ok=True)
+        folder = Path(target).parent
+        try:
+            await asyncio.to_thread(folder.mkdir, parents=True, exist_ok=True)
+        except OSError as error:
+            reason = (error.strerror or str(error)).lower()
+            raise StoreError(
+                f"cannot create the folder {folder} for the database: {reason}"
+            ) from None
     # isolation_level=None: the store issues BEGIN/COMMIT itself; the sqlite3 module's
     # implicit transactions would otherwise open one behind its back.
     connection = await aiosqlite.connect(target, isolation_level=None)

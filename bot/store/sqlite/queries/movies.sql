@@ -112,3 +112,6 @@ ON CONFLICT (guild_id, title_slug) DO UPDATE SET
     title = excluded.title,
     current = 1,
     updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now');
+
+-- name: update_movie_title!
+UPDATE movies SET title = :title WHERE id = :movie_id;

@@ -98,6 +98,7 @@ JOIN reactions AS r ON r.id = f.rowid
 LEFT JOIN reaction_state AS s ON s.guild_id = :guild AND s.reaction_id = r.id
 WHERE reactions_fts MATCH :query
   AND (:movie_id IS NULL OR r.movie_id = :movie_id)
+  AND (:platform IS NULL OR r.platform = :platform)
   AND coalesce(s.hidden, 0) = 0
   AND EXISTS (
       SELECT 1 FROM article_reactions AS e
@@ -112,6 +113,7 @@ FROM reactions_fts AS f
 JOIN reactions AS r ON r.id = f.rowid
 WHERE reactions_fts MATCH :query
   AND (:movie_id IS NULL OR r.movie_id = :movie_id)
+  AND (:platform IS NULL OR r.platform = :platform)
   AND EXISTS (
       SELECT 1 FROM article_reactions AS e
       WHERE e.reaction_id = r.id AND e.guild_id IN (0, :guild)
@@ -207,6 +209,7 @@ LIMIT 1 OFFSET :offset;
 WITH candidates (id, movie_id) AS (
     SELECT r.id, r.movie_id FROM reactions AS r
     WHERE r.movie_id BETWEEN :movie_low AND :movie_high AND r.global_sources > 0
+      AND (:platform IS NULL OR r.platform = :platform)
     UNION ALL
     SELECT DISTINCT r.id, r.movie_id
     FROM articles AS a
@@ -215,6 +218,7 @@ WITH candidates (id, movie_id) AS (
     WHERE :guild <> 0 AND a.guild_id = :guild
       AND a.movie_id BETWEEN :movie_low AND :movie_high
       AND r.global_sources = 0
+      AND (:platform IS NULL OR r.platform = :platform)
 )
 SELECT count(DISTINCT CASE WHEN coalesce(s.hidden, 0) = 0 THEN c.movie_id END) AS movies,
        count(*) - coalesce(sum(s.hidden), 0) AS reactions,
@@ -228,6 +232,7 @@ LEFT JOIN reaction_state AS s ON s.guild_id = :guild AND s.reaction_id = c.id;
 WITH candidates (id) AS (
     SELECT r.id FROM reactions AS r
     WHERE r.movie_id BETWEEN :movie_low AND :movie_high AND r.global_sources > 0
+      AND (:platform IS NULL OR r.platform = :platform)
     UNION ALL
     SELECT DISTINCT r.id
     FROM articles AS a
@@ -236,6 +241,7 @@ WITH candidates (id) AS (
     WHERE :guild <> 0 AND a.guild_id = :guild
       AND a.movie_id BETWEEN :movie_low AND :movie_high
       AND r.global_sources = 0
+      AND (:platform IS NULL OR r.platform = :platform)
 )
 SELECT CASE WHEN nullif(r.handle, '') IS NOT NULL THEN 'h:' || lower(r.handle)
             ELSE 'n:' || r.author_name END AS who,
@@ -252,3 +258,13 @@ WHERE (nullif(r.handle, '') IS NOT NULL OR nullif(r.author_name, '') IS NOT NULL
 GROUP BY who
 ORDER BY quoted DESC, who
 LIMIT :limit;
+
+-- name: count_platform_articles
+-- Articles the guild sees that quote at least one post of the platform.
+SELECT count(*) FROM articles AS a
+WHERE a.guild_id IN (0, :guild) AND a.movie_id BETWEEN :movie_low AND :movie_high
+  AND EXISTS (
+      SELECT 1 FROM article_reactions AS ar
+      CROSS JOIN reactions AS r ON r.id = ar.reaction_id
+      WHERE ar.article_id = a.id AND r.platform = :platform
+  );

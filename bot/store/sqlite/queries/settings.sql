@@ -15,13 +15,13 @@ ON CONFLICT (guild_id) DO UPDATE SET
     updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now');
 
 -- name: insert_audit
-INSERT INTO audit_log (guild_id, user_id, action, target, reason, created_at)
+INSERT INTO audit_log (guild_id, user_id, action, target, reason, created_at, via)
 VALUES (:guild, :user_id, :action, :target, :reason,
-        coalesce(:created_at, strftime('%Y-%m-%dT%H:%M:%fZ', 'now')))
+        coalesce(:created_at, strftime('%Y-%m-%dT%H:%M:%fZ', 'now')), :via)
 RETURNING id;
 
 -- name: list_audit
-SELECT id, guild_id, user_id, action, target, reason, created_at
+SELECT id, guild_id, user_id, action, target, reason, created_at, via
 FROM audit_log
 WHERE guild_id = :guild
 ORDER BY created_at DESC, id DESC

@@ -1,4 +1,4 @@
--- 0005_search_queries: search queries too long for a pager button's custom id (Discord's
+-- 0006_search_queries: search queries too long for a pager button's custom id (Discord's
 -- 100 characters), kept under a short key the button carries instead (issue 12).
 -- used_at is UTC text in the fixed-width format 'YYYY-MM-DDTHH:MM:SS.mmmZ'; rows not
 -- used for a while are pruned.

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator, Mapping
 from contextlib import asynccontextmanager
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -84,3 +85,36 @@ async def test_message_content_intent_off_runs_without_it_from_the_start(
         assert identifies
         assert all(identify_without_content(call) for call in identifies)
         await assert_serves_without_content(fake_discord, guild, channel, bot)
+
+
+async def test_a_4014_despite_the_portal_flag_falls_back_all_the_same(
+    fake_discord: FakeDiscord,
+    guild: Guild,
+    channel: Channel,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # The application says the intent is enabled, the gateway refuses it anyway: the bot
+    # finds out only from the close code, and still falls back once.
+    real = payloads.application_payload
+
+    def claims_the_intent(*args: Any) -> dict[str, Any]:
+        return real(*args) | {"flags": 1 << 18}
+
+    monkeypatch.setattr(payloads, "application_payload", claims_the_intent)
+    since = fake_discord.driver.mark()
+    async with obeying_discord(fake_discord), running(fake_discord, guild, tmp_path) as bot:
+        await fake_discord.driver.wait_for(identify_without_content, timeout=20, since=since)
+        refused = [
+            call
+            for call in fake_discord.driver.calls("WS IDENTIFY", since=since)
+            if call.status == 4014
+        ]
+        assert len(refused) == 1
+        await assert_serves_without_content(fake_discord, guild, channel, bot)
+        warnings = [
+            line
+            for line in bot.log_text().splitlines()
+            if " WARNING " in line and "message content" in line.lower()
+        ]
+        assert len(warnings) == 1, warnings

@@ -332,9 +332,10 @@ async def set_schedule(fake: FakeDiscord, guild: Guild, channel: Channel) -> Non
 
 
 async def schedule_line(fake: FakeDiscord, guild: Guild, channel: Channel) -> str:
-    await fake.driver.send_message(guild.channel, guild.moderator, "!schedule show")
-    shown = await fake.driver.wait_for(lambda call: ok(call) and call.method == "POST")
-    lines = shown.json["embeds"][0]["description"].splitlines()
+    # By slash, so that it also runs without the Message Content intent.
+    shown = await fake.driver.slash("schedule show", {}, guild.moderator, guild.channel)
+    description = interaction_data((await shown.callback()).json)["embeds"][0]["description"]
+    lines = description.splitlines()
     return next(line for line in lines if line.startswith(f"<#{channel.id}>"))
 
 
@@ -352,7 +353,7 @@ async def test_scheduled_post_refused_with_403_pauses_and_the_bot_carries_on(
     assert "paused: the bot may not post in the channel" in await schedule_line(
         fake_discord, guild, channel
     )
-    await driver.send_message(channel, guild.member, "!ping")
+    await driver.send_message(channel, guild.member, f"{fake_discord.world.bot.mention} ping")
     assert (await driver.wait_for(in_channel(channel))).ok
 
 
@@ -407,7 +408,7 @@ async def test_ready_again_does_not_post_twice(
     await asyncio.sleep(6 * TICK)
     posts = driver.calls(in_channel(channel), since=since)
     assert [call.status for call in posts] == [200, 200]
-    await driver.send_message(channel, guild.member, "!ping")
+    await driver.send_message(channel, guild.member, f"{fake_discord.world.bot.mention} ping")
     assert (await driver.wait_for(in_channel(channel))).ok
 
 

@@ -39,7 +39,7 @@ class Schedules(commands.Cog):
 
     def __init__(self, bot: ReelBot) -> None:
         self.bot = bot
-        self.poster = SchedulePoster(bot.store, self.post)
+        self.poster = SchedulePoster(bot.store, self.post, serves=bot.serves_guild)
 
     async def cog_load(self) -> None:
         """Start the posting loop (its first run, after ready, makes missed posts once).

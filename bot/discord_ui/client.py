@@ -204,6 +204,12 @@ class ReelBot(commands.AutoShardedBot):
         await self.store.set_meta(COMMANDS_HASH_KEY, digest)
         log.info("Synced %d global command(s)", len(synced))
 
+    def serves_guild(self, guild_id: int) -> bool:
+        """Tell whether this process runs the shard of ``guild_id`` (Discord's rule)."""
+        if self.shard_count is None or self.shard_ids is None:
+            return True
+        return (guild_id >> 22) % self.shard_count in self.shard_ids
+
     async def on_ready(self) -> None:
         """Log who the bot is and where."""
         log.info("Ready as %s (%s) in %d guild(s)", self.user, self.user.id, len(self.guilds))

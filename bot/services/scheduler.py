@@ -52,10 +52,19 @@ class SchedulePoster:
     Runs are serialised, so a second trigger (a tick and a start-up run) cannot post twice.
     """
 
-    def __init__(self, store: ReactionStore, send: Sender, clock: Clock = utc_now) -> None:
+    def __init__(
+        self,
+        store: ReactionStore,
+        send: Sender,
+        clock: Clock = utc_now,
+        serves: Callable[[int], bool] = lambda guild_id: True,
+    ) -> None:
         self.store = store
         self.send = send
         self.clock = clock
+        # Which guilds this process posts for: a process that runs some of the shards
+        # (SHARD_IDS) leaves the other shards' schedules to the process that runs them.
+        self.serves = serves
         self._lock = asyncio.Lock()
 
     async def run_due(self) -> list[RunReport]:
@@ -64,6 +73,8 @@ class SchedulePoster:
             now = self.clock()
             reports = []
             for schedule in await self.store.due_schedules(now):
+                if not self.serves(schedule.guild_id):
+                    continue
                 try:
                     reports.append(await self._run(schedule, now))
                 except NotFound:

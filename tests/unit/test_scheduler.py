@@ -85,6 +85,21 @@ async def test_restart_and_clock_jump_make_one_post_per_due_slot(tmp_path: Path)
     await store.close()
 
 
+async def test_schedules_of_guilds_another_process_serves_are_left_alone(
+    tmp_path: Path,
+) -> None:
+    clock, channel = Clock(START), Channel()
+    store = await seeded(tmp_path / "reel.db")
+    await store.set_schedule(GUILD, CHANNEL, every="1h", at=None, movie_id=None, now=clock())
+    clock.now += timedelta(hours=1)
+    elsewhere = SchedulePoster(store, channel, clock, serves=lambda guild_id: guild_id != GUILD)
+    assert await elsewhere.run_due() == []
+    assert channel.posts == []
+    (report,) = await SchedulePoster(store, channel, clock).run_due()
+    assert report.reaction_id in channel.posts
+    await store.close()
+
+
 async def test_stopped_schedule_never_posts(tmp_path: Path) -> None:
     clock, channel = Clock(START), Channel()
     store = await seeded(tmp_path / "reel.db")

@@ -1,4 +1,4 @@
-"""Command line: `run` (the default), `parse`, `ingest` and `preview` (DESIGN.md contracts)."""
+"""Command line: `run` (the default), `parse`, `ingest`, `preview` and `web` (DESIGN.md)."""
 
 from __future__ import annotations
 
@@ -150,6 +150,11 @@ async def _run_bot(settings: Settings) -> None:
     except BaseException:
         await store.close()
         raise
+    panel = None
+    if settings.web is not None:
+        from bot.web.serve import start_panel
+
+        panel = await start_panel(settings, store)
     closing: list[asyncio.Future[None]] = []
     loop = asyncio.get_running_loop()
     for signum in (signal.SIGTERM, signal.SIGINT):
@@ -163,7 +168,17 @@ async def _run_bot(settings: Settings) -> None:
         # asyncio.run would cancel it and leave the database thread holding the process.
         for task in closing:
             await task
+        if panel is not None:
+            await panel.cleanup()
         await store.close()
+
+
+def _secrets(settings: Settings) -> list[str]:
+    """Return every secret a log line must never show: the token and the panel's keys."""
+    found = [settings.discord_token.reveal()]
+    if settings.web is not None:
+        found += [settings.web.client_secret.reveal(), settings.web.session_secret.reveal()]
+    return [secret for secret in found if secret]
 
 
 def command_run(settings: Settings) -> int:
@@ -179,7 +194,7 @@ def command_run(settings: Settings) -> int:
             "DISCORD_TOKEN is not set: copy .env.example to .env and put your bot token in it.",
             ExitCode.CONFIG,
         )
-    setup_logging(settings.log_level, secrets=[settings.discord_token.reveal()])
+    setup_logging(settings.log_level, secrets=_secrets(settings))
     try:
         asyncio.run(_run_bot(settings))
     except discord.LoginFailure:
@@ -199,6 +214,21 @@ def command_run(settings: Settings) -> int:
     return ExitCode.OK
 
 
+def command_web(settings: Settings) -> int:
+    """Serve the moderators' web panel without the gateway (issue 16)."""
+    from bot.log import setup_logging
+    from bot.web.serve import serve_alone
+
+    setup_logging(settings.log_level, secrets=_secrets(settings))
+    try:
+        asyncio.run(serve_alone(settings))
+    except ConfigError as error:
+        return _fail(str(error), ExitCode.CONFIG)
+    except (ReelError, OSError) as error:
+        return _fail(f"start-up failed: {_one_line(error)}", ExitCode.STARTUP)
+    return ExitCode.OK
+
+
 def build_parser() -> argparse.ArgumentParser:
     """Return the argument parser of every sub-command."""
     parser = argparse.ArgumentParser(prog="python -m bot", description="Reaction Reel")
@@ -213,6 +243,7 @@ def build_parser() -> argparse.ArgumentParser:
     preview = commands.add_parser("preview", help="print the payload !reactions MOVIE would post")
     preview.add_argument("movie", help="title, slug or alias")
     preview.add_argument("--page", type=int, default=1, help="page number (default 1)")
+    commands.add_parser("web", help="serve the moderators' web panel without the gateway")
     return parser
 
 
@@ -231,4 +262,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         return command_ingest(args, settings)
     if args.command == "preview":
         return command_preview(args, settings)
+    if args.command == "web":
+        return command_web(settings)
     return command_run(settings)

@@ -1,0 +1,167 @@
+"""The panel's reading pages and curation: servers, movies, a movie's reactions, hide/feature."""
+
+from __future__ import annotations
+
+from aiohttp import web
+
+from bot.discord_ui.render import header, reaction_embed, title_markdown
+from bot.domain.errors import UserError
+from bot.domain.markdown import escape
+from bot.domain.records import Movie, StoredReaction
+from bot.services import panel as panel_service
+from bot.services import reading
+from bot.services.curation import REACTION_ACTIONS, curate_reaction
+from bot.web import forms
+from bot.web.context import (
+    audit_actor,
+    flash,
+    panel_of,
+    render,
+    require_guild,
+    visitor,
+)
+from bot.web.discord_api import DiscordApiError
+from bot.web.preview import EmbedView, embed_view, pager_row
+
+# No more servers than this are checked for one visitor's list (each is asked of Discord).
+MAX_LISTED_GUILDS = 50
+
+
+async def index(request: web.Request) -> web.StreamResponse:
+    """Show the log-in page, or the servers the visitor moderates."""
+    user = await visitor(request)
+    if user is None:
+        return await render(request, "login.html")
+    panel = panel_of(request)
+    try:
+        theirs = await panel.api.user_guilds(user.access_token)
+    except DiscordApiError:
+        message = "Discord did not list your servers; log in again."
+        return await render(request, "error.html", status=503, message=message)
+    guilds = []
+    for guild_id, name in list(theirs.items())[:MAX_LISTED_GUILDS]:
+        # Never the browser's word or the OAuth list alone: the bot asks about each one.
+        try:
+            if await panel.check.is_moderator(guild_id, user.id):
+                guilds.append((guild_id, name))
+        except DiscordApiError:
+            continue
+    return await render(request, "guilds.html", guilds=guilds)
+
+
+async def movies(request: web.Request) -> web.StreamResponse:
+    """List the movies the server sees, with how many reactions each shows."""
+    _, guild = await require_guild(request)
+    found = await reading.movies(panel_of(request).store, guild.id)
+    return await render(request, "movies.html", guild=guild, movies=found)
+
+
+async def movie_in(request: web.Request, guild_id: int) -> Movie:
+    """Return the movie the URL names, only if the server knows it (404 otherwise)."""
+    slug = request.match_info.get("movie", "")
+    movie = (
+        await panel_of(request).store.find_movie(slug, guild_id)
+        if slug.isalnum() and len(slug) <= 200
+        else None
+    )
+    if movie is None or movie.slug != slug:
+        raise web.HTTPNotFound(text="No such movie in this server.")
+    return movie
+
+
+def _card(
+    reaction: StoredReaction, movie: Movie, number: int | None, total: int | None, spoiler: bool
+) -> tuple[StoredReaction, EmbedView]:
+    embed = reaction_embed(reaction, movie=movie, number=number, total=total, spoiler=spoiler)
+    return reaction, embed_view(embed.to_dict())  # type: ignore[arg-type]
+
+
+async def reactions(request: web.Request) -> web.StreamResponse:
+    """Show a movie's reactions as the server's members see them, to search and curate."""
+    _, guild = await require_guild(request)
+    store = panel_of(request).store
+    movie = await movie_in(request, guild.id)
+    if request.query.get("view") == "hidden":
+        hidden = await panel_service.hidden_reactions(store, guild.id, movie.id)
+        cards = [_card(reaction, movie, None, None, True) for reaction in hidden]
+        return await render(
+            request,
+            "reactions.html",
+            guild=guild,
+            movie=movie,
+            cards=cards,
+            content=f"{len(cards)} hidden reaction(s)",
+            pager=None,
+            query="",
+            view="hidden",
+            here=request.path_qs,
+        )
+    query = forms.text(request.query, "q", 200)  # type: ignore[arg-type]
+    shown = await panel_service.curation_page(
+        store, guild.id, movie, forms.page_number(request), query=query
+    )
+    cards = [
+        _card(reaction, shown.movie, shown.offset + index + 1, shown.total, spoiler)
+        for index, (reaction, spoiler) in enumerate(
+            zip(shown.reactions, shown.spoilers, strict=True)
+        )
+    ]
+    return await render(
+        request,
+        "reactions.html",
+        guild=guild,
+        movie=shown.movie,
+        cards=cards,
+        content=_content_line(shown),
+        pager=pager_row(shown.page, shown.pages),
+        query=shown.query,
+        view="all",
+        here=request.path_qs,
+    )
+
+
+def _content_line(shown: panel_service.PanelPage) -> str:
+    """Return the line above the page, as the bot writes it above its embeds."""
+    last = shown.offset + len(shown.reactions)
+    if shown.query:
+        quoted = escape(shown.query)
+        if not shown.reactions:
+            return f"No reactions match “{quoted}”."
+        return f"Reactions matching “{quoted}” — {shown.offset + 1}–{last} of {shown.total}"
+    if not shown.reactions:
+        return f"**{title_markdown(shown.movie)}** has no reactions to show."
+    return header(shown.movie, shown.offset + 1, last, shown.total)
+
+
+async def curate(request: web.Request) -> web.StreamResponse:
+    """Hide, unhide, feature or unfeature one or many reactions, each through the service."""
+    user, guild = await require_guild(request)
+    form = await request.post()
+    back = forms.back_to(form, guild.id, f"/g/{guild.id}")
+    # A row's own button names one reaction ("hide:42"); the bulk buttons act on the ticks.
+    one_action, _, one_id = forms.text(form, "one", 40).partition(":")
+    if one_action:
+        action = REACTION_ACTIONS.get(one_action)
+        chosen = [int(one_id)] if one_id.isdigit() and len(one_id) < 19 else []
+    else:
+        action = REACTION_ACTIONS.get(forms.text(form, "action", 20))
+        chosen = forms.ids(form, "reaction")
+    if action is None or not chosen:
+        await flash(request, "Choose at least one reaction and what to do.", error=True)
+        raise web.HTTPSeeOther(back)
+    reason = forms.text(form, "reason", 1000) or None
+    done, refused = 0, []
+    for reaction_id in chosen:
+        try:
+            await curate_reaction(
+                panel_of(request).store, guild.id, audit_actor(user), action, reaction_id, reason
+            )
+            done += 1
+        except UserError as error:
+            refused.append(error.message)
+    if done:
+        noun = "reaction" if done == 1 else "reactions"
+        await flash(request, f"{done} {noun} {action.outcome}.")
+    for message in refused[:3]:
+        await flash(request, message, error=True)
+    raise web.HTTPSeeOther(back)

@@ -143,20 +143,24 @@ def _listen(raw: str) -> tuple[str, int]:
 
 
 def _web_settings(env: Mapping[str, str]) -> WebSettings | None:
+    # Every panel variable is read even when the panel is off, so none is silently ignored.
     raw = env.get("WEB_LISTEN", "").strip()
+    public = env.get("WEB_PUBLIC_URL", "").strip().rstrip("/")
+    client_secret = Secret(env.get("DISCORD_CLIENT_SECRET", "").strip())
+    session_secret = Secret(env.get("WEB_SESSION_SECRET", "").strip())
+    authorize = env.get("DISCORD_AUTHORIZE_URL", "").strip() or DEFAULT_AUTHORIZE_URL
     if not raw:
         return None
     host, port = _listen(raw)
-    public = env.get("WEB_PUBLIC_URL", "").strip().rstrip("/") or f"http://{raw}"
+    public = public or f"http://{raw}"
     if not public.startswith(("http://", "https://")):
         raise ConfigError(f"WEB_PUBLIC_URL must start with http:// or https://, not {public!r}")
-    authorize = env.get("DISCORD_AUTHORIZE_URL", "").strip() or DEFAULT_AUTHORIZE_URL
     return WebSettings(
         host=host,
         port=port,
         public_url=public,
-        client_secret=Secret(env.get("DISCORD_CLIENT_SECRET", "").strip()),
-        session_secret=Secret(env.get("WEB_SESSION_SECRET", "").strip()),
+        client_secret=client_secret,
+        session_secret=session_secret,
         authorize_url=authorize,
     )
 

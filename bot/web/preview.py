@@ -19,14 +19,14 @@ from markupsafe import Markup, escape
 from bot.domain.markdown import ZERO_WIDTH_SPACE
 
 # Discord markdown the bot's payloads use: a backslash escape, spoiler bars, bold stars,
-# inline code, a masked link, a bare link, a line break.
+# inline code, a masked link, a bare link (escaped ones hold no raw bar), a line break.
 _TOKEN = re.compile(
     r"\\(?P<escaped>[^\w\s])"
     r"|(?P<spoiler>\|\|)"
     r"|(?P<bold>\*\*)"
     r"|`(?P<code>[^`\n]{1,300})`"
     r"|\[(?P<label>[^\]\n]{1,200})\]\((?P<target>https?://[^)\s]+)\)"
-    r"|(?P<url>https?://[^\s<>\"]*[^\s<>\".,:;'\")\]!?])"
+    r"|(?P<url>https?://[^\s<>\"|]*[^\s<>\"|.,:;'\")\]!?])"
     r"|(?P<newline>\n)",
     re.IGNORECASE,
 )

@@ -11,12 +11,17 @@ import signal
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from dotenv import find_dotenv, load_dotenv
 
 from bot.config import ConfigError, Settings
 from bot.domain.errors import NoReactions, ParseError, ReelError, UserError
+
+if TYPE_CHECKING:
+    from aiohttp.web import AppRunner
+
+    from bot.store.protocol import ReactionStore
 
 
 class ExitCode(enum.IntEnum):
@@ -137,6 +142,15 @@ def command_preview(args: argparse.Namespace, settings: Settings) -> int:
     return ExitCode.OK
 
 
+async def _start_panel(settings: Settings, store: ReactionStore) -> AppRunner | None:
+    """Start the moderators' web panel beside the bot when WEB_LISTEN is set (issue 16)."""
+    if settings.web is None:
+        return None
+    from bot.web.serve import start_panel
+
+    return await start_panel(settings, store)
+
+
 async def _run_bot(settings: Settings) -> None:
     from bot.discord_ui.client import ReelBot, open_store, use_api_base
 
@@ -147,14 +161,10 @@ async def _run_bot(settings: Settings) -> None:
         if settings.discord_api_base:
             use_api_base(settings.discord_api_base)
         bot = ReelBot(settings, store=store)
+        panel = await _start_panel(settings, store)
     except BaseException:
         await store.close()
         raise
-    panel = None
-    if settings.web is not None:
-        from bot.web.serve import start_panel
-
-        panel = await start_panel(settings, store)
     closing: list[asyncio.Future[None]] = []
     loop = asyncio.get_running_loop()
     for signum in (signal.SIGTERM, signal.SIGINT):
@@ -204,6 +214,8 @@ def command_run(settings: Settings) -> int:
             "Enable the Message Content intent for the bot in the Discord developer portal.",
             ExitCode.CONFIG,
         )
+    except ConfigError as error:
+        return _fail(str(error), ExitCode.CONFIG)
     except (ReelError, commands.ExtensionError) as error:
         return _fail(f"start-up failed: {_one_line(error)}", ExitCode.STARTUP)
     except (aiohttp.ClientError, OSError) as error:

@@ -117,7 +117,12 @@ async def panel_client(
 
 async def log_in(client: TestClient[Any, Any], world: World, who: Member) -> None:
     """Log ``who`` in through the fake's authorize page, as a browser would."""
-    world.oauth.login_as(who)
+    await oauth_log_in(client, world.oauth, who)
+
+
+async def oauth_log_in(client: TestClient[Any, Any], oauth: OAuthServer, who: Member) -> None:
+    """Log ``who`` in through ``oauth``'s authorize page, as a browser would."""
+    oauth.login_as(who)
     start = await client.get("/auth/login", allow_redirects=False)
     assert start.status == 302, await start.text()
     async with aiohttp.ClientSession() as browser:

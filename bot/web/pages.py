@@ -7,6 +7,7 @@ from aiohttp import web
 from bot.discord_ui.render import header, reaction_embed, title_markdown
 from bot.domain.errors import UserError
 from bot.domain.markdown import escape
+from bot.domain.paging import offset_of, page_count
 from bot.domain.records import Movie, StoredReaction
 from bot.services import panel as panel_service
 from bot.services import reading
@@ -23,6 +24,7 @@ from bot.web.context import (
 from bot.web.discord_api import DiscordApiError
 from bot.web.preview import EmbedView, embed_view, pager_row
 
+MOVIES_PER_PAGE = 100
 # No more servers than this are checked for one visitor's list (each is asked of Discord).
 MAX_LISTED_GUILDS = 50
 
@@ -53,7 +55,17 @@ async def movies(request: web.Request) -> web.StreamResponse:
     """List the movies the server sees, with how many reactions each shows."""
     _, guild = await require_guild(request)
     found = await reading.movies(panel_of(request).store, guild.id)
-    return await render(request, "movies.html", guild=guild, movies=found)
+    pages = page_count(len(found), MOVIES_PER_PAGE)
+    page = min(forms.page_number(request), pages)
+    shown = found[offset_of(page, MOVIES_PER_PAGE) :][:MOVIES_PER_PAGE]
+    return await render(
+        request,
+        "movies.html",
+        guild=guild,
+        movies=shown,
+        total=len(found),
+        pager=pager_row(page, pages),
+    )
 
 
 async def movie_in(request: web.Request, guild_id: int) -> Movie:

@@ -5,7 +5,8 @@ its middlewares (session decryption, rate limit, CSP), logged in through the fak
 Discord's OAuth2. The moderator check answers from memory, so the figure is the panel's
 own work: the store's page query, the render code and the template. Server time is taken
 by an outermost middleware, from the request's arrival to the response being ready.
-Requests alternate over random movies, random pages and searches.
+Requests alternate over random movies: first, second and fifth pages, a search, and a
+platform filter.
 """
 
 from __future__ import annotations
@@ -74,8 +75,7 @@ async def _measure(path: Any, slugs: list[str]) -> tuple[list[float], list[float
             rng = random.Random(16)
             for index in range(WARMUP + REQUESTS):
                 slug = rng.choice(slugs)
-                kind = index % 4
-                query = {0: "", 1: "?page=2", 2: "?page=5", 3: "?q=film+good"}[kind]
+                query = ("", "?page=2", "?page=5", "?q=film+good", "?platform=bluesky")[index % 5]
                 response = await client.get(f"/g/{GUILD}/m/{slug}{query}")
                 if response.status != 200:
                     raise RuntimeError(f"/m/{slug}{query} answered {response.status}")

@@ -9,6 +9,7 @@ from bot.domain.errors import UserError
 from bot.domain.markdown import escape
 from bot.domain.paging import offset_of, page_count
 from bot.domain.records import Movie, StoredReaction
+from bot.platforms import PLATFORMS
 from bot.services import panel as panel_service
 from bot.services import reading
 from bot.services.curation import REACTION_ACTIONS, curate_reaction
@@ -105,17 +106,25 @@ async def reactions(request: web.Request) -> web.StreamResponse:
             content=f"{len(cards)} hidden reaction(s)",
             pager=None,
             query="",
+            platform="",
+            platforms=[],
+            partial=False,
             view="hidden",
             here=request.path_qs,
         )
     query = forms.text(request.query, "q", 200)  # type: ignore[arg-type]
-    shown = await panel_service.curation_page(
-        store, guild.id, movie, forms.page_number(request), query=query
-    )
+    platform = forms.text(request.query, "platform", 40)  # type: ignore[arg-type]
+    try:
+        shown = await panel_service.curation_page(
+            store, guild.id, movie, forms.page_number(request), query=query, platform=platform
+        )
+    except UserError as error:
+        await flash(request, error.message, error=True)
+        raise web.HTTPSeeOther(f"/g/{guild.id}/m/{movie.slug}") from None
     cards = [
-        _card(reaction, shown.movie, shown.offset + index + 1, shown.total, spoiler)
-        for index, (reaction, spoiler) in enumerate(
-            zip(shown.reactions, shown.spoilers, strict=True)
+        _card(reaction, shown.movie, number, shown.total, spoiler)
+        for reaction, number, spoiler in zip(
+            shown.reactions, shown.numbers, shown.spoilers, strict=True
         )
     ]
     return await render(
@@ -127,6 +136,9 @@ async def reactions(request: web.Request) -> web.StreamResponse:
         content=_content_line(shown),
         pager=pager_row(shown.page, shown.pages),
         query=shown.query,
+        platform=shown.platform or "",
+        platforms=[(p.name, p.label) for p in PLATFORMS],
+        partial=shown.partial,
         view="all",
         here=request.path_qs,
     )
@@ -134,15 +146,19 @@ async def reactions(request: web.Request) -> web.StreamResponse:
 
 def _content_line(shown: panel_service.PanelPage) -> str:
     """Return the line above the page, as the bot writes it above its embeds."""
-    last = shown.offset + len(shown.reactions)
+    if shown.platform:
+        label = next(p.label for p in PLATFORMS if p.name == shown.platform)
+        return f"{shown.matches} of {shown.total} reaction(s) are from {label}."
+    first = shown.numbers[0] if shown.numbers else 0
+    last = shown.numbers[-1] if shown.numbers else 0
     if shown.query:
         quoted = escape(shown.query)
         if not shown.reactions:
             return f"No reactions match “{quoted}”."
-        return f"Reactions matching “{quoted}” — {shown.offset + 1}–{last} of {shown.total}"
+        return f"Reactions matching “{quoted}” — {first}–{last} of {shown.total}"
     if not shown.reactions:
         return f"**{title_markdown(shown.movie)}** has no reactions to show."
-    return header(shown.movie, shown.offset + 1, last, shown.total)
+    return header(shown.movie, first, last, shown.total)
 
 
 async def curate(request: web.Request) -> web.StreamResponse:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from urllib.parse import parse_qs, urlsplit
 
@@ -16,6 +17,7 @@ from tests.web.harness import (
     ORIGIN,
     PUBLIC_URL,
     World,
+    article,
     csrf_of,
     log_in,
     movie_id,
@@ -401,3 +403,25 @@ async def test_aliases_rename_settings_and_schedules_go_through_the_services(
     actions = [entry.action for entry in await world.store.list_audit(world.home.id, 10)]
     assert actions == ["schedule.set", "settings.update", "movie.rename", "movie.alias"]
     assert "movie.rename" in audit_page
+
+
+async def test_a_platform_filter_keeps_the_places_members_see(world: World) -> None:
+    bluesky = article("Moonlit Harbour", "Sky post one", "Sky post two", title="Sky")
+    bluesky = dataclasses.replace(
+        bluesky,
+        reactions=tuple(
+            dataclasses.replace(r, platform="bluesky", url=None) for r in bluesky.reactions
+        ),
+    )
+    await world.store.ingest_article(bluesky, content_hash="sky")
+    async with panel_client(world) as client:
+        await log_in(client, world, world.home.moderator)
+        base = f"/g/{world.home.id}/m/moonlitharbour"
+        html = await (await client.get(base + "?platform=bluesky")).text()
+        assert "Sky post one" in html
+        assert "Reaction number" not in html
+        assert len(reaction_ids(html)) == 2
+        assert "31 of 32" in html  # the footer counts among all, as in Discord
+        assert "2 of 32 reaction(s) are from Bluesky." in html
+        unknown = await client.get(base + "?platform=myspace")
+        assert "There is no platform" in await unknown.text()

@@ -425,3 +425,65 @@ async def test_a_platform_filter_keeps_the_places_members_see(world: World) -> N
         assert "2 of 32 reaction(s) are from Bluesky." in html
         unknown = await client.get(base + "?platform=myspace")
         assert "There is no platform" in await unknown.text()
+
+
+async def test_an_article_file_is_previewed_then_removed_with_its_reactions(world: World) -> None:
+    page = (
+        "<!doctype html><html><head><title>Fans on Glass Orchard</title></head><body>"
+        "<p>About the film Glass Orchard.</p>"
+        '<blockquote class="twitter-tweet"><p lang="en">Bright and strange</p>&mdash; Ada '
+        '(@ada) <a href="https://twitter.com/ada/status/91">May 1, 2024</a></blockquote>'
+        "</body></html>"
+    )
+    async with panel_client(world) as client:
+        await log_in(client, world, world.home.moderator)
+        token = await csrf_of(client)
+        form = aiohttp.FormData()
+        form.add_field("csrf", token)
+        form.add_field("movie", "Glass Orchard")
+        form.add_field("file", page.encode(), filename="orchard.html", content_type="text/html")
+        preview = await (
+            await client.post(f"/g/{world.home.id}/articles/preview", data=form, headers=ORIGIN)
+        ).text()
+        assert "Glass Orchard" in preview
+        pending = re.search(r'name="token" value="([^"]+)"', preview)
+        assert pending
+        await client.post(
+            f"/g/{world.home.id}/articles/confirm",
+            data={"token": pending.group(1), "answer": "add", "csrf": token},
+            headers=ORIGIN,
+        )
+        # The token was used: a second Add stores nothing twice.
+        again = await client.post(
+            f"/g/{world.home.id}/articles/confirm",
+            data={"token": pending.group(1), "answer": "add", "csrf": token},
+            headers=ORIGIN,
+        )
+        assert "expired" in await again.text()
+        listing = await world.store.list_articles(world.home.id, offset=0, limit=10)
+        own = next(a for a in listing.articles if not a.is_global)
+        shared = next(a for a in listing.articles if a.is_global)
+        refused = await client.post(
+            f"/g/{world.home.id}/articles/{shared.id}/remove", data={"csrf": token}, headers=ORIGIN
+        )
+        assert "every server shares it" in await refused.text()
+        removed = await client.post(
+            f"/g/{world.home.id}/articles/{own.id}/remove", data={"csrf": token}, headers=ORIGIN
+        )
+        assert f"Removed article <code>{own.id}</code>" in await removed.text()
+    assert await world.store.find_movie("glassorchard", world.home.id) is None
+    actions = [entry.action for entry in await world.store.list_audit(world.home.id, 5)]
+    assert actions == ["article.remove", "article.add"]
+
+
+async def test_a_file_that_is_not_an_article_is_refused_before_parsing(world: World) -> None:
+    async with panel_client(world) as client:
+        await log_in(client, world, world.home.moderator)
+        token = await csrf_of(client)
+        form = aiohttp.FormData()
+        form.add_field("csrf", token)
+        form.add_field("file", b"\x89PNG", filename="cat.png", content_type="image/png")
+        answer = await client.post(
+            f"/g/{world.home.id}/articles/preview", data=form, headers=ORIGIN
+        )
+        assert "Attach the article as an" in await answer.text()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from aiohttp import web
 
-from bot.discord_ui.render import header, reaction_embed, title_markdown
+from bot.discord_ui.render import header, reaction_embed, render_page, title_markdown
 from bot.domain.errors import UserError
 from bot.domain.markdown import escape
 from bot.domain.paging import offset_of, page_count
@@ -15,6 +15,7 @@ from bot.services import reading
 from bot.services.curation import REACTION_ACTIONS, curate_reaction
 from bot.web import forms
 from bot.web.context import (
+    GuildScope,
     audit_actor,
     flash,
     panel_of,
@@ -23,7 +24,7 @@ from bot.web.context import (
     visitor,
 )
 from bot.web.discord_api import DiscordApiError
-from bot.web.preview import EmbedView, embed_view, pager_row
+from bot.web.preview import EmbedView, embed_view, embed_views, pager_row
 
 MOVIES_PER_PAGE = 100
 # No more servers than this are checked for one visitor's list (each is asked of Discord).
@@ -94,6 +95,8 @@ async def reactions(request: web.Request) -> web.StreamResponse:
     _, guild = await require_guild(request)
     store = panel_of(request).store
     movie = await movie_in(request, guild.id)
+    if request.query.get("view") == "discord":
+        return await _as_discord_shows_it(request, guild, movie)
     if request.query.get("view") == "hidden":
         hidden = await panel_service.hidden_reactions(store, guild.id, movie.id)
         cards = [_card(reaction, movie, None, None, True) for reaction in hidden]
@@ -141,6 +144,25 @@ async def reactions(request: web.Request) -> web.StreamResponse:
         partial=shown.partial,
         view="all",
         here=request.path_qs,
+    )
+
+
+async def _as_discord_shows_it(
+    request: web.Request, guild: GuildScope, movie: Movie
+) -> web.StreamResponse:
+    """Show one page exactly as `!reactions` posts it: the same reading and render code."""
+    store = panel_of(request).store
+    shown = await reading.movie_page(store, movie, guild.id, forms.page_number(request), clamp=True)
+    rendered = render_page(shown.data, page_size=shown.page_size, spoilers=shown.spoilers)
+    return await render(
+        request,
+        "discord_page.html",
+        guild=guild,
+        movie=shown.data.movie,
+        content=rendered.content,
+        embeds=embed_views(rendered.embeds),
+        pager=pager_row(rendered.page, rendered.pages),
+        view="discord",
     )
 
 

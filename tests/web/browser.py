@@ -8,6 +8,7 @@ the event loop keeps serving the fake Discord the browser talks to.
 from __future__ import annotations
 
 import asyncio
+import base64
 import os
 import shutil
 from collections.abc import Callable
@@ -53,7 +54,7 @@ class Browser:
         ):
             options.add_argument(flag)
         self.driver = webdriver.Chrome(options=options, service=Service(str(CHROMEDRIVER)))
-        self.driver.implicitly_wait(0)
+        self.driver.implicitly_wait(5)  # a loaded CI machine renders slowly
 
     async def run(self, call: Callable[..., T], *args: Any) -> T:
         """Run a blocking Selenium call in a thread."""
@@ -75,10 +76,18 @@ class Browser:
 
         return await self.run(self.driver.find_elements, By.CSS_SELECTOR, css)
 
+    def _click(self, element: Any) -> None:
+        # Centred first: at the top of the window the sticky bulk bar would take the click.
+        self.driver.execute_script("arguments[0].scrollIntoView({block: 'center'})", element)
+        element.click()
+
     async def click(self, css: str) -> None:
         """Click the first element matching ``css``."""
-        element = await self.find(css)
-        await self.run(element.click)
+        await self.click_element(await self.find(css))
+
+    async def click_element(self, element: Any) -> None:
+        """Click ``element`` as a person would."""
+        await self.run(self._click, element)
 
     async def navigate(self, css: str) -> None:
         """Click what matches ``css`` and wait for the next page to load."""
@@ -88,8 +97,8 @@ class Browser:
 
         def go() -> None:
             old = self.driver.find_element(By.TAG_NAME, "html")
-            self.driver.find_element(By.CSS_SELECTOR, css).click()
-            wait = WebDriverWait(self.driver, 15)
+            self._click(self.driver.find_element(By.CSS_SELECTOR, css))
+            wait = WebDriverWait(self.driver, 30)
             wait.until(expected_conditions.staleness_of(old))
             wait.until(lambda d: d.execute_script("return document.readyState") == "complete")
 
@@ -101,14 +110,23 @@ class Browser:
         return str(await self.run(lambda: body.text))
 
     async def screenshot(self, path: Path, size: tuple[int, int]) -> None:
-        """Save the whole page at ``size`` width as a PNG."""
+        """Save the whole page, laid out ``size[0]`` pixels wide, as a PNG."""
 
         def shoot() -> None:
-            self.driver.set_window_size(*size)
-            height = self.driver.execute_script("return document.documentElement.scrollHeight")
-            self.driver.set_window_size(size[0], max(size[1], min(int(height), 4000)))
-            self.driver.save_screenshot(str(path))
-            self.driver.set_window_size(*DESKTOP)
+            width, height = size
+            metrics = {"width": width, "height": height, "deviceScaleFactor": 1}
+            self.driver.execute_cdp_cmd(
+                "Emulation.setDeviceMetricsOverride", metrics | {"mobile": width < 600}
+            )
+            layout = self.driver.execute_cdp_cmd("Page.getLayoutMetrics", {})
+            full = min(int(layout["cssContentSize"]["height"]), 4000)
+            clip = {"x": 0, "y": 0, "width": width, "height": max(full, height), "scale": 1}
+            shot = self.driver.execute_cdp_cmd(
+                "Page.captureScreenshot",
+                {"format": "png", "captureBeyondViewport": True, "clip": clip},
+            )
+            path.write_bytes(base64.b64decode(shot["data"]))
+            self.driver.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
 
         await self.run(shoot)
 

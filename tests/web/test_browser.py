@@ -155,6 +155,24 @@ async def test_a_featured_reaction_comes_first_in_discord(
     assert payload["embeds"][0]["footer"]["text"].startswith("★")
 
 
+async def test_the_discord_view_matches_what_the_bot_posts(
+    fake_discord: FakeDiscord, guild: Guild, logged_in: Browser, panel_url: str
+) -> None:
+    browser = logged_in
+    await browser.get(f"{panel_url}/g/{guild.id}/m/12thfail?view=discord")
+    payload = await reactions_in_discord(fake_discord, guild.channel, guild, "12thfail")
+    footers = [
+        await browser.run(lambda e=e: e.text) for e in await browser.find_all(".embed-footer")
+    ]
+    assert len(footers) == len(payload["embeds"])
+    for shown, posted in zip(footers, payload["embeds"], strict=True):
+        assert shown.startswith(posted["footer"]["text"])
+    arrows = [await browser.run(lambda e=e: e.text) for e in await browser.find_all(".arrow")]
+    assert arrows == ["◀", "▶"]
+    await browser.navigate('a[rel="next"]')
+    assert "reactions 6–" in await browser.text()
+
+
 async def test_spoilers_are_blurred_until_clicked(
     guild: Guild, logged_in: Browser, panel_url: str
 ) -> None:
@@ -162,7 +180,7 @@ async def test_spoilers_are_blurred_until_clicked(
     await browser.get(f"{panel_url}/g/{guild.id}/m/12thfail")
     spoiler = await browser.find("li.reaction .spoiler")
     assert "revealed" not in await browser.run(spoiler.get_attribute, "class")
-    await browser.run(spoiler.click)
+    await browser.click_element(spoiler)
     assert "revealed" in await browser.run(spoiler.get_attribute, "class")
 
 
@@ -205,6 +223,7 @@ async def test_write_screenshots_of_every_page(
         ("movies", f"/g/{guild.id}"),
         ("reactions", f"/g/{guild.id}/m/12thfail"),
         ("hidden", f"/g/{guild.id}/m/12thfail?view=hidden"),
+        ("discord", f"/g/{guild.id}/m/12thfail?view=discord"),
         ("articles", f"/g/{guild.id}/articles"),
         ("settings", f"/g/{guild.id}/settings"),
         ("schedules", f"/g/{guild.id}/schedules"),

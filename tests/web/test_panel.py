@@ -487,3 +487,22 @@ async def test_a_file_that_is_not_an_article_is_refused_before_parsing(world: Wo
             f"/g/{world.home.id}/articles/preview", data=form, headers=ORIGIN
         )
         assert "Attach the article as an" in await answer.text()
+
+
+async def test_the_discord_view_shows_a_page_as_reactions_posts_it(world: World) -> None:
+    movie = await world.store.find_movie("moonlitharbour", world.home.id)
+    assert movie is not None
+    bots_page = await reading.movie_page(world.store, movie, world.home.id, 2)
+    async with panel_client(world) as client:
+        await log_in(client, world, world.home.moderator)
+        html = await (
+            await client.get(f"/g/{world.home.id}/m/moonlitharbour?view=discord&page=2")
+        ).text()
+    assert "reactions 6–10 of 30" in html
+    assert html.count('class="embed"') == 5
+    footers = re.findall(r'<div class="embed-footer">([^<]*)</div>', html)
+    assert [f.split(" · id ")[1].split(" ")[0] for f in footers] == [
+        str(r.id) for r in bots_page.data.reactions
+    ]
+    assert 'href="?view=discord&amp;page=1"' in html  # ◀
+    assert 'href="?view=discord&amp;page=3"' in html  # ▶

@@ -11,6 +11,8 @@ from bot.config import Secret
 
 DISCORD_API = "https://discord.com/api/v10"
 TIMEOUT = aiohttp.ClientTimeout(total=10.0)
+GUILD_PAGE = 200
+"""Most guilds ``GET /users/@me/guilds`` returns at once."""
 
 
 class DiscordApiError(Exception):
@@ -76,6 +78,17 @@ class DiscordApi:
     async def application_id(self) -> int:
         """Return the bot's application id (the OAuth2 client id)."""
         return int((await self._as_bot("/oauth2/applications/@me"))["id"])
+
+    async def bot_guild_ids(self) -> set[int]:
+        """Return the ids of the guilds the bot is in (all pages of 200)."""
+        found: set[int] = set()
+        after = 0
+        while True:
+            page = await self._as_bot(f"/users/@me/guilds?limit=200&after={after}")
+            found.update(int(guild["id"]) for guild in page)
+            if len(page) < GUILD_PAGE:
+                return found
+            after = max(int(guild["id"]) for guild in page)
 
     async def member(self, guild_id: int, user_id: int) -> GuildMember | None:
         """Return the user's membership of the guild, or None (not a member, or no bot there)."""

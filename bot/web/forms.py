@@ -20,6 +20,11 @@ def text(form: Form, name: str, limit: int = MAX_FIELD) -> str:
     return value[:limit] if isinstance(value, str) else ""
 
 
+def query_text(request: web.Request, name: str, limit: int) -> str:
+    """Return a query-string parameter, cut to ``limit``."""
+    return request.query.get(name, "")[:limit]
+
+
 def ids(form: Form, name: str) -> list[int]:
     """Return the distinct positive ids a field holds (checkboxes), at most `MAX_IDS`."""
     found: list[int] = []

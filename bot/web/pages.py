@@ -42,8 +42,15 @@ async def index(request: web.Request) -> web.StreamResponse:
     except DiscordApiError:
         message = "Discord did not list your servers; log in again."
         return await render(request, "error.html", status=503, message=message)
+    try:
+        # Only servers the bot is in can be moderated through it: one call narrows the list.
+        with_bot = await panel.api.bot_guild_ids()
+    except DiscordApiError:
+        message = "Discord did not list the bot's servers; try again."
+        return await render(request, "error.html", status=503, message=message)
+    candidates = [(gid, name) for gid, name in theirs.items() if gid in with_bot]
     guilds = []
-    for guild_id, name in list(theirs.items())[:MAX_LISTED_GUILDS]:
+    for guild_id, name in candidates[:MAX_LISTED_GUILDS]:
         # Never the browser's word or the OAuth list alone: the bot asks about each one.
         try:
             if await panel.check.is_moderator(guild_id, user.id):
@@ -115,8 +122,8 @@ async def reactions(request: web.Request) -> web.StreamResponse:
             view="hidden",
             here=request.path_qs,
         )
-    query = forms.text(request.query, "q", 200)  # type: ignore[arg-type]
-    platform = forms.text(request.query, "platform", 40)  # type: ignore[arg-type]
+    query = forms.query_text(request, "q", 200)
+    platform = forms.query_text(request, "platform", 40)
     try:
         shown = await panel_service.curation_page(
             store, guild.id, movie, forms.page_number(request), query=query, platform=platform

@@ -506,3 +506,17 @@ async def test_the_discord_view_shows_a_page_as_reactions_posts_it(world: World)
     ]
     assert 'href="?view=discord&amp;page=1"' in html  # ◀
     assert 'href="?view=discord&amp;page=3"' in html  # ▶
+
+
+async def test_servers_without_the_bot_are_not_listed_even_for_their_moderators(
+    world: World,
+) -> None:
+    moderator = world.home.moderator
+    role = world.other.moderator_role
+    world.other.members.append(type(moderator)(moderator.user, world.other.id, (role.id,)))
+    async with panel_client(world) as client:
+        await log_in(client, world, moderator)
+        assert "Other Server" in await (await client.get("/")).text()
+        world.other.members.remove(world.other.bot_member)  # the bot leaves Other Server
+        assert "Other Server" not in await (await client.get("/")).text()
+        assert (await client.get(f"/g/{world.other.id}")).status == 404

@@ -153,12 +153,22 @@ class OAuthServer:
         return grant.user
 
     async def my_guilds(self, request: web.Request) -> web.Response:
-        """``GET /users/@me/guilds`` with a Bearer token: the user's partial guilds."""
-        user = self.bearer(request, "guilds")
+        """``GET /users/@me/guilds``: the user's (Bearer) or the bot's partial guilds.
+
+        Sorted by id and paged with ``limit`` (at most 200) and ``after``, as Discord does.
+        """
+        if request.headers.get("Authorization", "").startswith("Bot "):
+            user: User | web.Response = self.fake.world.bot
+        else:
+            user = self.bearer(request, "guilds")
         if isinstance(user, web.Response):
             return user
         found = []
-        for guild in self.fake.world.guilds.values():
+        after = int(request.query.get("after", "0") or 0)
+        limit = min(int(request.query.get("limit", "200") or 200), 200)
+        for guild in sorted(self.fake.world.guilds.values(), key=lambda g: g.id):
+            if guild.id <= after:
+                continue
             member = next((m for m in guild.members if m.id == user.id), None)
             if member is not None:
                 found.append(
@@ -172,7 +182,7 @@ class OAuthServer:
                         "features": [],
                     }
                 )
-        return responses.reply(found)
+        return responses.reply(found[:limit])
 
     # The bot's side.
 

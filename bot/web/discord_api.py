@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass
 from typing import Any
 
@@ -11,8 +12,16 @@ from bot.config import Secret
 
 DISCORD_API = "https://discord.com/api/v10"
 TIMEOUT = aiohttp.ClientTimeout(total=10.0)
+MAX_RETRY_AFTER = 2.0
 GUILD_PAGE = 200
 """Most guilds ``GET /users/@me/guilds`` returns at once."""
+
+
+def _retry_after(response: aiohttp.ClientResponse) -> float | None:
+    try:
+        return float(response.headers.get("Retry-After", ""))
+    except ValueError:
+        return None
 
 
 class DiscordApiError(Exception):
@@ -62,15 +71,23 @@ class DiscordApi:
         self, method: str, path: str, *, auth: str | None, data: dict[str, str] | None = None
     ) -> Any:
         headers = {"Authorization": auth} if auth else {}
-        try:
-            async with self._http().request(
-                method, self.base + path, headers=headers, data=data
-            ) as response:
-                if response.status >= 400:
-                    raise DiscordApiError(response.status, (await response.text())[:200])
-                return await response.json(content_type=None)
-        except (aiohttp.ClientError, TimeoutError) as error:
-            raise DiscordApiError(0, type(error).__name__) from error
+        for attempt in range(2):
+            try:
+                async with self._http().request(
+                    method, self.base + path, headers=headers, data=data
+                ) as response:
+                    # A short 429 is waited out once; a long one is the user's to retry.
+                    # https://discord.com/developers/docs/topics/rate-limits
+                    wait = _retry_after(response) if response.status == 429 else None
+                    if wait is not None and attempt == 0 and wait <= MAX_RETRY_AFTER:
+                        await asyncio.sleep(wait)
+                        continue
+                    if response.status >= 400:
+                        raise DiscordApiError(response.status, (await response.text())[:200])
+                    return await response.json(content_type=None)
+            except (aiohttp.ClientError, TimeoutError) as error:
+                raise DiscordApiError(0, type(error).__name__) from error
+        raise DiscordApiError(429, "rate limited")
 
     async def _as_bot(self, path: str) -> Any:
         return await self._request("GET", path, auth=f"Bot {self._token.reveal()}")

@@ -520,3 +520,12 @@ async def test_servers_without_the_bot_are_not_listed_even_for_their_moderators(
         world.other.members.remove(world.other.bot_member)  # the bot leaves Other Server
         assert "Other Server" not in await (await client.get("/")).text()
         assert (await client.get(f"/g/{world.other.id}")).status == 404
+
+
+async def test_a_short_rate_limit_from_discord_is_waited_out(world: World) -> None:
+    async with panel_client(world) as client:
+        await log_in(client, world, world.home.moderator)
+        world.fake.rate_limit_next("GET /guilds/{id}/members/{id}", retry_after=0.2)
+        assert (await client.get(f"/g/{world.home.id}")).status == 200
+    limited = [call for call in world.fake.calls if call.status == 429]
+    assert len(limited) == 1

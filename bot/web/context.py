@@ -12,6 +12,7 @@ from aiohttp import web
 from aiohttp_session import Session, get_session
 
 from bot.config import WebSettings
+from bot.domain.markdown import shorten
 from bot.ingest.fetch import FetchPolicy
 from bot.services.intake import PreparedArticle
 from bot.store.protocol import ReactionStore
@@ -23,6 +24,8 @@ from bot.web.security import CSRF_FIELD, csrf_token
 PENDING_SECONDS = 15 * 60
 MAX_PENDING = 200
 GUILD_NAME_SECONDS = 300.0
+MAX_FLASHES = 4
+MAX_FLASH_TEXT = 300
 WEB_AUDIT_VIA = "web"
 """What the audit trail's ``via`` will record for panel changes, once `AuditInfo` has it."""
 
@@ -175,10 +178,14 @@ async def require_guild(request: web.Request) -> tuple[Visitor, GuildScope]:
 
 
 async def flash(request: web.Request, text: str, *, error: bool = False) -> None:
-    """Keep a message (service markdown) to show on the next page."""
+    """Keep a message (service markdown) to show on the next page.
+
+    Messages travel in the session cookie, so a few short ones only: browsers drop a
+    cookie over 4 KB, and with it the log-in.
+    """
     session = await get_session(request)
-    messages = list(session.get("flash", []))[-4:]
-    messages.append(["error" if error else "ok", text[:1000]])
+    messages = list(session.get("flash", []))[-(MAX_FLASHES - 1) :]
+    messages.append(["error" if error else "ok", shorten(text, MAX_FLASH_TEXT)])
     session["flash"] = messages
 
 

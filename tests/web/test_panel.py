@@ -529,3 +529,20 @@ async def test_a_short_rate_limit_from_discord_is_waited_out(world: World) -> No
         assert (await client.get(f"/g/{world.home.id}")).status == 200
     limited = [call for call in world.fake.calls if call.status == 429]
     assert len(limited) == 1
+
+
+async def test_many_refusals_keep_the_session_cookie_small(world: World) -> None:
+    async with panel_client(world) as client:
+        await log_in(client, world, world.home.moderator)
+        token = await csrf_of(client)
+        fields = [("action", "hide"), ("csrf", token)]
+        fields += [("reaction", str(900_000 + n)) for n in range(200)]
+        answer = await client.post(
+            f"/g/{world.home.id}/curate", data=fields, headers=ORIGIN, allow_redirects=False
+        )
+        assert answer.status == 303
+        assert len(answer.headers["Set-Cookie"]) < 4096
+        page = await (await client.get(answer.headers["Location"])).text()
+        assert page.count('class="flash error"') == 3
+        assert "There is no reaction" in page
+        assert "Log out" in page  # still logged in

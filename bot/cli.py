@@ -204,6 +204,13 @@ def command_run(settings: Settings) -> int:
             "DISCORD_TOKEN is not set: copy .env.example to .env and put your bot token in it.",
             ExitCode.CONFIG,
         )
+    if settings.web is not None:
+        from bot.web.serve import required_web
+
+        try:
+            required_web(settings)  # before anything is opened: the refusal is one line
+        except ConfigError as error:
+            return _fail(str(error), ExitCode.CONFIG)
     setup_logging(settings.log_level, secrets=_secrets(settings))
     try:
         asyncio.run(_run_bot(settings))
@@ -214,8 +221,6 @@ def command_run(settings: Settings) -> int:
             "Enable the Message Content intent for the bot in the Discord developer portal.",
             ExitCode.CONFIG,
         )
-    except ConfigError as error:
-        return _fail(str(error), ExitCode.CONFIG)
     except (ReelError, commands.ExtensionError) as error:
         return _fail(f"start-up failed: {_one_line(error)}", ExitCode.STARTUP)
     except (aiohttp.ClientError, OSError) as error:

@@ -120,7 +120,8 @@ def test_a_public_url_that_is_not_http_is_refused() -> None:
         Settings.from_env({"WEB_LISTEN": "127.0.0.1:8080", "WEB_PUBLIC_URL": "reel.example.org"})
 
 
-def test_python_m_bot_web_without_its_secrets_says_which_is_missing(tmp_path: Path) -> None:
+@pytest.mark.parametrize("command", ["web", "run"])
+def test_the_panel_without_its_secrets_says_which_is_missing(tmp_path: Path, command: str) -> None:
     env = {
         "PATH": os.environ.get("PATH", ""),
         "WEB_LISTEN": "127.0.0.1:1",
@@ -128,7 +129,7 @@ def test_python_m_bot_web_without_its_secrets_says_which_is_missing(tmp_path: Pa
         "DATABASE_PATH": str(tmp_path / "reel.db"),
     }
     done = subprocess.run(
-        [sys.executable, "-m", "bot", "web"],
+        [sys.executable, "-m", "bot", command],
         env=env,
         cwd=tmp_path,
         capture_output=True,

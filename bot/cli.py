@@ -166,9 +166,16 @@ async def _run_bot(settings: Settings) -> None:
         await store.close()
         raise
     closing: list[asyncio.Future[None]] = []
+
+    async def stop() -> None:
+        # The panel first: no request of it may find the database the bot closes.
+        if panel is not None:
+            await panel.cleanup()
+        await bot.close()
+
     loop = asyncio.get_running_loop()
     for signum in (signal.SIGTERM, signal.SIGINT):
-        loop.add_signal_handler(signum, lambda: closing.append(asyncio.ensure_future(bot.close())))
+        loop.add_signal_handler(signum, lambda: closing.append(asyncio.ensure_future(stop())))
     try:
         async with bot:
             await bot.start(settings.discord_token.reveal())
@@ -179,7 +186,7 @@ async def _run_bot(settings: Settings) -> None:
         for task in closing:
             await task
         if panel is not None:
-            await panel.cleanup()
+            await panel.cleanup()  # a second clean-up (after a signal's) does nothing more
         await store.close()
 
 

@@ -87,7 +87,8 @@ async def bot(
     process = BotProcess(fake_discord, guild, tmp_path_factory.mktemp("bot"), extra_env=env)
     await process.start()
     yield process
-    await process.stop()
+    # SIGTERM stops the panel, then the bot and its database: a clean exit, not a kill.
+    assert await process.stop() == 0, process.log_text()[-2000:]
 
 
 @pytest.fixture(scope="module")

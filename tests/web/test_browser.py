@@ -207,6 +207,30 @@ async def test_an_article_added_by_url_is_previewed_then_posted_in_discord(
     assert len(payload["embeds"]) == 2
 
 
+async def test_a_reaction_full_of_html_and_script_stays_inert_in_the_browser(
+    guild: Guild, logged_in: Browser, panel_url: str
+) -> None:
+    browser = logged_in
+    hostile = (
+        "<img src=x onerror=\"document.title='pwned'\"><script>document.title='pwned'"
+        "</script> ||spoiler break|| — Mallory (@mallory) May 3, 2024"
+    )
+    await browser.get(f"{panel_url}/g/{guild.id}/articles")
+    pasted = await browser.find('textarea[name="text"]')
+    await browser.run(pasted.send_keys, "Reactions to Hollow Bells\n\n" + hostile)
+    movie = await browser.find('input[name="movie"]')
+    await browser.run(movie.send_keys, "Hollow Bells")
+    await browser.navigate("#add-article button[type=submit]")
+    await browser.navigate("#confirm-add")
+    await browser.get(f"{panel_url}/g/{guild.id}/m/hollowbells")
+    await browser.click("li.reaction .spoiler")
+    shown = await browser.text()
+    assert "<script>document.title='pwned'</script>" in shown
+    assert await browser.run(lambda: browser.driver.title) != "pwned"
+    count = "return document.querySelectorAll('main img, main script').length"
+    assert await browser.run(browser.driver.execute_script, count) == 0
+
+
 @pytest.mark.skipif(not os.environ.get("REEL_SCREENSHOTS"), reason="set REEL_SCREENSHOTS=1")
 async def test_write_screenshots_of_every_page(
     guild: Guild, logged_in: Browser, panel_url: str, article_site: str

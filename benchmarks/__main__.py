@@ -1,7 +1,8 @@
 """Run the benchmarks and print one table: ``python -m benchmarks [parse ingest lookup ...]``.
 
-With no names, all five run: ``parse`` (1), ``ingest`` (2), ``lookup`` (3), ``latency``
-(4) and ``memory`` (5; 4 and 5 share one bot process). The generated databases are built
+With no names, all six run: ``parse`` (1), ``ingest`` (2), ``lookup`` (3), ``latency``
+(4) and ``memory`` (5; 4 and 5 share one bot process), and ``web`` (6, the panel's
+reactions page). The generated databases are built
 once into ``benchmarks/.cache/`` and reused; ``--rebuild`` builds them again. The table
 is also written to ``benchmarks/.cache/results.md`` and ``results.json``.
 
@@ -19,10 +20,10 @@ import sys
 import time
 from collections.abc import Callable
 
-from benchmarks import ingest, lookups, parse, session
+from benchmarks import ingest, lookups, parse, session, web
 from benchmarks.results import CACHE, Row, markdown_table, save, text_table
 
-NAMES = ("parse", "ingest", "lookup", "latency", "memory")
+NAMES = ("parse", "ingest", "lookup", "latency", "memory", "web")
 
 
 def _arguments(argv: list[str] | None) -> argparse.Namespace:
@@ -96,6 +97,8 @@ def main(argv: list[str] | None = None) -> int:
                 ),
             )
         )
+    if "web" in chosen:
+        steps.append(("web", lambda: web.run(rebuild=args.rebuild and "lookup" not in chosen)))
     for name, work in steps:
         began = time.perf_counter()
         print(f"\n== {name} ==")

@@ -13,6 +13,7 @@ DEFAULT_DATABASE_PATH = "data/reactions.db"
 DEFAULT_PREFIX = "!"
 DEFAULT_LOG_LEVEL = "INFO"
 DEFAULT_SCHEDULE_TICK = 30.0
+DEFAULT_AUTHORIZE_URL = "https://discord.com/oauth2/authorize"
 MAX_COOLDOWN_SECONDS = 3600.0
 SCHEDULE_TICK_RANGE = (0.1, 3600.0)
 
@@ -154,6 +155,59 @@ def parse_shard_ids(raw: str, count: int | None) -> tuple[int, ...] | None:
 
 
 @dataclass(frozen=True, slots=True)
+class WebSettings:
+    """The moderators' web panel: where it listens, its public address, its secrets."""
+
+    host: str
+    port: int
+    public_url: str
+    client_secret: Secret
+    session_secret: Secret
+    authorize_url: str = DEFAULT_AUTHORIZE_URL
+
+    @property
+    def redirect_uri(self) -> str:
+        """Return the OAuth2 redirect URI Discord sends the browser back to."""
+        return self.public_url + "/auth/callback"
+
+    @property
+    def secure(self) -> bool:
+        """Say whether browsers reach the panel over HTTPS (cookies are then Secure)."""
+        return self.public_url.startswith("https://")
+
+
+def _listen(raw: str) -> tuple[str, int]:
+    host, colon, port = raw.rpartition(":")
+    host = host.strip().removeprefix("[").removesuffix("]")
+    if not colon or not host or not port.isdigit() or not 0 < int(port) < 65536:
+        raise ConfigError(f"WEB_LISTEN must be HOST:PORT such as 127.0.0.1:8080, not {raw!r}")
+    return host, int(port)
+
+
+def _web_settings(env: Mapping[str, str]) -> WebSettings | None:
+    # Every panel variable is read even when the panel is off, so none is silently ignored.
+    raw = env.get("WEB_LISTEN", "").strip()
+    public = env.get("WEB_PUBLIC_URL", "").strip().rstrip("/")
+    client_secret = Secret(env.get("DISCORD_CLIENT_SECRET", "").strip())
+    session_secret = Secret(env.get("WEB_SESSION_SECRET", "").strip())
+    authorize = env.get("DISCORD_AUTHORIZE_URL", "").strip() or DEFAULT_AUTHORIZE_URL
+    if not raw:
+        return None
+    host, port = _listen(raw)
+    public = public or f"http://{raw}"
+    if not public.startswith(("http://", "https://")):
+        raise ConfigError(f"WEB_PUBLIC_URL must start with http:// or https://, not {public!r}")
+    return WebSettings(
+        host=host,
+        port=port,
+        public_url=public,
+        client_secret=client_secret,
+        session_secret=session_secret,
+        authorize_url=authorize,
+    )
+
+
+@dataclass(frozen=True, slots=True)
 class Settings:
     """Every setting of DESIGN.md's environment table, typed."""
 
@@ -172,6 +226,7 @@ class Settings:
     shard_ids: tuple[int, ...] | None = None
     env_file: Path | None = None
     """The env file the values came from (set by the CLI; None when there was none)."""
+    web: WebSettings | None = None
 
     @classmethod
     def from_env(cls, env: Mapping[str, str]) -> Settings:
@@ -202,4 +257,5 @@ class Settings:
             message_content_intent=_switch(env, "MESSAGE_CONTENT_INTENT", default=True),
             shard_count=shard_count,
             shard_ids=parse_shard_ids(env.get("SHARD_IDS", ""), shard_count),
+            web=_web_settings(env),
         )

@@ -126,6 +126,7 @@ def build_parser(prog: str | None = None) -> argparse.ArgumentParser:
     backup = add("backup", "copy the database consistently, even while the bot runs")
     backup.add_argument("destination", type=Path, metavar="DEST", help="a new file")
     add("check", "check the database: integrity, schema version and counts")
+    add("web", "serve the moderators' web panel without the gateway")
     return parser
 
 
@@ -162,8 +163,10 @@ def _dispatch(args: argparse.Namespace) -> int:
         return asyncio.run(operator.command_backup(settings, destination))
     if args.command == "check":
         return asyncio.run(operator.command_check(settings))
-    from bot.cli.run import command_run
+    from bot.cli.run import command_run, command_web
 
+    if args.command == "web":
+        return command_web(settings)
     return command_run(settings)
 
 

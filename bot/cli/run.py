@@ -5,16 +5,22 @@ from __future__ import annotations
 import asyncio
 import logging
 import signal
+from typing import TYPE_CHECKING
 
 import aiohttp
 import discord
 from discord.ext import commands
 
 from bot.cli.exits import CliError, ExitCode, one_line
-from bot.config import Settings
+from bot.config import ConfigError, Settings
 from bot.discord_ui.client import MessageContentNotEnabled, ReelBot, open_store, use_api_base
 from bot.domain.errors import ReelError
 from bot.log import setup_logging
+
+if TYPE_CHECKING:
+    from aiohttp.web import AppRunner
+
+    from bot.store.protocol import ReactionStore
 
 log = logging.getLogger(__name__)
 
@@ -34,12 +40,20 @@ async def _run_bot(settings: Settings) -> None:
     store = await open_store(settings)
     running: list[ReelBot] = []
     closing: list[asyncio.Future[None]] = []
+    panel: AppRunner | None = None
+
+    async def close() -> None:
+        # The panel first: no request of it may find the database the bot closes.
+        if panel is not None:
+            await panel.cleanup()
+        await running[-1].close()
 
     def stop() -> None:
         if running:
-            closing.append(asyncio.ensure_future(running[-1].close()))
+            closing.append(asyncio.ensure_future(close()))
 
     try:
+        panel = await _start_panel(settings, store)
         if settings.discord_api_base:
             use_api_base(settings.discord_api_base)
         loop = asyncio.get_running_loop()
@@ -68,7 +82,40 @@ async def _run_bot(settings: Settings) -> None:
         # asyncio.run would cancel it and leave the database thread holding the process.
         for task in closing:
             await task
+        if panel is not None:
+            await panel.cleanup()  # a second clean-up (after a signal's) does nothing more
         await store.close()
+
+
+async def _start_panel(settings: Settings, store: ReactionStore) -> AppRunner | None:
+    """Start the moderators' web panel beside the bot when WEB_LISTEN is set (issue 16)."""
+    if settings.web is None:
+        return None
+    from bot.web.serve import start_panel
+
+    return await start_panel(settings, store)
+
+
+def secrets_of(settings: Settings) -> list[str]:
+    """Return every secret a log line must never show: the token and the panel's keys."""
+    found = [settings.discord_token.reveal()]
+    if settings.web is not None:
+        found += [settings.web.client_secret.reveal(), settings.web.session_secret.reveal()]
+    return [secret for secret in found if secret]
+
+
+def command_web(settings: Settings) -> int:
+    """Serve the moderators' web panel without the gateway (issue 16)."""
+    from bot.web.serve import serve_alone
+
+    setup_logging(settings.log_level, secrets=secrets_of(settings))
+    try:
+        asyncio.run(serve_alone(settings))
+    except ConfigError as error:
+        raise CliError(str(error), ExitCode.CONFIG) from None
+    except (ReelError, OSError) as error:
+        raise CliError(f"start-up failed: {one_line(error)}", ExitCode.STARTUP) from None
+    return ExitCode.OK
 
 
 def command_run(settings: Settings) -> int:
@@ -78,7 +125,14 @@ def command_run(settings: Settings) -> int:
             "DISCORD_TOKEN is not set: copy .env.example to .env and put your bot token in it.",
             ExitCode.CONFIG,
         )
-    setup_logging(settings.log_level, secrets=[settings.discord_token.reveal()])
+    if settings.web is not None:
+        from bot.web.serve import required_web
+
+        try:
+            required_web(settings)  # before anything is opened: the refusal is one line
+        except ConfigError as error:
+            raise CliError(str(error), ExitCode.CONFIG) from None
+    setup_logging(settings.log_level, secrets=secrets_of(settings))
     log.info(
         "Settings from %s; database %s; articles from %s",
         settings.env_file or "the environment only (no .env file)",

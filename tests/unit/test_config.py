@@ -21,6 +21,15 @@ ENV_NAMES = {
     "SHARD_COUNT",
     "SHARD_IDS",
 }
+# The web panel's settings: in .env.example and docs/web-panel.md; the README's table may
+# list them too once it describes the panel (issue 16).
+WEB_NAMES = {
+    "WEB_LISTEN",
+    "WEB_PUBLIC_URL",
+    "DISCORD_CLIENT_SECRET",
+    "DISCORD_AUTHORIZE_URL",
+    "WEB_SESSION_SECRET",
+}
 
 
 def test_defaults_match_design() -> None:
@@ -98,8 +107,10 @@ def test_env_example_and_readme_list_every_setting() -> None:
     in_example = set(re.findall(r"^([A-Z_]+)=", example, re.MULTILINE))
     readme = (REPO / "README.md").read_text(encoding="utf-8")
     in_readme = set(re.findall(r"^\| `([A-Z_]+)` \|", readme, re.MULTILINE))
-    assert in_example == ENV_NAMES
-    assert in_readme == ENV_NAMES
+    assert in_example == ENV_NAMES | WEB_NAMES
+    assert in_readme == ENV_NAMES | WEB_NAMES
+    panel_doc = (REPO / "docs" / "web-panel.md").read_text(encoding="utf-8")
+    assert set(re.findall(r"^\| `([A-Z_]+)` \|", panel_doc, re.MULTILINE)) == WEB_NAMES
 
 
 def test_message_content_intent_is_on_unless_turned_off() -> None:

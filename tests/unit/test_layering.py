@@ -1,8 +1,10 @@
 """The dependency rules of STYLE.md and DESIGN.md, checked folder by folder on the source tree.
 
-Dependencies point one way: cogs (and later web) -> discord_ui -> services -> store, ingest,
+Dependencies point one way: cogs and web -> discord_ui -> services -> store, ingest,
 parsing, platforms -> domain. Every folder below ``discord_ui`` is Discord-free, so a web
-handler or the CLI can call the same services.
+handler or the CLI can call the same services. The web panel uses only the render code of
+``discord_ui`` (the payload the bot posts), never the client or cogs, and nothing but the
+CLI starts it.
 """
 
 import ast
@@ -81,6 +83,28 @@ def test_parser_does_no_io() -> None:
         assert not roots & {"aiohttp", "aiosqlite", "sqlite3", "socket", "urllib3", "requests"}
         source = path.read_text(encoding="utf-8")
         assert "open(" not in source, path
+
+
+# What the web panel may import from discord_ui: the code that renders payloads, no more.
+WEB_MAY_USE_FROM_DISCORD_UI = {"bot.discord_ui.render", "bot.discord_ui.render_admin"}
+
+
+@pytest.mark.parametrize("path", layer_files("web"), ids=_ids)
+def test_web_uses_services_and_render_code_only(path: Path) -> None:
+    names = imported(path)
+    assert not {name for name in names if name.split(".")[0] == "cogs"}
+    ui = {name for name in names if name.startswith("bot.discord_ui")}
+    assert ui <= WEB_MAY_USE_FROM_DISCORD_UI, sorted(ui)
+    assert "bot.cli" not in names
+
+
+@pytest.mark.parametrize(
+    "path",
+    [p for p in sorted(BOT.rglob("*.py")) if p.relative_to(BOT).parts[0] not in ("web", "cli.py")],
+    ids=_ids,
+)
+def test_nothing_but_the_cli_imports_web(path: Path) -> None:
+    assert not {name for name in imported(path) if name.startswith("bot.web")}
 
 
 def test_a_service_importing_discord_fails_the_layering_rule(tmp_path: Path) -> None:

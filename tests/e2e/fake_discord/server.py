@@ -12,6 +12,7 @@ from tests.e2e.fake_discord import (
     channel_rules,
     command_access,
     messages,
+    oauth,
     payloads,
     responses,
     validate,
@@ -305,8 +306,10 @@ class RestApi:
 
 def build_app(fake: FakeDiscord) -> web.Application:
     """Assemble the aiohttp application: REST, interactions, webhooks, CDN and gateway."""
-    app = web.Application(middlewares=[recording_middleware(fake)], client_max_size=64 * 1024**2)
+    middlewares = [recording_middleware(fake), oauth.user_token_middleware(fake)]
+    app = web.Application(middlewares=middlewares, client_max_size=64 * 1024**2)
     app.add_routes(RestApi(fake).routes())
+    app.add_routes(oauth.routes(fake))
     app.add_routes(InteractionApi(fake).routes(API_PREFIX))
     app.add_routes([web.get("/gateway", fake.gateway.handle)])
     return app

@@ -1,1 +1,1 @@
-"""Discord extensions, one per feature: `reactions` (members)."""
+"""Discord extensions, one per feature: read input, call a service, render, respond."""

@@ -1,4 +1,8 @@
-"""Fixtures shared by every test layer: a migrated store, once per backend, on a real file."""
+"""Fixtures shared by every test layer: a migrated store, once per backend, on a real database.
+
+SQLite runs on a file in the test's folder; PostgreSQL on a fresh database of a throwaway
+server the run starts from the installed binaries (tests/pg_server.py) and stops at the end.
+"""
 
 from __future__ import annotations
 
@@ -8,22 +12,42 @@ from pathlib import Path
 import pytest
 
 from bot.store import Store, open_sqlite_store
+from tests.pg_server import PostgresMissing, PostgresServer, shared_server, stop_shared_server
 
-BACKENDS = ["sqlite"]
-"""Every backend the store's behaviour is checked on; PostgreSQL joins with its issue."""
+BACKENDS = ["sqlite", "postgresql"]
+"""Every backend the store's behaviour is checked on."""
+
+
+def postgres_server() -> PostgresServer:
+    """Return the run's PostgreSQL server, or skip the test (one reason for all) without it."""
+    try:
+        return shared_server()
+    except PostgresMissing as missing:
+        pytest.skip(str(missing))
 
 
 async def open_backend(backend: str, tmp_path: Path) -> Store:
     """Open a fresh, migrated store of ``backend`` for one test."""
     if backend == "sqlite":
         return await open_sqlite_store(tmp_path / "data" / "reactions.db")
+    if backend == "postgresql":
+        return await postgres_server().open_store()
     raise AssertionError(f"unknown backend {backend!r}")
 
 
 @pytest.fixture(params=BACKENDS)
 def backend(request: pytest.FixtureRequest) -> str:
-    """Name the backend the test runs on."""
-    return str(request.param)
+    """Name the backend the test runs on (skipping PostgreSQL where it is not installed)."""
+    name = str(request.param)
+    if name == "postgresql":
+        postgres_server()
+    return name
+
+
+@pytest.fixture
+def pg_server() -> PostgresServer:
+    """Give the run's throwaway PostgreSQL server (skips without its binaries)."""
+    return postgres_server()
 
 
 @pytest.fixture
@@ -34,3 +58,8 @@ async def store(backend: str, tmp_path: Path) -> AsyncIterator[Store]:
         yield opened
     finally:
         await opened.close()
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    """Stop the PostgreSQL server the run started, if any."""
+    stop_shared_server()

@@ -15,6 +15,7 @@ from bot.config import Settings
 from bot.discord_ui.client import ReelBot, open_store, use_api_base
 from bot.domain.errors import ReelError
 from bot.log import setup_logging
+from bot.store.factory import database_label
 
 log = logging.getLogger(__name__)
 
@@ -53,11 +54,14 @@ def command_run(settings: Settings) -> int:
             "DISCORD_TOKEN is not set: copy .env.example to .env and put your bot token in it.",
             ExitCode.CONFIG,
         )
-    setup_logging(settings.log_level, secrets=[settings.discord_token.reveal()])
+    secrets = [settings.discord_token.reveal()]
+    if settings.database_url is not None:
+        secrets.append(settings.database_url.reveal())
+    setup_logging(settings.log_level, secrets=secrets)
     log.info(
         "Settings from %s; database %s; articles from %s",
         settings.env_file or "the environment only (no .env file)",
-        settings.database_path,
+        database_label(settings),
         settings.articles_dir,
     )
     try:

@@ -74,9 +74,25 @@ def one_line(error: BaseException) -> str:
     return " ".join(str(error).split()) or type(error).__name__
 
 
+def _lost_connection(error: BaseException) -> bool:
+    """Tell whether ``error`` came of a connection that died (itself or while handling it).
+
+    Rolling back on a dead connection raises an InterfaceError ("the underlying connection
+    is closed") whose context is the error that killed it.
+    """
+    seen: BaseException | None = error
+    while seen is not None:
+        if isinstance(seen, _UNAVAILABLE):
+            return True
+        if isinstance(seen, asyncpg.InterfaceError) and "closed" in str(seen):
+            return True
+        seen = seen.__context__
+    return False
+
+
 def fault(error: BaseException) -> Exception | None:
     """Return the store error a driver error means for the people waiting, or None."""
-    if isinstance(error, _UNAVAILABLE):
+    if _lost_connection(error):
         return StoreUnavailable(f"the database is not answering: {one_line(error)}")
     if isinstance(error, _BUSY):
         return StoreUnavailable(f"the database is busy: {one_line(error)}")
@@ -165,17 +181,11 @@ class PostgresDatabase:
         StoreUnavailable; the pool replaces broken connections on their next use.
         """
         try:
-            async with self._pool.acquire(timeout=CONNECT_TIMEOUT) as connection:
-                try:
-                    async with connection.transaction(readonly=not write):
-                        yield PostgresSession(connection, self.statements)
-                except asyncpg.InterfaceError as error:
-                    # Rolling back on a connection that died says "connection is closed".
-                    if connection.is_closed():
-                        raise StoreUnavailable(
-                            f"the database connection was lost: {one_line(error)}"
-                        ) from error
-                    raise
+            async with (
+                self._pool.acquire(timeout=CONNECT_TIMEOUT) as connection,
+                connection.transaction(readonly=not write),
+            ):
+                yield PostgresSession(connection, self.statements)
         except _DRIVER_ERRORS as error:
             mapped = fault(error)
             if mapped is None:

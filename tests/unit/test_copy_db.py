@@ -138,3 +138,27 @@ def test_copy_db_says_what_is_wrong_in_one_line(tmp_path: Path, url: str, messag
     assert message in result.stderr
     assert "hunter2" not in result.stderr
     assert len(result.stderr.strip().splitlines()) == 1
+
+
+async def test_check_and_backup_speak_of_the_postgresql_database(
+    pg_server: PostgresServer, tmp_path: Path
+) -> None:
+    url = await pg_server.create_database()
+    store = await open_postgres_store(url)
+    try:
+        await fill(store)
+    finally:
+        await store.close()
+    env = {"DATABASE_URL": url}
+
+    check = run_cli("check", cwd=tmp_path, env=env)
+    backup = run_cli("backup", str(tmp_path / "copy.db"), cwd=tmp_path, env=env)
+
+    assert check.returncode == 0, check.stderr
+    assert "schema version 1" in check.stdout
+    assert "1 movie(s), 2 article(s), 4 reaction(s)" in check.stdout
+    assert "integrity: ok" in check.stdout
+    assert backup.returncode == 4
+    assert "pg_dump" in backup.stderr
+    assert len(backup.stderr.strip().splitlines()) == 1
+    assert not (tmp_path / "copy.db").exists()

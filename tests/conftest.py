@@ -12,10 +12,31 @@ from pathlib import Path
 import pytest
 
 from bot.store import Store, open_sqlite_store
-from tests.pg_server import PostgresMissing, PostgresServer, shared_server, stop_shared_server
+from tests.pg_server import (
+    PostgresMissing,
+    PostgresServer,
+    find_bindir,
+    shared_server,
+    stop_shared_server,
+)
 
 BACKENDS = ["sqlite", "postgresql"]
 """Every backend the store's behaviour is checked on."""
+
+
+def _postgres_missing() -> PostgresMissing | None:
+    """Return why PostgreSQL cannot run here, or None when its binaries are installed."""
+    try:
+        find_bindir()
+    except PostgresMissing as missing:
+        return missing
+    return None
+
+
+MISSING = _postgres_missing()
+"""Checked once per run: without PostgreSQL, its half is left out and said so in one line."""
+_left_out: list[str] = []
+"""The tests left out for want of PostgreSQL, by node id."""
 
 
 def postgres_server() -> PostgresServer:
@@ -50,6 +71,33 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
             return
     backends = getattr(metafunc.module, "STORE_BACKENDS", BACKENDS)
     metafunc.parametrize("backend", backends, indirect=True)
+
+
+def _needs_postgresql(item: pytest.Item) -> bool:
+    callspec = getattr(item, "callspec", None)
+    return (
+        (callspec is not None and callspec.params.get("backend") == "postgresql")
+        or "pg_server" in getattr(item, "fixturenames", ())
+        or getattr(getattr(item, "module", None), "NEEDS_POSTGRESQL", False)
+    )
+
+
+@pytest.hookimpl(trylast=True)  # after -k and -m have chosen, so the count is of those
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Without PostgreSQL, leave out the tests that need its server (they are counted)."""
+    if MISSING is None:
+        return
+    needing = [item for item in items if _needs_postgresql(item)]
+    if needing:
+        _left_out.extend(item.nodeid for item in needing)
+        config.hook.pytest_deselected(items=needing)
+        items[:] = [item for item in items if item not in needing]
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    """Say in one line that the PostgreSQL half did not run, and why."""
+    if MISSING is not None and _left_out:
+        terminalreporter.write_line(f"SKIPPED [{len(_left_out)}] PostgreSQL half: {MISSING}")
 
 
 @pytest.fixture

@@ -8,6 +8,7 @@ stops it and removes the folder. Without the binaries, `PostgresMissing` says wh
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import glob
 import itertools
@@ -30,6 +31,7 @@ BINARIES = ("initdb", "pg_ctl", "postgres")
 TEMPLATE = "reel_template"
 UNPRIVILEGED_USER = "nobody"
 START_TIMEOUT = 60
+BINDIR_VARIABLE = "REEL_POSTGRES_BINDIR"
 _USER_TABLES = """
 SELECT string_agg(format('%I', tablename), ', ' ORDER BY tablename)
 FROM pg_tables WHERE schemaname = 'public' AND tablename <> 'schema_version'
@@ -41,19 +43,25 @@ class PostgresMissing(Exception):
 
 
 def find_bindir() -> Path:
-    """Return the folder holding initdb, pg_ctl and postgres; PostgresMissing if none."""
-    candidates: list[Path] = []
-    pg_config = shutil.which("pg_config")
+    """Return the folder holding initdb, pg_ctl and postgres; PostgresMissing if none.
+
+    ``REEL_POSTGRES_BINDIR`` names the folder to use (one version among several), and is
+    then the only place looked at.
+    """
+    chosen = os.environ.get(BINDIR_VARIABLE, "").strip()
+    candidates: list[Path] = [Path(chosen)] if chosen else []
+    pg_config = None if chosen else shutil.which("pg_config")
     if pg_config is not None:
         with contextlib.suppress(OSError, subprocess.SubprocessError):
             out = subprocess.run(
                 [pg_config, "--bindir"], capture_output=True, text=True, check=True, timeout=10
             ).stdout.strip()
             candidates.append(Path(out))
-    candidates += [Path(path) for path in sorted(glob.glob("/usr/lib/postgresql/*/bin"))[::-1]]
-    initdb = shutil.which("initdb")
-    if initdb is not None:
-        candidates.append(Path(initdb).resolve().parent)
+    if not chosen:
+        candidates += [Path(path) for path in sorted(glob.glob("/usr/lib/postgresql/*/bin"))[::-1]]
+        initdb = shutil.which("initdb")
+        if initdb is not None:
+            candidates.append(Path(initdb).resolve().parent)
     for folder in candidates:
         if all((folder / name).is_file() for name in BINARIES):
             return folder
@@ -200,6 +208,8 @@ def _start() -> PostgresServer:
     except BaseException:
         shutil.rmtree(folder, ignore_errors=True)
         raise
+    # pytest_sessionfinish stops it; this covers a run that ends without one.
+    atexit.register(stop_shared_server)
     return server
 
 

@@ -31,6 +31,8 @@ from tests.e2e.test_moderation import (
 
 pytestmark = [pytest.mark.e2e, pytest.mark.asyncio(loop_scope="module")]
 
+NEEDS_POSTGRESQL = True
+"""Left out, with the PostgreSQL half, where its binaries are missing (tests/conftest.py)."""
 CREATE_MESSAGE = "POST /channels/{id}/messages"
 TRY_AGAIN = "try again in a moment"
 

@@ -7,7 +7,11 @@ PostgreSQL; these tests check what a one-connection SQLite file never meets.
 from __future__ import annotations
 
 import asyncio
+import os
+import subprocess
+import sys
 from collections.abc import AsyncIterator
+from pathlib import Path
 
 import asyncpg
 import pytest
@@ -19,10 +23,11 @@ from bot.store import Store, open_store
 from bot.store.port import Statement
 from bot.store.postgres import PostgresDatabase, open_postgres_store
 from bot.store.postgres.database import safe_url
-from tests.pg_server import PostgresServer
+from tests.pg_server import BINDIR_VARIABLE, PostgresServer
 from tests.unit.store_builders import article, post, texts
 
 GUILD = 111
+REPO = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture
@@ -242,3 +247,18 @@ async def test_open_store_picks_postgresql_by_url(pg_server: PostgresServer) -> 
         assert await opened.get_meta("backend") == "postgresql"
     finally:
         await opened.close()
+
+
+def test_without_postgresql_binaries_the_run_says_so_in_one_skip_line(tmp_path: Path) -> None:
+    env = os.environ | {BINDIR_VARIABLE: str(tmp_path / "no-postgresql-here")}
+    result = subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-rs", "-p", "no:cacheprovider",
+         "tests/unit/test_store.py", "-k", "ingest_same_article_twice or ingest_stores_movie"],
+        cwd=REPO, env=env, capture_output=True, text=True, timeout=120, check=False,
+    )  # fmt: skip
+
+    assert result.returncode == 0, result.stdout + result.stderr
+    skips = [line for line in result.stdout.splitlines() if line.startswith("SKIPPED")]
+    assert len(skips) == 1
+    assert skips[0].startswith("SKIPPED [2] PostgreSQL half: PostgreSQL server binaries")
+    assert "2 passed" in result.stdout

@@ -53,9 +53,9 @@ def assigned_strings(module: Path, variable: str) -> set[str]:
     return found
 
 
-@pytest.mark.parametrize("backend", sorted(STATEMENTS))
-def test_a_backend_supplies_exactly_the_statements_the_logic_runs(backend: str) -> None:
-    supplied = set(STATEMENTS[backend]())
+@pytest.mark.parametrize("name", sorted(STATEMENTS))
+def test_a_backend_supplies_exactly_the_statements_the_logic_runs(name: str) -> None:
+    supplied = set(STATEMENTS[name]())
     wanted = names_the_logic_runs()
 
     assert wanted - supplied == set(), "statements the store runs but the backend lacks"

@@ -159,7 +159,10 @@ class PostgresServer:
             self._template_ready = True
         name = f"test_{os.getpid()}_{next(self._names)}"
         if migrated:
-            await self._admin(f"CREATE DATABASE {name} TEMPLATE {TEMPLATE} STRATEGY FILE_COPY")
+            # FILE_COPY (PostgreSQL 15+) copies the small template's files instead of
+            # writing every page to the WAL: a few times faster here.
+            strategy = " STRATEGY FILE_COPY" if await self._version() >= 150000 else ""
+            await self._admin(f"CREATE DATABASE {name} TEMPLATE {TEMPLATE}{strategy}")
         else:
             await self._admin(f"CREATE DATABASE {name}")
         return self.url(name)
@@ -186,6 +189,13 @@ class PostgresServer:
     async def open_store(self) -> Store:
         """Open a store on an empty, migrated database."""
         return await open_postgres_store(await self.emptied_database())
+
+    async def _version(self) -> int:
+        connection = await asyncpg.connect(self.url())
+        try:
+            return int(await connection.fetchval("SHOW server_version_num"))
+        finally:
+            await connection.close()
 
     async def _admin(self, sql: str, *args: Any) -> None:
         connection = await asyncpg.connect(self.url())

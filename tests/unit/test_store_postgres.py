@@ -104,6 +104,25 @@ async def test_reads_run_while_a_write_is_in_flight(pg_store: Store) -> None:
     assert await pg_store.counts() == StoreCounts(movies=1, articles=2, reactions=2)
 
 
+async def test_changes_from_two_processes_at_once_are_all_kept(pg_server: PostgresServer) -> None:
+    url = await pg_server.create_database()
+    # Two stores on one database: two bot processes, each with its own pool.
+    first, second = await asyncio.gather(open_postgres_store(url), open_postgres_store(url))
+    try:
+        await asyncio.gather(
+            first.update_guild_settings(GUILD, page_size=3),
+            second.update_guild_settings(GUILD, spoiler_mode="flagged"),
+            first.update_guild_settings(GUILD, mod_role_id=77),
+            second.set_meta("seen", "yes"),
+        )
+
+        settings = await second.get_guild_settings(GUILD)
+    finally:
+        await first.close()
+        await second.close()
+    assert (settings.page_size, settings.spoiler_mode, settings.mod_role_id) == (3, "flagged", 77)
+
+
 # Migrations: once, under a lock, whoever starts first.
 async def test_two_processes_starting_together_migrate_once(pg_server: PostgresServer) -> None:
     url = await pg_server.create_database(migrated=False)

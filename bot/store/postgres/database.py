@@ -34,6 +34,9 @@ CONNECT_TIMEOUT = 10.0
 COMMAND_TIMEOUT = 30.0
 """Seconds one statement may run before it is cancelled and the people waiting told."""
 CLOSE_TIMEOUT = 10.0
+WRITE_LOCK = 0x5265656C_0002
+"""The advisory lock key every writing transaction holds ("Reel", 2)."""
+_TAKE_WRITE_LOCK = "SELECT pg_advisory_xact_lock($1)"
 
 # What "the database is not answering" looks like from asyncpg: the server gone, restarting
 # or shutting down (SQLSTATE classes 08 and 57P), the socket closed under a statement, or no
@@ -177,14 +180,21 @@ class PostgresDatabase:
     async def transaction(self, *, write: bool) -> AsyncIterator[PostgresSession]:
         """Open a transaction on a pooled connection; commit on success, roll back on error.
 
-        Reading transactions are READ ONLY. A lost or refused connection raises
-        StoreUnavailable; the pool replaces broken connections on their next use.
+        Reading transactions are READ ONLY and never wait. Writing ones take turns, in
+        every process sharing the database, through one transaction-level advisory lock:
+        the store's logic reads, decides and writes in one transaction (is this article
+        stored? which settings are set?), which holds only if no other write lands in
+        between, as SQLite's one writer guarantees. Each statement after the lock sees
+        every write committed before it (READ COMMITTED). A lost or refused connection
+        raises StoreUnavailable; the pool replaces broken connections on their next use.
         """
         try:
             async with (
                 self._pool.acquire(timeout=CONNECT_TIMEOUT) as connection,
                 connection.transaction(readonly=not write),
             ):
+                if write:
+                    await connection.execute(_TAKE_WRITE_LOCK, WRITE_LOCK)
                 yield PostgresSession(connection, self.statements)
         except _DRIVER_ERRORS as error:
             mapped = fault(error)

@@ -54,12 +54,6 @@ class ArticleRepo(StoreBase):
         guild = scope(guild_id)
         staged = staging_rows(article.reactions)
         async with self._db.transaction(write=True) as s:
-            # Where transactions run side by side (PostgreSQL), ingests of one movie take
-            # turns from here on, so the checks below cannot both pass for one post.
-            await s.run(
-                "lock_ingest",
-                {"slug": article.movie.slug, "guild": guild, "content_hash": content_hash},
-            )
             existing = await s.one(
                 "select_article_by_hash", {"guild": guild, "content_hash": content_hash}
             )

@@ -2,15 +2,6 @@
 -- Named parameters throughout (asyncpg's $1...); ``:guild`` is a guild id, or 0 for "no
 -- guild", so ``guild_id IN (0, :guild)`` reads "global, or this guild's".
 
--- name: lock_ingest!
--- Ingests of one movie, and of one article, run one after the other: PostgreSQL runs
--- transactions side by side, and two ingests of the same article (or of two articles
--- quoting the same post) must not both decide "not stored yet". A transaction-level
--- advisory lock, released at commit or rollback; the slug's lock is always taken first.
-SELECT pg_advisory_xact_lock(hashtextextended('movie:' || :slug::text, 0)),
-       pg_advisory_xact_lock(
-           hashtextextended('article:' || :guild::bigint || ':' || :content_hash::text, 0));
-
 -- name: select_article_by_hash
 SELECT id, movie_id FROM articles WHERE guild_id = :guild AND content_hash = :content_hash;
 
@@ -54,7 +45,6 @@ WHERE EXISTS (
 );
 
 -- name: insert_new_reactions!
--- ON CONFLICT only as a last guard: lock_ingest already makes ingests of a movie take turns.
 INSERT INTO reactions
     (movie_id, key_hash, platform, text, author_name, handle, date, url, post_id)
 SELECT :movie_id, s.key_hash, s.platform, s.text, s.author_name, s.handle, s.date, s.url,
@@ -63,8 +53,7 @@ FROM pg_temp.ingest_staging AS s
 WHERE NOT EXISTS (
     SELECT 1 FROM reactions AS r WHERE r.movie_id = :movie_id AND r.key_hash = s.key_hash
 )
-ORDER BY s.position
-ON CONFLICT (movie_id, key_hash) DO NOTHING;
+ORDER BY s.position;
 
 -- name: insert_links!
 INSERT INTO article_reactions (article_id, position, reaction_id, movie_id, guild_id)

@@ -2,11 +2,6 @@
 -- Named parameters throughout; ``:guild`` is a guild id, or 0 for "no guild", so
 -- ``guild_id IN (0, :guild)`` reads "global, or this guild's".
 
--- name: lock_ingest!
--- Nothing to take: the write transaction (BEGIN IMMEDIATE, under the store's one lock)
--- already runs ingests one at a time. PostgreSQL's takes advisory locks here.
-SELECT :slug, :guild, :content_hash WHERE 0;
-
 -- name: select_article_by_hash
 SELECT id, movie_id FROM articles WHERE guild_id = :guild AND content_hash = :content_hash;
 

@@ -32,9 +32,18 @@ TEMPLATE = "reel_template"
 UNPRIVILEGED_USER = "nobody"
 START_TIMEOUT = 60
 BINDIR_VARIABLE = "REEL_POSTGRES_BINDIR"
-_USER_TABLES = """
-SELECT string_agg(format('%I', tablename), ', ' ORDER BY tablename)
-FROM pg_tables WHERE schemaname = 'public' AND tablename <> 'schema_version'
+_EMPTYING = """
+SELECT 'SET LOCAL session_replication_role = replica; '
+    || (SELECT string_agg(format('DELETE FROM %I; ', tablename), '')
+        FROM pg_tables WHERE schemaname = 'public' AND tablename <> 'schema_version')
+    || (SELECT coalesce(string_agg(format('ALTER SEQUENCE %s RESTART; ', s.oid::regclass), ''), '')
+        FROM pg_class AS s WHERE s.relkind = 'S'
+          AND s.relnamespace = 'public'::regnamespace)
+"""
+"""SQL that empties every table and restarts every id sequence (built once, from the catalog).
+
+DELETE, not TRUNCATE: on tables of a few rows it is several times faster (TRUNCATE makes new
+files). ``replica`` skips the foreign-key and counting triggers, so any order will do.
 """
 
 
@@ -89,6 +98,7 @@ class PostgresServer:
     _names: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
     _template_ready: bool = False
     _shared_url: str | None = None
+    _emptying: str | None = None
 
     @property
     def data(self) -> Path:
@@ -170,8 +180,8 @@ class PostgresServer:
     async def emptied_database(self) -> str:
         """Return the URL of the run's shared test database, emptied and its ids reset.
 
-        Emptying (TRUNCATE ... RESTART IDENTITY) takes a tenth of the time of creating a
-        database, and leaves the same state: migrated, no rows, ids starting at 1.
+        Emptying takes a small part of the time of creating a database, and leaves the same
+        state: migrated, no rows, ids starting at 1.
         """
         if self._shared_url is None:
             self._shared_url = await self.create_database()
@@ -180,8 +190,10 @@ class PostgresServer:
         try:
             # A store a test left open would hold locks; fail loudly rather than hang.
             await connection.execute("SET lock_timeout = '10s'")
-            tables = await connection.fetchval(_USER_TABLES)
-            await connection.execute(f"TRUNCATE {tables} RESTART IDENTITY CASCADE")
+            if self._emptying is None:
+                self._emptying = str(await connection.fetchval(_EMPTYING))
+            async with connection.transaction():
+                await connection.execute(self._emptying)
         finally:
             await connection.close()
         return self._shared_url

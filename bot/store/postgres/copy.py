@@ -25,110 +25,81 @@ class Table:
 
     name: str
     columns: tuple[str, ...]
-    times: frozenset[str] = frozenset()
-    flags: frozenset[str] = frozenset()
-    identity: bool = True
+    times: frozenset[str]
+    flags: frozenset[str]
+    identity: bool
     """Whether ``id`` is an identity whose sequence must continue after the copied ids."""
+
+
+def _table(name: str, columns: str, times: str = "", flags: str = "", *, identity: bool) -> Table:
+    """Return a Table from space-separated column names."""
+    return Table(
+        name, tuple(columns.split()), frozenset(times.split()), frozenset(flags.split()), identity
+    )
 
 
 # In dependency order: a row's foreign keys point at tables above it. reactions leaves out
 # global_sources: the trigger on article_reactions counts it again as the links arrive.
 TABLES = (
-    Table("movies", ("id", "title", "slug", "created_at"), frozenset({"created_at"})),
-    Table(
+    _table("movies", "id title slug created_at", "created_at", identity=True),
+    _table(
         "movie_aliases",
-        ("id", "movie_id", "guild_id", "alias", "alias_slug", "created_at"),
-        frozenset({"created_at"}),
+        "id movie_id guild_id alias alias_slug created_at",
+        "created_at",
+        identity=True,
     ),
-    Table(
+    _table(
         "articles",
-        (
-            "id",
-            "guild_id",
-            "content_hash",
-            "movie_id",
-            "title",
-            "source",
-            "published",
-            "spoiler",
-            "created_at",
-        ),
-        frozenset({"created_at"}),
-        frozenset({"spoiler"}),
+        "id guild_id content_hash movie_id title source published spoiler created_at",
+        "created_at",
+        "spoiler",
+        identity=True,
     ),
-    Table(
+    _table(
         "reactions",
-        (
-            "id",
-            "movie_id",
-            "key_hash",
-            "platform",
-            "text",
-            "author_name",
-            "handle",
-            "date",
-            "url",
-            "post_id",
-            "created_at",
-        ),
-        frozenset({"created_at"}),
+        "id movie_id key_hash platform text author_name handle date url post_id created_at",
+        "created_at",
+        identity=True,
     ),
-    Table(
-        "article_reactions",
-        ("article_id", "position", "reaction_id", "movie_id", "guild_id"),
-        identity=False,
+    _table(
+        "article_reactions", "article_id position reaction_id movie_id guild_id", identity=False
     ),
-    Table(
+    _table(
         "reaction_state",
-        ("guild_id", "reaction_id", "hidden", "hidden_reason", "featured", "updated_at"),
-        frozenset({"updated_at"}),
-        frozenset({"hidden", "featured"}),
+        "guild_id reaction_id hidden hidden_reason featured updated_at",
+        "updated_at",
+        "hidden featured",
         identity=False,
     ),
-    Table("bot_meta", ("key", "value"), identity=False),
-    Table(
+    _table("bot_meta", "key value", identity=False),
+    _table(
         "guild_settings",
-        ("guild_id", "mod_role_id", "spoiler_mode", "page_size", "updated_at"),
-        frozenset({"updated_at"}),
+        "guild_id mod_role_id spoiler_mode page_size updated_at",
+        "updated_at",
         identity=False,
     ),
-    Table(
+    _table(
         "audit_log",
-        ("id", "guild_id", "user_id", "action", "target", "reason", "created_at", "via"),
-        frozenset({"created_at"}),
+        "id guild_id user_id action target reason created_at via",
+        "created_at",
+        identity=True,
     ),
-    Table(
+    _table(
         "movie_titles",
-        ("guild_id", "title_slug", "movie_id", "title", "current", "updated_at"),
-        frozenset({"updated_at"}),
-        frozenset({"current"}),
+        "guild_id title_slug movie_id title current updated_at",
+        "updated_at",
+        "current",
         identity=False,
     ),
-    Table(
+    _table(
         "schedules",
-        (
-            "id",
-            "guild_id",
-            "channel_id",
-            "every",
-            "at",
-            "movie_id",
-            "next_run_at",
-            "last_run_at",
-            "paused",
-            "paused_reason",
-            "created_by",
-            "updated_at",
-        ),
-        frozenset({"next_run_at", "last_run_at", "updated_at"}),
-        frozenset({"paused"}),
+        "id guild_id channel_id every at movie_id next_run_at last_run_at paused paused_reason "
+        "created_by updated_at",
+        "next_run_at last_run_at updated_at",
+        "paused",
+        identity=True,
     ),
-    Table(
-        "schedule_posts",
-        ("schedule_id", "reaction_id", "posted_at"),
-        frozenset({"posted_at"}),
-        identity=False,
-    ),
+    _table("schedule_posts", "schedule_id reaction_id posted_at", "posted_at", identity=False),
 )
 
 Advance = Callable[[int], None]

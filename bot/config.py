@@ -207,12 +207,31 @@ def _web_settings(env: Mapping[str, str]) -> WebSettings | None:
     )
 
 
+POSTGRES_SCHEMES = ("postgresql://", "postgres://")
+
+
+def _database_url(env: Mapping[str, str]) -> Secret | None:
+    """Return DATABASE_URL when set, refusing anything but a PostgreSQL URL."""
+    raw = env.get("DATABASE_URL", "").strip()
+    if not raw:
+        return None
+    if not raw.lower().startswith(POSTGRES_SCHEMES):
+        # The value may hold a password: say what is wrong without repeating it.
+        raise ConfigError(
+            "DATABASE_URL must be a PostgreSQL URL starting with postgresql:// or postgres:// "
+            "(leave it empty to use SQLite at DATABASE_PATH)"
+        )
+    return Secret(raw)
+
+
 @dataclass(frozen=True, slots=True)
 class Settings:
     """Every setting of DESIGN.md's environment table, typed."""
 
     discord_token: Secret = field(default_factory=lambda: Secret(""))
     database_path: Path = Path(DEFAULT_DATABASE_PATH)
+    database_url: Secret | None = None
+    """A PostgreSQL URL (it may hold a password); when set, the store is there, not SQLite."""
     articles_dir: Path = field(default_factory=bundled_articles_dir)
     command_prefix: str = DEFAULT_PREFIX
     discord_api_base: str | None = None
@@ -244,6 +263,7 @@ class Settings:
         return cls(
             discord_token=Secret(env.get("DISCORD_TOKEN", "").strip()),
             database_path=Path(get("DATABASE_PATH", DEFAULT_DATABASE_PATH)),
+            database_url=_database_url(env),
             articles_dir=Path(articles) if articles else bundled_articles_dir(),
             command_prefix=get("COMMAND_PREFIX", DEFAULT_PREFIX),
             discord_api_base=env.get("DISCORD_API_BASE", "").strip().rstrip("/") or None,

@@ -1,4 +1,8 @@
-"""Fixtures shared by every test layer: a migrated store, once per backend, on a real file."""
+"""Fixtures shared by every test layer: a migrated store, once per backend, on a real database.
+
+SQLite runs on a file in the test's folder; PostgreSQL on a fresh database of a throwaway
+server the run starts from the installed binaries (tests/pg_server.py) and stops at the end.
+"""
 
 from __future__ import annotations
 
@@ -8,22 +12,107 @@ from pathlib import Path
 import pytest
 
 from bot.store import Store, open_sqlite_store
+from tests.pg_server import (
+    PostgresMissing,
+    PostgresServer,
+    find_bindir,
+    shared_server,
+    stop_shared_server,
+)
 
-BACKENDS = ["sqlite"]
-"""Every backend the store's behaviour is checked on; PostgreSQL joins with its issue."""
+BACKENDS = ["sqlite", "postgresql"]
+"""Every backend the store's behaviour is checked on."""
+
+
+def _postgres_missing() -> PostgresMissing | None:
+    """Return why PostgreSQL cannot run here, or None when its binaries are installed."""
+    try:
+        find_bindir()
+    except PostgresMissing as missing:
+        return missing
+    return None
+
+
+MISSING = _postgres_missing()
+"""Checked once per run: without PostgreSQL, its half is left out and said so in one line."""
+_left_out: list[str] = []
+"""The tests left out for want of PostgreSQL, by node id."""
+
+
+def postgres_server() -> PostgresServer:
+    """Return the run's PostgreSQL server, or skip the test (one reason for all) without it."""
+    try:
+        return shared_server()
+    except PostgresMissing as missing:
+        pytest.skip(str(missing))
 
 
 async def open_backend(backend: str, tmp_path: Path) -> Store:
     """Open a fresh, migrated store of ``backend`` for one test."""
     if backend == "sqlite":
         return await open_sqlite_store(tmp_path / "data" / "reactions.db")
+    if backend == "postgresql":
+        return await postgres_server().open_store()
     raise AssertionError(f"unknown backend {backend!r}")
 
 
-@pytest.fixture(params=BACKENDS)
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    """Run each test taking ``backend`` (or ``store``) once per backend.
+
+    A module that tests something other than the store through it (parser limits, say)
+    names its backends in ``STORE_BACKENDS``; a test's own parametrize wins.
+    """
+    if "backend" not in metafunc.fixturenames:
+        return
+    for marker in metafunc.definition.iter_markers("parametrize"):
+        names = marker.args[0]
+        listed = names.replace(" ", "").split(",") if isinstance(names, str) else list(names)
+        if "backend" in listed:
+            return
+    backends = getattr(metafunc.module, "STORE_BACKENDS", BACKENDS)
+    metafunc.parametrize("backend", backends, indirect=True)
+
+
+def _needs_postgresql(item: pytest.Item) -> bool:
+    callspec = getattr(item, "callspec", None)
+    return (
+        (callspec is not None and callspec.params.get("backend") == "postgresql")
+        or "pg_server" in getattr(item, "fixturenames", ())
+        or getattr(getattr(item, "module", None), "NEEDS_POSTGRESQL", False)
+    )
+
+
+@pytest.hookimpl(trylast=True)  # after -k and -m have chosen, so the count is of those
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Without PostgreSQL, leave out the tests that need its server (they are counted)."""
+    if MISSING is None:
+        return
+    needing = [item for item in items if _needs_postgresql(item)]
+    if needing:
+        _left_out.extend(item.nodeid for item in needing)
+        config.hook.pytest_deselected(items=needing)
+        items[:] = [item for item in items if item not in needing]
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    """Say in one line that the PostgreSQL half did not run, and why."""
+    if MISSING is not None and _left_out:
+        terminalreporter.write_line(f"SKIPPED [{len(_left_out)}] PostgreSQL half: {MISSING}")
+
+
+@pytest.fixture
 def backend(request: pytest.FixtureRequest) -> str:
-    """Name the backend the test runs on."""
-    return str(request.param)
+    """Name the backend the test runs on (skipping PostgreSQL where it is not installed)."""
+    name = str(request.param)
+    if name == "postgresql":
+        postgres_server()
+    return name
+
+
+@pytest.fixture
+def pg_server() -> PostgresServer:
+    """Give the run's throwaway PostgreSQL server (skips without its binaries)."""
+    return postgres_server()
 
 
 @pytest.fixture
@@ -34,3 +123,8 @@ async def store(backend: str, tmp_path: Path) -> AsyncIterator[Store]:
         yield opened
     finally:
         await opened.close()
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    """Stop the PostgreSQL server the run started, if any."""
+    stop_shared_server()

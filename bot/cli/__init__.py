@@ -21,6 +21,7 @@ from bot.domain.errors import NoReactions, NotFound, StoreError, UnknownMovie, U
 ENVIRONMENT_HELP = """environment (also read from .env, or the file --env-file names):
   DISCORD_TOKEN      the bot token (run only)
   DATABASE_PATH      the SQLite file (default data/reactions.db)
+  DATABASE_URL       a postgresql:// URL: use PostgreSQL instead of SQLite
   ARTICLES_DIR       articles loaded at start-up (default: the bundled ones)
   COMMAND_PREFIX, DISCORD_API_BASE, DEV_GUILD_ID, FETCH_ALLOW_HOSTS, LOG_LEVEL,
   COMMAND_COOLDOWN, SCHEDULE_TICK_SECONDS: see docs/configuration.md
@@ -127,6 +128,10 @@ def build_parser(prog: str | None = None) -> argparse.ArgumentParser:
     backup.add_argument("destination", type=Path, metavar="DEST", help="a new file")
     add("check", "check the database: integrity, schema version and counts")
     add("web", "serve the moderators' web panel without the gateway")
+    copy_db = add("copy-db", "copy the SQLite database into an empty PostgreSQL one")
+    copy_db.add_argument(
+        "--to", required=True, metavar="URL", help="postgresql://user:password@host/database"
+    )
     return parser
 
 
@@ -163,6 +168,10 @@ def _dispatch(args: argparse.Namespace) -> int:
         return asyncio.run(operator.command_backup(settings, destination))
     if args.command == "check":
         return asyncio.run(operator.command_check(settings))
+    if args.command == "copy-db":
+        from bot.cli.copy_db import command_copy_db
+
+        return asyncio.run(command_copy_db(settings, args.to))
     from bot.cli.run import command_run, command_web
 
     if args.command == "web":

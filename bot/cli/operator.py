@@ -14,6 +14,7 @@ from bot.config import Settings
 from bot.domain.records import OPERATOR_ID, DatabaseReport
 from bot.services import articles, curation, reading
 from bot.store import Store, open_store
+from bot.store.factory import database_label
 
 ARTICLES_SHOWN = 50
 VIA = "cli"
@@ -128,7 +129,7 @@ async def command_backup(settings: Settings, destination: Path) -> int:
 
 async def command_check(settings: Settings) -> int:
     """Check the database's integrity and say its schema version and counts."""
-    if not settings.database_path.is_file():
+    if settings.database_url is None and not settings.database_path.is_file():
         raise CliError(f"there is no database at {settings.database_path}", ExitCode.STARTUP)
     store = await _open(settings)
     try:
@@ -137,7 +138,7 @@ async def command_check(settings: Settings) -> int:
             advance(1)
     finally:
         await store.close()
-    print(f"database {settings.database_path}")
+    print(f"database {database_label(settings)}")
     print(f"schema version {report.schema_version}")
     print(_counts(report))
     if report.problems:

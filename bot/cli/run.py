@@ -16,6 +16,7 @@ from bot.config import ConfigError, Settings
 from bot.discord_ui.client import MessageContentNotEnabled, ReelBot, open_store, use_api_base
 from bot.domain.errors import ReelError
 from bot.log import setup_logging
+from bot.store.factory import database_label
 
 if TYPE_CHECKING:
     from aiohttp.web import AppRunner
@@ -97,8 +98,10 @@ async def _start_panel(settings: Settings, store: ReactionStore) -> AppRunner | 
 
 
 def secrets_of(settings: Settings) -> list[str]:
-    """Return every secret a log line must never show: the token and the panel's keys."""
+    """Return every secret a log line must never show: token, DATABASE_URL, the panel's keys."""
     found = [settings.discord_token.reveal()]
+    if settings.database_url is not None:
+        found.append(settings.database_url.reveal())
     if settings.web is not None:
         found += [settings.web.client_secret.reveal(), settings.web.session_secret.reveal()]
     return [secret for secret in found if secret]
@@ -136,7 +139,7 @@ def command_run(settings: Settings) -> int:
     log.info(
         "Settings from %s; database %s; articles from %s",
         settings.env_file or "the environment only (no .env file)",
-        settings.database_path,
+        database_label(settings),
         settings.articles_dir,
     )
     try:

@@ -3,13 +3,23 @@
 from __future__ import annotations
 
 from bot.config import Settings
+from bot.store.postgres.database import open_postgres_store, safe_url
 from bot.store.repos.store import Store
 from bot.store.sqlite.database import open_sqlite_store
 
 
+def database_label(settings: Settings) -> str:
+    """Return where the store is, for logs and messages: a path, or a URL without password."""
+    if settings.database_url is not None:
+        return safe_url(settings.database_url.reveal())
+    return str(settings.database_path)
+
+
 async def open_store(settings: Settings) -> Store:
-    """Open the store the settings name: SQLite at ``settings.database_path``.
+    """Open the store the settings name: PostgreSQL at DATABASE_URL, else SQLite at the path.
 
     Raises StoreError with a one-line message when the database cannot be used.
     """
+    if settings.database_url is not None:
+        return await open_postgres_store(settings.database_url.reveal())
     return await open_sqlite_store(settings.database_path)

@@ -9,6 +9,7 @@ REPO = Path(__file__).resolve().parents[2]
 ENV_NAMES = {
     "DISCORD_TOKEN",
     "DATABASE_PATH",
+    "DATABASE_URL",
     "ARTICLES_DIR",
     "COMMAND_PREFIX",
     "DISCORD_API_BASE",

@@ -31,6 +31,9 @@ from bot.parsing.text import _attribution
 from bot.store import Store
 from tests.unit.test_parse_worker import LoopProbe
 
+STORE_BACKENDS = ["sqlite"]
+"""Parser limits and the event loop are checked here, not the store: one backend will do."""
+
 EXAMPLES = int(os.environ.get("REEL_HYPOTHESIS_EXAMPLES", "300"))
 MB = 1024 * 1024
 

@@ -22,6 +22,9 @@ from bot.parsing import MAX_INPUT_BYTES, parse
 if TYPE_CHECKING:
     from bot.store import Store
 
+STORE_BACKENDS = ["sqlite"]
+"""The worker process is checked here, not the store: one backend will do."""
+
 ARTICLE = (
     b"<!doctype html><html><head><title>How the internet reacted to 12th Fail</title></head>"
     b"<body><h1>How the internet reacted to '12th Fail'</h1>"

@@ -9,7 +9,7 @@ import pytest
 from tests.unit.test_layering import imported
 
 STORE = Path(__file__).resolve().parents[2] / "bot" / "store"
-BACKENDS = ("sqlite",)
+BACKENDS = ("sqlite", "postgres")
 BACKEND_PACKAGES = {f"bot.store.{backend}" for backend in BACKENDS}
 DRIVERS = {"aiosqlite", "sqlite3", "asyncpg", "psycopg"}
 CHOOSERS = ("__init__.py", "factory.py")

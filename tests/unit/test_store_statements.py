@@ -10,12 +10,13 @@ import pytest
 
 from bot.domain.errors import StoreError
 from bot.store.port import Statement
+from bot.store.postgres import postgres_statements
 from bot.store.sqlite import sqlite_statements
 from bot.store.statements import load_statements
 
 REPOS = Path(__file__).resolve().parents[2] / "bot" / "store" / "repos"
 SESSION_METHODS = {"run", "one", "all", "scalar", "many"}
-STATEMENTS = {"sqlite": sqlite_statements}
+STATEMENTS = {"sqlite": sqlite_statements, "postgresql": postgres_statements}
 
 
 def names_the_logic_runs() -> set[str]:
@@ -52,9 +53,9 @@ def assigned_strings(module: Path, variable: str) -> set[str]:
     return found
 
 
-@pytest.mark.parametrize("backend", sorted(STATEMENTS))
-def test_a_backend_supplies_exactly_the_statements_the_logic_runs(backend: str) -> None:
-    supplied = set(STATEMENTS[backend]())
+@pytest.mark.parametrize("name", sorted(STATEMENTS))
+def test_a_backend_supplies_exactly_the_statements_the_logic_runs(name: str) -> None:
+    supplied = set(STATEMENTS[name]())
     wanted = names_the_logic_runs()
 
     assert wanted - supplied == set(), "statements the store runs but the backend lacks"
@@ -105,7 +106,9 @@ def test_loading_the_statements_logs_no_warnings(caplog: pytest.LogCaptureFixtur
     # aiosql warns about a statement without rows that is not marked "!": at start-up the
     # bot would log one line per statement.
     sqlite_statements.cache_clear()
+    postgres_statements.cache_clear()
     with caplog.at_level(logging.DEBUG):
         sqlite_statements()
+        postgres_statements()
 
     assert [record.getMessage() for record in caplog.records] == []

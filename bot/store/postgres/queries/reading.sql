@@ -1,0 +1,261 @@
+-- Reading reactions: pages, search, random picks and stats.
+-- Named parameters throughout; ``:guild`` is a guild id, or 0 for "no guild", so
+-- ``guild_id IN (0, :guild)`` reads "global, or this guild's". A parameter compared with
+-- nothing but a constant carries a cast, so PostgreSQL does not guess a narrower type.
+--
+-- Paging is split in two so that neither part sorts the movie's reactions: the guild's
+-- featured reactions (a handful), ordered in full; the rest, walked in (article, position)
+-- order along article_reactions_movie, each post kept only at its earliest visible link.
+
+-- name: select_featured
+SELECT r.id, r.movie_id, r.platform, r.text, r.author_name, r.handle, r.date, r.url,
+       EXISTS (
+           SELECT 1 FROM article_reactions AS e JOIN articles AS a ON a.id = e.article_id
+           WHERE e.reaction_id = r.id AND e.guild_id IN (0, :guild) AND a.spoiler
+       ) AS spoiler,
+       true AS featured,
+       false AS hidden,
+       min(ar.article_id) AS first_article,
+       (array_agg(ar.position ORDER BY ar.article_id, ar.position))[1] AS first_position
+FROM reaction_state AS s
+JOIN reactions AS r ON r.id = s.reaction_id
+JOIN article_reactions AS ar ON ar.reaction_id = r.id
+WHERE s.guild_id = :guild AND s.featured AND NOT s.hidden
+  AND r.movie_id = :movie_id
+  AND ar.guild_id IN (0, :guild)
+GROUP BY r.id
+ORDER BY first_article, first_position;
+
+-- name: select_unfeatured
+SELECT r.id, r.movie_id, r.platform, r.text, r.author_name, r.handle, r.date, r.url,
+       EXISTS (
+           SELECT 1 FROM article_reactions AS e JOIN articles AS a ON a.id = e.article_id
+           WHERE e.reaction_id = r.id AND e.guild_id IN (0, :guild) AND a.spoiler
+       ) AS spoiler,
+       false AS featured,
+       false AS hidden
+FROM article_reactions AS ar
+JOIN reactions AS r ON r.id = ar.reaction_id
+WHERE ar.movie_id = :movie_id
+  AND ar.guild_id IN (0, :guild)
+  AND NOT EXISTS (
+      SELECT 1 FROM article_reactions AS e
+      WHERE e.reaction_id = ar.reaction_id
+        AND e.guild_id IN (0, :guild)
+        AND e.article_id < ar.article_id
+  )
+  AND NOT EXISTS (
+      SELECT 1 FROM reaction_state AS s
+      WHERE s.guild_id = :guild AND s.reaction_id = ar.reaction_id
+        AND (s.hidden OR s.featured)
+  )
+ORDER BY ar.article_id, ar.position
+LIMIT :limit OFFSET :offset;
+
+-- name: count_visible
+-- Visible reactions of a movie = those quoted by a global article (reactions_movie_global)
+-- + those only the guild's own articles quote - those the guild hid.
+SELECT
+    (SELECT count(*) FROM reactions AS r
+     WHERE r.movie_id = :movie_id AND r.global_sources > 0)
+  + (SELECT count(DISTINCT ar.reaction_id)
+     FROM articles AS a
+     JOIN article_reactions AS ar ON ar.article_id = a.id
+     JOIN reactions AS r ON r.id = ar.reaction_id
+     WHERE :guild::bigint <> 0 AND a.movie_id = :movie_id AND a.guild_id = :guild
+       AND r.global_sources = 0)
+  - (SELECT count(*)
+     FROM reaction_state AS s
+     JOIN reactions AS r ON r.id = s.reaction_id
+     WHERE s.guild_id = :guild AND s.hidden AND r.movie_id = :movie_id
+       AND (r.global_sources > 0 OR EXISTS (
+           SELECT 1 FROM article_reactions AS e
+           WHERE e.reaction_id = r.id AND e.guild_id = :guild
+       )));
+
+-- name: search
+-- Member text arrives as plain words (PostgresDialect.search_terms); plainto_tsquery in
+-- the 'simple' configuration (no stemming, no stop words: reactions come in many
+-- languages) asks for every one of them.
+SELECT r.id, r.movie_id, r.platform, r.text, r.author_name, r.handle, r.date, r.url,
+       EXISTS (
+           SELECT 1 FROM article_reactions AS e JOIN articles AS a ON a.id = e.article_id
+           WHERE e.reaction_id = r.id AND e.guild_id IN (0, :guild) AND a.spoiler
+       ) AS spoiler,
+       coalesce(s.featured, false) AS featured,
+       false AS hidden
+FROM reactions AS r
+CROSS JOIN plainto_tsquery('simple', :query::text) AS q
+LEFT JOIN reaction_state AS s ON s.guild_id = :guild AND s.reaction_id = r.id
+WHERE r.search @@ q
+  AND (:movie_id::bigint IS NULL OR r.movie_id = :movie_id::bigint)
+  AND (:platform::text IS NULL OR r.platform = :platform::text)
+  AND NOT coalesce(s.hidden, false)
+  AND EXISTS (
+      SELECT 1 FROM article_reactions AS e
+      WHERE e.reaction_id = r.id AND e.guild_id IN (0, :guild)
+  )
+ORDER BY ts_rank(r.search, q) DESC, r.id
+LIMIT :limit OFFSET :offset;
+
+-- name: count_search
+SELECT count(*)
+FROM reactions AS r
+WHERE r.search @@ plainto_tsquery('simple', :query::text)
+  AND (:movie_id::bigint IS NULL OR r.movie_id = :movie_id::bigint)
+  AND (:platform::text IS NULL OR r.platform = :platform::text)
+  AND EXISTS (
+      SELECT 1 FROM article_reactions AS e
+      WHERE e.reaction_id = r.id AND e.guild_id IN (0, :guild)
+  )
+  AND NOT EXISTS (
+      SELECT 1 FROM reaction_state AS s
+      WHERE s.guild_id = :guild AND s.reaction_id = r.id AND s.hidden
+  );
+
+-- name: select_reaction_for_guild
+-- One reaction with the guild's flags, hidden or not, if the guild can see a source of it.
+SELECT r.id, r.movie_id, r.platform, r.text, r.author_name, r.handle, r.date, r.url,
+       EXISTS (
+           SELECT 1 FROM article_reactions AS e JOIN articles AS a ON a.id = e.article_id
+           WHERE e.reaction_id = r.id AND e.guild_id IN (0, :guild) AND a.spoiler
+       ) AS spoiler,
+       coalesce(s.featured, false) AS featured,
+       coalesce(s.hidden, false) AS hidden
+FROM reactions AS r
+LEFT JOIN reaction_state AS s ON s.guild_id = :guild AND s.reaction_id = r.id
+WHERE r.id = :reaction_id
+  AND EXISTS (
+      SELECT 1 FROM article_reactions AS e
+      WHERE e.reaction_id = r.id AND e.guild_id IN (0, :guild)
+  );
+
+-- name: random_probe
+-- Up to RANDOM_PROBES uniformly drawn ids (an int8 array), in one statement: the first
+-- that names a visible, unhidden reaction.
+SELECT r.id
+FROM unnest(:candidates::bigint[]) WITH ORDINALITY AS c (value, key)
+JOIN reactions AS r ON r.id = c.value
+WHERE r.movie_id BETWEEN :movie_low AND :movie_high
+  AND EXISTS (
+      SELECT 1 FROM article_reactions AS e
+      WHERE e.reaction_id = r.id AND e.guild_id IN (0, :guild)
+  )
+  AND NOT EXISTS (
+      SELECT 1 FROM reaction_state AS s
+      WHERE s.guild_id = :guild AND s.reaction_id = r.id AND s.hidden
+  )
+ORDER BY c.key
+LIMIT 1;
+
+-- name: reaction_id_range
+SELECT (SELECT min(id) FROM reactions) AS low, (SELECT max(id) FROM reactions) AS high;
+
+-- name: count_unhidden
+WITH candidates (id) AS (
+    SELECT r.id FROM reactions AS r
+    WHERE r.movie_id BETWEEN :movie_low AND :movie_high AND r.global_sources > 0
+    UNION ALL
+    SELECT DISTINCT r.id
+    FROM articles AS a
+    JOIN article_reactions AS ar ON ar.article_id = a.id
+    JOIN reactions AS r ON r.id = ar.reaction_id
+    WHERE :guild::bigint <> 0 AND a.guild_id = :guild
+      AND a.movie_id BETWEEN :movie_low AND :movie_high
+      AND r.global_sources = 0
+)
+SELECT count(*) FROM candidates AS c
+WHERE NOT EXISTS (
+    SELECT 1 FROM reaction_state AS s
+    WHERE s.guild_id = :guild AND s.reaction_id = c.id AND s.hidden
+);
+
+-- name: nth_unhidden
+-- The same set as count_unhidden, in id order; the offset is drawn uniformly.
+WITH candidates (id) AS (
+    SELECT r.id FROM reactions AS r
+    WHERE r.movie_id BETWEEN :movie_low AND :movie_high AND r.global_sources > 0
+    UNION ALL
+    SELECT DISTINCT r.id
+    FROM articles AS a
+    JOIN article_reactions AS ar ON ar.article_id = a.id
+    JOIN reactions AS r ON r.id = ar.reaction_id
+    WHERE :guild::bigint <> 0 AND a.guild_id = :guild
+      AND a.movie_id BETWEEN :movie_low AND :movie_high
+      AND r.global_sources = 0
+)
+SELECT c.id FROM candidates AS c
+WHERE NOT EXISTS (
+    SELECT 1 FROM reaction_state AS s
+    WHERE s.guild_id = :guild AND s.reaction_id = c.id AND s.hidden
+)
+ORDER BY c.id
+LIMIT 1 OFFSET :offset;
+
+-- name: stats_reactions
+-- Featured and hidden only count reactions the guild can see; a hidden one is not featured
+-- (the page leaves it out), and "movies" are those with a visible reaction, as list_movies.
+WITH candidates (id, movie_id) AS (
+    SELECT r.id, r.movie_id FROM reactions AS r
+    WHERE r.movie_id BETWEEN :movie_low AND :movie_high AND r.global_sources > 0
+      AND (:platform::text IS NULL OR r.platform = :platform::text)
+    UNION ALL
+    SELECT DISTINCT r.id, r.movie_id
+    FROM articles AS a
+    JOIN article_reactions AS ar ON ar.article_id = a.id
+    JOIN reactions AS r ON r.id = ar.reaction_id
+    WHERE :guild::bigint <> 0 AND a.guild_id = :guild
+      AND a.movie_id BETWEEN :movie_low AND :movie_high
+      AND r.global_sources = 0
+      AND (:platform::text IS NULL OR r.platform = :platform::text)
+)
+SELECT count(DISTINCT c.movie_id) FILTER (WHERE NOT coalesce(s.hidden, false)) AS movies,
+       count(*) FILTER (WHERE NOT coalesce(s.hidden, false)) AS reactions,
+       count(*) FILTER (WHERE s.featured AND NOT s.hidden) AS featured,
+       count(*) FILTER (WHERE s.hidden) AS hidden
+FROM candidates AS c
+LEFT JOIN reaction_state AS s ON s.guild_id = :guild AND s.reaction_id = c.id;
+
+-- name: top_authors
+-- Authors are one person per handle (any case), else per name.
+WITH candidates (id) AS (
+    SELECT r.id FROM reactions AS r
+    WHERE r.movie_id BETWEEN :movie_low AND :movie_high AND r.global_sources > 0
+      AND (:platform::text IS NULL OR r.platform = :platform::text)
+    UNION ALL
+    SELECT DISTINCT r.id
+    FROM articles AS a
+    JOIN article_reactions AS ar ON ar.article_id = a.id
+    JOIN reactions AS r ON r.id = ar.reaction_id
+    WHERE :guild::bigint <> 0 AND a.guild_id = :guild
+      AND a.movie_id BETWEEN :movie_low AND :movie_high
+      AND r.global_sources = 0
+      AND (:platform::text IS NULL OR r.platform = :platform::text)
+)
+SELECT who, name, handle, quoted FROM (
+SELECT CASE WHEN nullif(r.handle, '') IS NOT NULL THEN 'h:' || lower(r.handle)
+            ELSE 'n:' || r.author_name END AS who,
+       max(nullif(r.author_name, '') COLLATE "C") AS name,
+       max(nullif(r.handle, '') COLLATE "C") AS handle,
+       count(*) AS quoted
+FROM candidates AS c
+JOIN reactions AS r ON r.id = c.id
+WHERE (nullif(r.handle, '') IS NOT NULL OR nullif(r.author_name, '') IS NOT NULL)
+  AND NOT EXISTS (
+      SELECT 1 FROM reaction_state AS s
+      WHERE s.guild_id = :guild AND s.reaction_id = c.id AND s.hidden
+  )
+GROUP BY who
+) AS authors
+ORDER BY quoted DESC, who COLLATE "C"
+LIMIT :limit;
+
+-- name: count_platform_articles
+-- Articles the guild sees that quote at least one post of the platform.
+SELECT count(*) FROM articles AS a
+WHERE a.guild_id IN (0, :guild) AND a.movie_id BETWEEN :movie_low AND :movie_high
+  AND EXISTS (
+      SELECT 1 FROM article_reactions AS ar
+      JOIN reactions AS r ON r.id = ar.reaction_id
+      WHERE ar.article_id = a.id AND r.platform = :platform::text
+  );

@@ -23,6 +23,7 @@ from bot.store import Store, open_store
 from bot.store.port import Statement
 from bot.store.postgres import PostgresDatabase, open_postgres_store
 from bot.store.postgres.database import safe_url
+from bot.store.postgres.migrate import postgres_migrations
 from tests.pg_server import BINDIR_VARIABLE, PostgresServer
 from tests.unit.store_builders import article, post, texts
 
@@ -129,16 +130,19 @@ async def test_two_processes_starting_together_migrate_once(pg_server: PostgresS
 
     stores = await asyncio.gather(*(open_postgres_store(url) for _ in range(4)))
     try:
-        assert [await store.schema_version() for store in stores] == [1, 1, 1, 1]
+        latest = len(postgres_migrations())
+        assert [await store.schema_version() for store in stores] == [latest] * 4
     finally:
         for store in stores:
             await store.close()
     connection = await asyncpg.connect(url)
     try:
-        applied = await connection.fetch("SELECT version, name FROM schema_version")
+        applied = await connection.fetch("SELECT version, name FROM schema_version ORDER BY 1")
     finally:
         await connection.close()
-    assert [(row["version"], row["name"]) for row in applied] == [(1, "initial")]
+    # Each migration once, in order: no process applied one a second time.
+    expected = [(migration.version, migration.name) for migration in postgres_migrations()]
+    assert [(row["version"], row["name"]) for row in applied] == expected
 
 
 async def test_a_database_newer_than_the_code_is_refused(pg_server: PostgresServer) -> None:

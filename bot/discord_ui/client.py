@@ -21,6 +21,7 @@ from bot.ingest.files import ingest_paths
 from bot.ingest.worker import shutdown_worker
 from bot.store import ReactionStore
 from bot.store import open_store as open_backend
+from bot.store.factory import database_label
 from bot.store.sqlite.migrate import sqlite_library_version
 
 log = logging.getLogger(__name__)
@@ -67,16 +68,19 @@ def use_api_base(base: str) -> None:
 
 
 async def open_store(settings: Settings) -> ReactionStore:
-    """Open and migrate the bot's database, logging SQLite's version and the schema's.
+    """Open and migrate the bot's database, logging the backend's version and the schema's.
 
     Raises `StoreError`, with a one-line message, when the database cannot be used.
     `bot.cli` calls this before the Discord client exists, so a bad database is refused
     without touching the network.
     """
-    log.info("Using SQLite %s", sqlite_library_version())
+    if settings.database_url is None:
+        log.info("Using SQLite %s", sqlite_library_version())
     store = await open_backend(settings)
     log.info(
-        "Database %s at schema version %d", settings.database_path, await store.schema_version()
+        "Database %s at schema version %d",
+        database_label(settings),
+        await store.schema_version(),
     )
     return store
 

@@ -164,7 +164,7 @@ def _dispatch(args: argparse.Namespace) -> int:
     if args.command == "movie":
         return asyncio.run(operator.command_movie_alias(settings, args.movie, args.alias))
     if args.command == "backup":
-        destination = args.destination.expanduser().absolute()
+        destination = operator.backup_destination(args.destination)
         return asyncio.run(operator.command_backup(settings, destination))
     if args.command == "check":
         return asyncio.run(operator.command_check(settings))

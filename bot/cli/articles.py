@@ -13,7 +13,7 @@ from bot.config import Settings
 from bot.domain.errors import NoReactions, ParseError
 from bot.ingest.files import article_files, ingest_paths, read_article
 from bot.parsing import parse
-from bot.store import open_store
+from bot.store import opened_store
 
 
 def print_json(data: Any) -> None:
@@ -63,13 +63,10 @@ async def command_ingest(settings: Settings, paths: list[Path], movie: str | Non
     one held no article, else 0.
     """
     files = _files(paths)
-    store = await open_store(settings)
-    try:
+    async with opened_store(settings) as store:
         with progress(len(files), "ingest", "file") as advance:
             report = await ingest_paths(store, files, movie=movie, progress=lambda _p: advance(1))
         counts = await store.counts()
-    finally:
-        await store.close()
     for path, result in report.stored:
         if result.created:
             print(

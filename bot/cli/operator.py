@@ -13,15 +13,11 @@ from bot.cli.progress import progress
 from bot.config import Settings
 from bot.domain.records import OPERATOR_ID, DatabaseReport
 from bot.services import articles, curation, reading
-from bot.store import Store, open_store
+from bot.store import opened_store
 from bot.store.factory import database_label
 
 ARTICLES_SHOWN = 50
 VIA = "cli"
-
-
-async def _open(settings: Settings) -> Store:
-    return await open_store(settings)
 
 
 def _counts(report: DatabaseReport) -> str:
@@ -33,11 +29,8 @@ def _counts(report: DatabaseReport) -> str:
 
 async def command_movies(settings: Settings) -> int:
     """List the movies every server sees, with their short names, aliases and counts."""
-    store = await _open(settings)
-    try:
+    async with opened_store(settings) as store:
         summaries = await reading.movies(store, None)
-    finally:
-        await store.close()
     for summary in summaries:
         movie = summary.movie
         others = [alias for alias in movie.aliases if alias != movie.title]
@@ -49,12 +42,9 @@ async def command_movies(settings: Settings) -> int:
 
 async def command_articles(settings: Settings, movie: str | None) -> int:
     """List the articles every server sees (the operator's own), newest first."""
-    store = await _open(settings)
-    try:
+    async with opened_store(settings) as store:
         listing = await articles.list_articles(store, None, movie, 1, per_page=ARTICLES_SHOWN)
         rest = listing.data.total - len(listing.data.articles)
-    finally:
-        await store.close()
     for summary in listing.data.articles:
         title = summary.title or summary.source or "untitled"
         print(
@@ -68,12 +58,9 @@ async def command_articles(settings: Settings, movie: str | None) -> int:
 
 async def command_article_remove(settings: Settings, article_id: int) -> int:
     """Remove an article the operator loaded, and the reactions only it had."""
-    store = await _open(settings)
-    try:
+    async with opened_store(settings) as store:
         summary = await articles.removable_article(store, None, article_id)
         result = await articles.remove_article(store, None, OPERATOR_ID, article_id, via=VIA)
-    finally:
-        await store.close()
     print(
         f"removed article {article_id} ({summary.title or summary.source or 'untitled'}) and "
         f"the {result.removed_reactions} reaction(s) only it had"
@@ -83,45 +70,43 @@ async def command_article_remove(settings: Settings, article_id: int) -> int:
 
 async def command_movie_rename(settings: Settings, movie: str, title: str) -> int:
     """Fix a movie's own title, as every server sees it unless a server renamed it."""
-    store = await _open(settings)
-    try:
+    async with opened_store(settings) as store:
         before, after = await curation.rename_movie(store, None, OPERATOR_ID, movie, title, via=VIA)
-    finally:
-        await store.close()
     print(f"{before.title} is now {after.title}")
     return ExitCode.OK
 
 
 async def command_movie_alias(settings: Settings, movie: str, alias: str) -> int:
     """Give a movie another name every server knows."""
-    store = await _open(settings)
-    try:
+    async with opened_store(settings) as store:
         found, name = await curation.add_alias(store, None, OPERATOR_ID, movie, alias, via=VIA)
-    finally:
-        await store.close()
     print(f"{found.title} can now also be found as {name}")
     return ExitCode.OK
+
+
+def backup_destination(given: Path) -> Path:
+    """Return the absolute path a backup goes to: a new file in a folder that exists."""
+    destination = given.expanduser().absolute()
+    if destination.exists():
+        raise CliError(f"{destination} already exists; give a new file name", ExitCode.BAD_INPUT)
+    if not destination.parent.is_dir():
+        raise CliError(
+            f"cannot write {destination}: no folder {destination.parent}", ExitCode.BAD_INPUT
+        )
+    return destination
 
 
 async def command_backup(settings: Settings, destination: Path) -> int:
     """Copy the database consistently, while the bot may be running (SQLite's backup API).
 
-    ``destination`` is absolute (the CLI resolves it) and must not exist yet.
+    ``destination`` has passed `backup_destination`.
     """
-    target = destination
-    if target.exists():
-        raise CliError(f"{target} already exists; give a new file name", ExitCode.BAD_INPUT)
-    if not target.parent.is_dir():
-        raise CliError(f"cannot write {target}: no folder {target.parent}", ExitCode.BAD_INPUT)
-    store = await _open(settings)
-    try:
+    async with opened_store(settings) as store:
         with progress(1, "backup", "copy") as advance:
-            report = await store.backup(target)
+            report = await store.backup(destination)
             advance(1)
-    finally:
-        await store.close()
     print(
-        f"backed up {settings.database_path} to {target}: schema version "
+        f"backed up {settings.database_path} to {destination}: schema version "
         f"{report.schema_version}, {_counts(report)}"
     )
     return ExitCode.OK
@@ -131,13 +116,10 @@ async def command_check(settings: Settings) -> int:
     """Check the database's integrity and say its schema version and counts."""
     if settings.database_url is None and not settings.database_path.is_file():
         raise CliError(f"there is no database at {settings.database_path}", ExitCode.STARTUP)
-    store = await _open(settings)
-    try:
+    async with opened_store(settings) as store:
         with progress(1, "check", "step") as advance:
             report = await store.check()
             advance(1)
-    finally:
-        await store.close()
     print(f"database {database_label(settings)}")
     print(f"schema version {report.schema_version}")
     print(_counts(report))

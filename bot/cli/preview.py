@@ -9,21 +9,18 @@ from bot.discord_ui.pages import movie_page
 from bot.discord_ui.views import pager_view
 from bot.ingest.files import ingest_paths
 from bot.services.lookup import resolve_movie
-from bot.store import open_store
+from bot.store import opened_store
 
 _ZERO_WIDTH = "\u200b"
 
 
 async def preview_payload(settings: Settings, query: str, page: int) -> dict[str, Any]:
     """Return the message payload of page ``page`` of the movie ``query`` names."""
-    store = await open_store(settings)
-    try:
+    async with opened_store(settings) as store:
         # What the bot loads at start-up is part of what it would post.
         await ingest_paths(store, [settings.articles_dir])
         movie = await resolve_movie(store, query, None)
         rendered = await movie_page(store, movie, None, page)
-    finally:
-        await store.close()
     view = pager_view(movie.id, rendered)
     return {
         "content": rendered.content,

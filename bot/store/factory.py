@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
 from bot.config import Settings
 from bot.store.postgres.database import open_postgres_store, safe_url
 from bot.store.repos.store import Store
@@ -23,3 +26,13 @@ async def open_store(settings: Settings) -> Store:
     if settings.database_url is not None:
         return await open_postgres_store(settings.database_url.reveal())
     return await open_sqlite_store(settings.database_path)
+
+
+@asynccontextmanager
+async def opened_store(settings: Settings) -> AsyncIterator[Store]:
+    """Open the store for one piece of work (a CLI command) and close it afterwards."""
+    store = await open_store(settings)
+    try:
+        yield store
+    finally:
+        await store.close()

@@ -63,11 +63,10 @@ async def start_panel(settings: Settings, store: ReactionStore) -> web.AppRunner
 async def serve_alone(settings: Settings) -> None:
     """Serve the panel without the gateway until SIGINT or SIGTERM."""
     from bot.ingest.worker import shutdown_worker
-    from bot.store import open_store
+    from bot.store import opened_store
 
     required_web(settings)
-    store = await open_store(settings)
-    try:
+    async with opened_store(settings) as store:
         runner = await start_panel(settings, store)
         stop = asyncio.Event()
         loop = asyncio.get_running_loop()
@@ -76,5 +75,3 @@ async def serve_alone(settings: Settings) -> None:
         await stop.wait()
         await runner.cleanup()
         await shutdown_worker()
-    finally:
-        await store.close()

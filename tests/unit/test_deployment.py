@@ -238,3 +238,51 @@ def test_the_unit_may_write_only_its_data_folder(service: dict[str, list[str]]) 
     state = {f"/var/lib/{name}" for name in service["StateDirectory"]}
     # A relative DATABASE_PATH (the default data/reactions.db) lands in WorkingDirectory.
     assert service["WorkingDirectory"][0] in writable | state
+
+
+# compose.yaml + compose.sharded.yaml: shard processes on one PostgreSQL
+
+
+def sharded() -> dict[str, Any]:
+    """Return compose.yaml with compose.sharded.yaml over it, merged the way Compose merges."""
+    spec = compose()
+    override = simple_yaml((REPO / "compose.sharded.yaml").read_text())
+    for name, service in override["services"].items():
+        merged = dict(spec["services"].get(name) or {})
+        for key, value in service.items():
+            if isinstance(value, dict) and isinstance(merged.get(key), dict):
+                merged[key] = merged[key] | value
+            else:
+                merged[key] = value
+        spec["services"][name] = merged
+    return spec
+
+
+def test_postgresql_starts_only_with_its_profile_and_keeps_its_data_on_a_volume() -> None:
+    postgres = compose()["services"]["postgres"]
+    assert postgres["profiles"] == ["postgres"]
+    (volume,) = postgres["volumes"]
+    name, target = volume.split(":")
+    assert name in compose()["volumes"]
+    assert target == "/var/lib/postgresql/data"
+    assert postgres["healthcheck"]["test"][0] == "CMD-SHELL"
+
+
+def test_the_sharded_example_runs_every_shard_once_on_the_one_postgresql() -> None:
+    services = sharded()["services"]
+    bots = {name: s for name, s in services.items() if s.get("image") == "reaction-reel:latest"}
+    assert len(bots) >= 2
+    counts = {bot["environment"]["SHARD_COUNT"] for bot in bots.values()}
+    (count,) = counts
+    shards = sorted(int(bot["environment"]["SHARD_IDS"]) for bot in bots.values())
+    assert shards == list(range(int(count)))
+    postgres = services["postgres"]["environment"]
+    url = f"postgresql://{postgres['POSTGRES_USER']}:${{POSTGRES_PASSWORD}}@postgres:5432/"
+    for bot in bots.values():
+        assert bot["environment"]["DATABASE_URL"] == url + postgres["POSTGRES_DB"]
+        assert bot["depends_on"]["postgres"]["condition"] == "service_healthy"
+        assert bot["env_file"] == ".env"
+        assert bot["init"] == "true"
+    # One panel at most: every process but one turns WEB_LISTEN off over .env's.
+    panels = [name for name, bot in bots.items() if bot["environment"].get("WEB_LISTEN") != ""]
+    assert panels == ["bot"]

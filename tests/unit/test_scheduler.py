@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -159,6 +160,22 @@ async def test_hidden_reactions_are_never_posted(tmp_path: Path) -> None:
     assert len(channel.posts) == 4
     assert hidden not in channel.posts
     await store.close()
+
+
+def test_a_post_nonce_is_the_same_everywhere_for_a_slot_and_fits_discord() -> None:
+    slot = Schedule(
+        id=2**62, guild_id=GUILD, channel_id=CHANNEL, every="1h", at=None, movie_id=None,
+        next_run_at=START, paused=False, paused_reason=None, created_by=0,
+    )  # fmt: skip
+    nonce = post_nonce(slot)
+    assert len(nonce) <= 25  # Create Message: "up to 25 characters"
+    assert post_nonce(replace(slot)) == nonce
+    others = {
+        post_nonce(replace(slot, next_run_at=START + timedelta(hours=1))),
+        post_nonce(replace(slot, id=1)),
+    }
+    assert nonce not in others
+    assert len(others) == 2
 
 
 # Several processes on one database: each slot claimed once, a dead holder's taken over.

@@ -109,12 +109,17 @@ def identified(shard: int) -> Any:
 
 
 async def start(fake: FakeDiscord, bots: Sequence[BotProcess]) -> None:
-    """Start processes together; return once each one's shard is identified."""
+    """Start processes together; return once each has identified its shard and is ready
+    (``on_ready``: its guilds are known), however long IDENTIFY takes its turn."""
     since = fake.driver.mark()
+    logs = [bot.log_size() for bot in bots]
     await asyncio.gather(*(bot.start(timeout=START_TIMEOUT) for bot in bots))
-    for bot in bots:
-        shard = int(bot.env["SHARD_IDS"])
-        await fake.driver.wait_for(identified(shard), since=since, timeout=START_TIMEOUT)
+    async with asyncio.timeout(START_TIMEOUT):
+        for bot, log in zip(bots, logs, strict=True):
+            shard = int(bot.env["SHARD_IDS"])
+            await fake.driver.wait_for(identified(shard), since=since, timeout=START_TIMEOUT)
+            while "Ready as" not in bot.log_text(log):  # noqa: ASYNC110 - the process's log
+                await asyncio.sleep(0.05)
 
 
 @pytest_asyncio.fixture(scope="module", loop_scope="module")

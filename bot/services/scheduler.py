@@ -38,9 +38,6 @@ with a tick added, well within the few minutes Discord remembers a nonce, so tha
 taken over from a dead process is deduplicated if its post did get through.
 """
 
-NONCE_LENGTH = 25
-"""Discord's limit on a message nonce (Create Message: "up to 25 characters")."""
-
 
 def utc_now() -> datetime:
     """Return the current time in UTC (the default clock)."""

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
-from collections.abc import AsyncIterator, Iterator, Sequence
+from collections.abc import AsyncIterator, Callable, Iterator, Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -99,7 +99,9 @@ def process_of(call: Call) -> int:
     return int(call.headers.get("Authorization", "").removeprefix("Bot reel-shard-"))
 
 
-def identified(shard: int) -> Any:
+def identified(shard: int) -> Callable[[Call], bool]:
+    """Match the IDENTIFY of ``shard`` that the fake accepted."""
+
     def predicate(call: Call) -> bool:
         return (call.method, call.path) == ("WS", "IDENTIFY") and (
             call.ok and call.json.get("shard") == [shard, SHARDS]

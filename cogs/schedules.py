@@ -45,8 +45,8 @@ class Schedules(commands.Cog):
         """Start the posting loop (its first run, after ready, makes missed posts once).
 
         The loop starts once per process, not on each READY: a reconnect that fires
-        ``on_ready`` again starts nothing new, and the poster's lock and the stored next
-        run keep every due slot to one post.
+        ``on_ready`` again starts nothing new, and the poster's lock and its claim on each
+        slot in the database keep every due slot to one post, across processes too.
         """
         self.tick.change_interval(seconds=self.bot.settings.schedule_tick_seconds)
         self.tick.start()
@@ -68,8 +68,14 @@ class Schedules(commands.Cog):
         """Wait until the bot knows its guilds and channels."""
         await self.bot.wait_until_ready()
 
-    async def post(self, schedule: Schedule, reaction: StoredReaction) -> PostOutcome:
-        """Send one scheduled reaction to its channel."""
+    async def post(self, schedule: Schedule, reaction: StoredReaction, nonce: str) -> PostOutcome:
+        """Send one scheduled reaction to its channel, with the slot's nonce.
+
+        discord.py sends a given nonce with ``enforce_nonce: true``: Discord then answers a
+        second post of the same nonce, by the same author within a few minutes, with the
+        message it already made (Create Message, JSON/Form Params ``enforce_nonce``). So a
+        slot taken over from a process killed after its post reached Discord posts once.
+        """
         channel = self.bot.get_channel(schedule.channel_id)
         try:
             if channel is None:
@@ -82,7 +88,7 @@ class Schedules(commands.Cog):
                 # Checked first: a refused post would cost a 403 at every slot (issue 12).
                 return PostOutcome.FORBIDDEN
             embed = await single_embed(self.bot.store, reaction, schedule.guild_id)
-            await channel.send(embed=embed)
+            await channel.send(embed=embed, nonce=nonce)
         except discord.NotFound:
             return PostOutcome.CHANNEL_GONE
         except discord.Forbidden:

@@ -9,6 +9,8 @@
 - `StoreError`: the database cannot be used at all (a fault for the operator).
 - `StoreUnavailable`: the database is unreachable for a moment; the member is told to
   try again.
+- `ClaimLost`: a process's claim on a scheduled slot ran out and another took the slot
+  over; the late process records nothing (no member sees it).
 
 Services raise these and nothing else on bad input: no ``ValueError`` or ``LookupError``
 crosses the service boundary.
@@ -95,3 +97,7 @@ class StoreError(ReelError):
 
 class StoreUnavailable(ReelError):
     """The database is unreachable for a moment (a restart, a dropped connection)."""
+
+
+class ClaimLost(ReelError):
+    """A scheduled run's claim ran out and another process took the slot over."""

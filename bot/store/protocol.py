@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Protocol
 
 from bot.domain.models import Article
@@ -244,10 +244,20 @@ class ScheduleStore(Protocol):
     async def pick_scheduled_reaction(self, schedule_id: int) -> StoredReaction | None:
         """Return the reaction the schedule posts next: featured first, no repeats per cycle."""
 
+    async def claim_schedule_run(
+        self, schedule_id: int, holder: str, *, now: datetime, lease: timedelta
+    ) -> Schedule | None:
+        """Claim the schedule's due slot for ``holder`` (None: not due, or held by another)."""
+
     async def complete_schedule_run(
-        self, schedule_id: int, reaction_id: int | None, *, now: datetime
+        self,
+        schedule_id: int,
+        reaction_id: int | None,
+        *,
+        now: datetime,
+        holder: str | None = None,
     ) -> Schedule:
-        """Record a run's post and move the schedule to its next slot after ``now``."""
+        """Record a run's post, clear its claim and move on to the next slot after ``now``."""
 
 
 class ReactionStore(

@@ -15,7 +15,7 @@ import pytest
 from bot.config import Settings
 from bot.discord_ui.client import ReelBot
 from bot.domain.models import Article, MovieRef, Reaction
-from bot.services.scheduler import PostOutcome, SchedulePoster
+from bot.services.scheduler import PostOutcome, SchedulePoster, post_nonce
 from bot.store import open_sqlite_store
 from cogs.schedules import Schedules
 
@@ -35,12 +35,14 @@ class Channel(discord.abc.Messageable):
         self.error = error
         self.delay = delay
         self.sent: list[Any] = []
+        self.nonces: list[Any] = []
 
     async def send(self, *args: Any, **kwargs: Any) -> Any:  # type: ignore[override]
         await asyncio.sleep(self.delay)
         if self.error is not None:
             raise self.error
         self.sent.append(kwargs["embed"])
+        self.nonces.append(kwargs.get("nonce"))
 
 
 class Clock:
@@ -139,3 +141,17 @@ async def test_two_runs_at_once_post_a_due_slot_once(bot: ReelBot) -> None:
     first, second = await asyncio.gather(poster.run_due(), poster.run_due())
     assert len(first) + len(second) == 1
     assert len(channel.sent) == 1
+
+
+async def test_each_slot_is_posted_with_its_own_nonce(bot: ReelBot) -> None:
+    # discord.py sends a nonce with enforce_nonce: Discord makes one message per nonce.
+    channel = Channel()
+    poster, clock = poster_for(bot, channel)
+    slots = []
+    for _ in range(2):
+        clock.now += timedelta(hours=1)
+        (schedule,) = await bot.store.due_schedules(clock.now)
+        slots.append(schedule)
+        await poster.run_due()
+    assert channel.nonces == [post_nonce(slot) for slot in slots]
+    assert len(set(channel.nonces)) == 2

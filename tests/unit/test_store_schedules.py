@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from bot.domain.errors import InvalidInput, NotFound, UnknownMovie
+from bot.domain.errors import ClaimLost, InvalidInput, NotFound, UnknownMovie
 from bot.domain.records import AuditInfo, Schedule
 from bot.store import Store
 from tests.unit.store_builders import article, ids_by_text, post
@@ -21,6 +21,7 @@ CHANNEL = 5001
 OTHER_CHANNEL = 5002
 MOD = 9001
 NOW = datetime(2024, 3, 10, 10, 15, tzinfo=UTC)
+LEASE = timedelta(seconds=60)
 
 
 async def run_cycle(store: Store, schedule: Schedule, runs: int) -> list[str | None]:
@@ -254,6 +255,88 @@ async def test_missing_schedules_are_reported(store: Store) -> None:
         await store.complete_schedule_run(404, None, now=NOW)
     with pytest.raises(NotFound):
         await store.pause_schedule(404, "gone")
+
+
+# Claims: one process posts a due slot; a dead process's claim is taken over after its lease
+
+
+async def test_a_due_slot_is_claimed_once_until_its_lease_runs_out(store: Store) -> None:
+    schedule = await store.set_schedule(GUILD, CHANNEL, every="1h", at=None, movie_id=None, now=NOW)
+    due = schedule.next_run_at
+
+    assert await store.claim_schedule_run(schedule.id, "a", now=due - LEASE, lease=LEASE) is None
+    claimed = await store.claim_schedule_run(schedule.id, "a", now=due, lease=LEASE)
+    assert claimed == schedule  # the slot claimed is its next_run_at
+    almost = due + LEASE - timedelta(milliseconds=1)
+    assert await store.claim_schedule_run(schedule.id, "b", now=almost, lease=LEASE) is None
+    assert await store.claim_schedule_run(schedule.id, "a", now=almost, lease=LEASE) is None
+
+    # The holder died: at the end of its lease another process takes the slot over.
+    taken = await store.claim_schedule_run(schedule.id, "b", now=due + LEASE, lease=LEASE)
+    assert taken == schedule
+    with pytest.raises(ClaimLost):
+        await store.complete_schedule_run(schedule.id, None, now=due + LEASE, holder="a")
+    after = await store.complete_schedule_run(schedule.id, None, now=due + LEASE, holder="b")
+    assert after.next_run_at == due + timedelta(hours=1)
+
+
+async def test_completing_clears_the_claim_and_the_late_holder_records_nothing(
+    store: Store,
+) -> None:
+    await store.ingest_article(article(post("a", "a"), post("b", "b")), content_hash="g")
+    schedule = await store.set_schedule(GUILD, CHANNEL, every="1h", at=None, movie_id=None, now=NOW)
+    due = schedule.next_run_at
+    assert await store.claim_schedule_run(schedule.id, "a", now=due, lease=LEASE)
+    picked = await store.pick_scheduled_reaction(schedule.id)
+    assert picked is not None
+
+    later = due + timedelta(minutes=1)
+    taken = await store.claim_schedule_run(schedule.id, "b", now=later, lease=LEASE)
+    assert taken is not None
+    await store.complete_schedule_run(schedule.id, picked.id, now=later, holder="b")
+    # "a" comes back after "b" recorded the slot: nothing more is recorded or moved on.
+    with pytest.raises(ClaimLost):
+        await store.complete_schedule_run(schedule.id, picked.id, now=later, holder="a")
+
+    # Cleared: the next slot is claimed at once, and the cycle holds one post.
+    following = due + timedelta(hours=1)
+    assert await store.claim_schedule_run(schedule.id, "a", now=following, lease=LEASE)
+    again = await store.pick_scheduled_reaction(schedule.id)
+    assert again is not None
+    assert again.id != picked.id
+
+
+async def test_a_claimed_slot_is_not_due_again_once_run(store: Store) -> None:
+    schedule = await store.set_schedule(GUILD, CHANNEL, every="1h", at=None, movie_id=None, now=NOW)
+    due = schedule.next_run_at
+    assert await store.claim_schedule_run(schedule.id, "a", now=due, lease=LEASE)
+    await store.complete_schedule_run(schedule.id, None, now=due, holder="a")
+    # Long after the lease, the slot run is not claimed again: the next is not due yet.
+    assert await store.claim_schedule_run(schedule.id, "b", now=due + LEASE, lease=LEASE) is None
+
+
+async def test_pausing_lets_go_of_the_claim_and_a_paused_slot_is_not_claimed(
+    store: Store,
+) -> None:
+    schedule = await store.set_schedule(GUILD, CHANNEL, every="1h", at=None, movie_id=None, now=NOW)
+    due = schedule.next_run_at
+    assert await store.claim_schedule_run(schedule.id, "a", now=due, lease=LEASE)
+    await store.pause_schedule(schedule.id, "channel deleted")
+    assert await store.claim_schedule_run(schedule.id, "b", now=due, lease=LEASE) is None
+
+    resumed = await store.set_schedule(GUILD, CHANNEL, every="1h", at=None, movie_id=None, now=due)
+    claimed = await store.claim_schedule_run(schedule.id, "b", now=resumed.next_run_at, lease=LEASE)
+    assert claimed == resumed
+
+
+async def test_a_stopped_schedule_cannot_be_claimed(store: Store) -> None:
+    schedule = await store.set_schedule(GUILD, CHANNEL, every="1h", at=None, movie_id=None, now=NOW)
+    assert await store.claim_schedule_run(schedule.id, "a", now=schedule.next_run_at, lease=LEASE)
+    assert await store.stop_schedule(GUILD, CHANNEL)
+    later = schedule.next_run_at + LEASE
+    assert await store.claim_schedule_run(schedule.id, "b", now=later, lease=LEASE) is None
+    with pytest.raises(NotFound):
+        await store.complete_schedule_run(schedule.id, None, now=schedule.next_run_at, holder="a")
 
 
 # What a schedule posts

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
-from bot.domain.errors import NotFound, StoreError, UnknownMovie
+from bot.domain.errors import ClaimLost, NotFound, StoreError, UnknownMovie
 from bot.domain.records import AuditAction, AuditInfo, Schedule, StoredReaction
 from bot.domain.schedule_time import next_run
 from bot.store.port import Row, Session
@@ -100,8 +100,32 @@ class ScheduleRepo(StoreBase):
             rows = await s.all("due_schedules", {"now": self._dialect.moment(now)})
         return [self._schedule(row) for row in rows]
 
+    async def claim_schedule_run(
+        self, schedule_id: int, holder: str, *, now: datetime, lease: timedelta
+    ) -> Schedule | None:
+        """Claim the schedule's due slot for ``holder`` until ``now + lease``; one statement.
+
+        The claim is taken only while the schedule runs, is due at ``now``, and no one
+        holds it or its holder's lease ran out (that process died mid-run: its slot is taken
+        over). Returns the schedule as claimed (``next_run_at`` is the slot), or None: not
+        due, paused, stopped, already run, or held by a live claim.
+        """
+        check_aware(now, "The time of a schedule's claim")
+        params = {
+            "schedule_id": schedule_id,
+            "holder": holder,
+            "now": self._dialect.moment(now),
+            "until": self._dialect.moment(now + lease),
+        }
+        async with self._db.transaction(write=True) as s:
+            row = await s.one("claim_schedule_run", params)
+        return None if row is None else self._schedule(row)
+
     async def pause_schedule(self, schedule_id: int, reason: str) -> None:
-        """Keep a schedule from coming due until it is set again; NotFound if none."""
+        """Keep a schedule from coming due until it is set again; NotFound if none.
+
+        Pausing lets go of any claim on its slot.
+        """
         async with self._db.transaction(write=True) as s:
             paused = await s.one("pause_schedule", {"schedule_id": schedule_id, "reason": reason})
         if paused is None:
@@ -142,14 +166,21 @@ class ScheduleRepo(StoreBase):
         return None
 
     async def complete_schedule_run(
-        self, schedule_id: int, reaction_id: int | None, *, now: datetime
+        self,
+        schedule_id: int,
+        reaction_id: int | None,
+        *,
+        now: datetime,
+        holder: str | None = None,
     ) -> Schedule:
-        """Record a run's post (if any) and move the schedule to its next slot after now.
+        """Record a run's post (if any), clear its claim and move on to the next slot after now.
 
         However many slots were missed (the bot was down), the next run is the first slot
         after ``now``: one post catches up for all of them. Posting a reaction already
         posted in this cycle starts a new cycle. One transaction. NotFound if the
-        schedule no longer exists (stopped meanwhile).
+        schedule no longer exists (stopped meanwhile). With ``holder`` (the process that
+        claimed the slot), ClaimLost and nothing recorded when it no longer holds the
+        claim: its lease ran out and another process took the slot over.
         """
         check_aware(now, "The time of a schedule's run")
         moment = self._dialect.moment(now)
@@ -157,11 +188,6 @@ class ScheduleRepo(StoreBase):
             schedule = await s.one("select_schedule", {"schedule_id": schedule_id})
             if schedule is None:
                 raise _gone(schedule_id)
-            if reaction_id is not None:
-                posted = {"schedule_id": schedule_id, "reaction_id": reaction_id}
-                if await s.one("schedule_posted", posted) is not None:
-                    await s.run("clear_schedule_posts", {"schedule_id": schedule_id})
-                await s.run("insert_schedule_post", {**posted, "now": moment})
             following = next_run(schedule["every"], schedule["at"], now)
             row = await s.one(
                 "advance_schedule",
@@ -169,8 +195,14 @@ class ScheduleRepo(StoreBase):
                     "schedule_id": schedule_id,
                     "next_run_at": self._dialect.moment(following),
                     "now": moment,
+                    "holder": holder,
                 },
             )
-        if row is None:  # pragma: no cover - the row was read in the same transaction
-            raise _gone(schedule_id)
+            if row is None:  # the row was read in this transaction: the claim is not ours
+                raise ClaimLost(f"schedule {schedule_id}'s slot was taken over from {holder}")
+            if reaction_id is not None:
+                posted = {"schedule_id": schedule_id, "reaction_id": reaction_id}
+                if await s.one("schedule_posted", posted) is not None:
+                    await s.run("clear_schedule_posts", {"schedule_id": schedule_id})
+                await s.run("insert_schedule_post", {**posted, "now": moment})
         return self._schedule(row)

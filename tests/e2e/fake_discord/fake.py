@@ -71,6 +71,7 @@ class FakeDiscord:
         self.driver = Driver(self)
         self._rate_limits: list[tuple[Matcher, float]] = []
         self._failures: list[_Failure] = []
+        self._holds: list[tuple[Matcher, asyncio.Event]] = []
         self._runner: web.AppRunner | None = None
         self.loop: asyncio.AbstractEventLoop | None = None
 
@@ -149,9 +150,29 @@ class FakeDiscord:
         return found
 
     def clear_faults(self) -> None:
-        """Forget every queued 429 and failure (a skipped test must not leave them armed)."""
+        """Forget every queued 429, failure and hold (a skipped test must not leave them
+        armed); answers held back go out."""
         self._rate_limits.clear()
         self._failures.clear()
+        for _, release in self._holds:
+            release.set()
+        self._holds.clear()
+
+    def hold_next(self, match: Matcher) -> asyncio.Event:
+        """Handle the next matching REST request at once (it is recorded) but keep its answer
+        back until the returned event is set: Discord acted, and its answer is slow to
+        come, or never reaches a bot that is gone by then."""
+        release = asyncio.Event()
+        self._holds.append((match, release))
+        return release
+
+    async def held(self, call: Call) -> None:
+        """Wait while the answer to ``call`` is held back (see ``hold_next``)."""
+        for index, (match, release) in enumerate(self._holds):
+            if to_predicate(match)(call):
+                del self._holds[index]
+                await release.wait()
+                return
 
     def rate_limit_next(self, match: Matcher, retry_after: float | None = None) -> None:
         """Answer the next matching REST request with one 429 (``global: false``)."""

@@ -10,12 +10,24 @@ from aiohttp import web
 from tests.e2e.fake_discord import payloads, responses, validate
 from tests.e2e.fake_discord.models import Channel, Upload
 from tests.e2e.fake_discord.recorder import Call
+from tests.e2e.fake_discord.world import SentNonce
 
 if TYPE_CHECKING:
     from tests.e2e.fake_discord.fake import FakeDiscord
 
 SUPPRESS_EMBEDS = 1 << 2
 SENDABLE_FLAGS = SUPPRESS_EMBEDS | payloads.EPHEMERAL_FLAG | (1 << 12) | (1 << 15)
+
+# Create Message, JSON/Form Params
+# (https://discord.com/developers/docs/resources/message#create-message-jsonform-params):
+# ``nonce`` is an "integer or string" "(up to 25 characters)"; with ``enforce_nonce`` true
+# "it will be checked for uniqueness in the past few minutes. If another message was created
+# by the same author with the same nonce, that message will be returned and no new message
+# will be created."
+NONCE_MAX = 25
+NONCE_WINDOW = 120.0
+"""Seconds a nonce is remembered: the shortest reading of "the past few minutes", so a bot
+that counts on Discord remembering longer fails against the fake."""
 
 
 def check_payload(
@@ -35,6 +47,67 @@ def check_payload(
         fake.violate(validate.Problem("empty", "the message has nothing to show"), call)
         return responses.discord_error(400, "Cannot send an empty message", 50006)
     return None
+
+
+def nonce_problems(body: dict[str, Any]) -> list[validate.Problem]:
+    """Return what is wrong with a Create Message body's ``nonce`` and ``enforce_nonce``."""
+    problems = []
+    if "nonce" in body:
+        nonce = body["nonce"]
+        if isinstance(nonce, bool) or not isinstance(nonce, int | str):
+            detail = f"nonce {nonce!r} is neither an integer nor a string"
+            problems.append(validate.Problem("nonce", detail))
+        elif len(str(nonce)) > NONCE_MAX:
+            detail = f"nonce is {len(str(nonce))} characters (limit {NONCE_MAX})"
+            problems.append(validate.Problem("nonce", detail))
+    if "enforce_nonce" in body and not isinstance(body["enforce_nonce"], bool):
+        problems.append(validate.Problem("enforce_nonce", "enforce_nonce is not a boolean"))
+    return problems
+
+
+def check_create_message(fake: FakeDiscord, call: Call, body: Any) -> web.Response | None:
+    """Check a Create Message body: the message rules, then its nonce (400 when broken)."""
+    refused = check_payload(fake, call, body, creating=True)
+    if refused is not None:
+        return refused
+    problems = nonce_problems(body)
+    for problem in problems:
+        fake.violate(problem, call)
+    return responses.invalid_form(problems) if problems else None
+
+
+def _sent_before(
+    fake: FakeDiscord, call: Call, channel: Channel, key: tuple[int, str]
+) -> dict[str, Any] | None:
+    """Return the message an enforced nonce was already used for, within the window."""
+    sent = fake.world.nonces.get(key)
+    if sent is None or fake.now() - sent.at >= NONCE_WINDOW:
+        return None
+    if sent.channel_id != channel.id:
+        # Discord does not say whether the check spans channels: a bot must not rely on
+        # it either way, so reusing a nonce elsewhere within the window is a violation.
+        detail = f"nonce {key[1]!r} was used in channel {sent.channel_id} moments before"
+        fake.violate(validate.Problem("nonce.reused", detail), call)
+        return None
+    return fake.world.messages.get(sent.message_id)
+
+
+async def create_in_channel(
+    fake: FakeDiscord, call: Call, channel: Channel, body: dict[str, Any]
+) -> dict[str, Any]:
+    """Create Message: with ``enforce_nonce``, a nonce the bot used in the last few minutes
+    gives back the message made then (no new message, no MESSAGE_CREATE)."""
+    nonce = body.get("nonce")
+    if nonce is None:
+        return await create(fake, call, channel, body)
+    key = (fake.world.bot.id, str(nonce))
+    if body.get("enforce_nonce") is True:
+        existing = _sent_before(fake, call, channel, key)
+        if existing is not None:
+            return existing
+    message = await create(fake, call, channel, body, nonce=nonce)
+    fake.world.nonces[key] = SentNonce(channel.id, int(message["id"]), fake.now())
+    return message
 
 
 def _attachments(

@@ -98,6 +98,7 @@ def recording_middleware(fake: FakeDiscord) -> Any:
         call.status = response.status
         call.response = _response_json(response)
         fake.recorder.record(call)
+        await fake.held(call)
         return response
 
     return middleware
@@ -241,13 +242,13 @@ class RestApi:
         channel = self._channel(request)
         if channel is None:
             return responses.unknown("Channel", 10003)
-        refused = messages.check_payload(self.fake, call, call.json, creating=True)
+        refused = messages.check_create_message(self.fake, call, call.json)
         if refused is not None:
             return refused
         body = channel_rules.apply(self.fake, call, channel, call.json, creating=True)
         if isinstance(body, web.Response):
             return body
-        return responses.reply(await messages.create(self.fake, call, channel, body))
+        return responses.reply(await messages.create_in_channel(self.fake, call, channel, body))
 
     async def get_message(self, request: web.Request) -> web.Response:
         """``GET /channels/{id}/messages/{id}``."""

@@ -35,6 +35,15 @@ class InteractionRecord:
         return str(data.get("name") or data.get("custom_id") or self.id)
 
 
+@dataclass(frozen=True)
+class SentNonce:
+    """The message the bot last created with a nonce, and when (the fake's clock)."""
+
+    channel_id: int
+    message_id: int
+    at: float
+
+
 @dataclass
 class World:
     """Everything the fake Discord knows; handlers and the driver share one instance."""
@@ -52,6 +61,8 @@ class World:
     uploads: dict[str, Upload] = field(default_factory=dict)
     modals: list[tuple[InteractionRecord, dict[str, Any]]] = field(default_factory=list)
     dm_channels: dict[int, Channel] = field(default_factory=dict)
+    # The bot's messages created with a nonce, by (author id, nonce as text).
+    nonces: dict[tuple[int, str], SentNonce] = field(default_factory=dict)
 
     def create_guild(self, name: str = "Test Guild") -> Guild:
         """Create a guild with an owner, a moderator, a member, the bot and one channel."""

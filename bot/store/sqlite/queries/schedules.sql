@@ -43,16 +43,29 @@ WHERE paused = 0 AND next_run_at <= :now
 ORDER BY next_run_at, id;
 
 -- name: pause_schedule
+-- Pausing also lets go of a claim on the schedule's slot.
 UPDATE schedules
-SET paused = 1, paused_reason = :reason, updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now')
+SET paused = 1, paused_reason = :reason, claimed_by = NULL, claim_until = NULL,
+    updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now')
 WHERE id = :schedule_id
 RETURNING id;
 
--- name: advance_schedule
+-- name: claim_schedule_run
+-- Claim the schedule's due slot for :holder until :until, in one statement: only while it
+-- runs, is due at :now and nobody holds it, or its holder's lease ran out (it died).
 UPDATE schedules
-SET next_run_at = :next_run_at, last_run_at = :now,
+SET claimed_by = :holder, claim_until = :until
+WHERE id = :schedule_id AND paused = 0 AND next_run_at <= :now
+  AND (claim_until IS NULL OR claim_until <= :now)
+RETURNING id, guild_id, channel_id, every, at, movie_id, next_run_at, paused, paused_reason,
+          created_by;
+
+-- name: advance_schedule
+-- Move to the next slot and clear the claim; with a :holder, only while it holds the claim.
+UPDATE schedules
+SET next_run_at = :next_run_at, last_run_at = :now, claimed_by = NULL, claim_until = NULL,
     updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now')
-WHERE id = :schedule_id
+WHERE id = :schedule_id AND (:holder IS NULL OR claimed_by = :holder)
 RETURNING id, guild_id, channel_id, every, at, movie_id, next_run_at, paused, paused_reason,
           created_by;
 

@@ -7,8 +7,10 @@ DEV_GUILD_ID, counts its starts in DATABASE_PATH and answers ``!starts``.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import os
+import signal
 from pathlib import Path
 
 import discord
@@ -16,6 +18,8 @@ import yarl
 from discord.ext import commands
 
 log = logging.getLogger("standin")
+# Discord starts one session per 5 s (docs: Gateway > Rate Limiting), restarts included.
+IDENTIFY_HOLD = 5.5
 
 
 class StandinBot(commands.Bot):
@@ -33,9 +37,29 @@ class StandinBot(commands.Bot):
         )
         self.database = Path(os.environ["DATABASE_PATH"])
         self.guild_id = int(os.environ["DEV_GUILD_ID"])
+        self.identified_at: float | None = None
+        self._closing: set[asyncio.Task[None]] = set()
+
+    async def before_identify_hook(self, shard_id: int | None, *, initial: bool = False) -> None:
+        """Wait as discord.py does, and note when the IDENTIFY goes out."""
+        await super().before_identify_hook(shard_id, initial=initial)
+        self.identified_at = asyncio.get_running_loop().time()
+
+    async def start(self, token: str, *, reconnect: bool = True) -> None:
+        """Run until closed, then let the IDENTIFY's window pass, as the real bot does: a
+        restart may IDENTIFY at once."""
+        await super().start(token, reconnect=reconnect)
+        if self.identified_at is not None:
+            since = asyncio.get_running_loop().time() - self.identified_at
+            await asyncio.sleep(max(0.0, IDENTIFY_HOLD - since))
 
     async def setup_hook(self) -> None:
-        """Point the gateway at the fake, record this start, sync commands to the dev guild."""
+        """Point the gateway at the fake, record this start, sync commands to the dev guild;
+        close on SIGTERM (BotProcess.stop)."""
+        loop = asyncio.get_running_loop()
+        loop.add_signal_handler(
+            signal.SIGTERM, lambda: self._closing.add(loop.create_task(self.close()))
+        )
         _, url, _ = await self.http.get_bot_gateway()
         discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY = yarl.URL(url)
         with self.database.open("a") as database:

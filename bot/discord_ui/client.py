@@ -217,9 +217,10 @@ class ReelBot(commands.AutoShardedBot):
         Discord starts one session per bucket (``shard_id % max_concurrency``) every 5 s,
         across all of the application's processes, and refuses an IDENTIFY too soon (docs:
         Gateway > Rate Limiting; Sharding > Max Concurrency). On PostgreSQL the processes
-        take turns through the database, on SQLite this process alone (`bot.store.
-        coordination`). This replaces discord.py's default, which sleeps 5 s before every
-        IDENTIFY but a process's first, whatever its bucket and whoever else identifies.
+        take turns through the database; on SQLite this process takes them, and keeps the
+        window in the database for its restart (`bot.store.coordination`). This replaces
+        discord.py's default, which sleeps 5 s before every IDENTIFY but a process's
+        first, whatever its bucket and whoever else identifies.
         """
         if self._identify_turns is None:
             self._identify_turns = identify_turns(self.store)
@@ -270,7 +271,8 @@ class ReelBot(commands.AutoShardedBot):
                     raise
             await shutdown_worker()
         finally:
-            # The last IDENTIFY's window first: a restart must not IDENTIFY inside it.
+            # On PostgreSQL the last IDENTIFY's turn is held out, so that no process
+            # anywhere, this one restarted included, IDENTIFYs within its window.
             if self._identify_turns is not None:
                 await self._identify_turns.close()
             store = getattr(self, "store", None)

@@ -46,8 +46,8 @@ class StandinBot(commands.Bot):
         self.identified_at = asyncio.get_running_loop().time()
 
     async def start(self, token: str, *, reconnect: bool = True) -> None:
-        """Run until closed, then let the IDENTIFY's window pass, as the real bot does: a
-        restart may IDENTIFY at once."""
+        """Run until closed, then let the IDENTIFY's window pass, so that a restart may
+        IDENTIFY at once (the real bot keeps the window in its database instead)."""
         await super().start(token, reconnect=reconnect)
         if self.identified_at is not None:
             since = asyncio.get_running_loop().time() - self.identified_at

@@ -8,13 +8,15 @@ the window Discord sets, however loaded the machine.
 from __future__ import annotations
 
 import asyncio
+import time
 from collections.abc import AsyncIterator
+from pathlib import Path
 
 import asyncpg
 import pytest
 
-from bot.store import Store
-from bot.store.coordination import IDENTIFY_INTERVAL, LocalTurns, identify_turns
+from bot.store import Store, open_sqlite_store
+from bot.store.coordination import IDENTIFY_INTERVAL, ProcessTurns, identify_turns
 from bot.store.postgres import PostgresDatabase, open_postgres_store
 from bot.store.postgres.coordination import IDENTIFY_LOCK, AdvisoryTurns
 from tests.pg_server import PostgresServer
@@ -73,12 +75,12 @@ def short_turns(store: Store) -> AdvisoryTurns:
     """Return a process's turns with the tests' short hold."""
     database = store.database
     assert isinstance(database, PostgresDatabase)
-    return AdvisoryTurns(database.pool, hold=HOLD, fallback=LocalTurns(HOLD))
+    return AdvisoryTurns(database.pool, hold=HOLD, fallback=ProcessTurns(hold=HOLD))
 
 
 def test_each_backend_gets_its_own_turns(store: Store, backend: str) -> None:
     turns = identify_turns(store)
-    expected = AdvisoryTurns if backend == "postgresql" else LocalTurns
+    expected = AdvisoryTurns if backend == "postgresql" else ProcessTurns
     assert isinstance(turns, expected)
 
 
@@ -155,7 +157,7 @@ async def test_without_the_database_turns_are_taken_within_the_process(
     database = store.database
     assert isinstance(database, PostgresDatabase)
     hold = 0.3
-    turns = AdvisoryTurns(database.pool, hold=hold, fallback=LocalTurns(hold))
+    turns = AdvisoryTurns(database.pool, hold=hold, fallback=ProcessTurns(hold=hold))
     loop = asyncio.get_running_loop()
 
     await turns.take(0)
@@ -165,9 +167,9 @@ async def test_without_the_database_turns_are_taken_within_the_process(
     assert loop.time() - first_at >= hold - EARLY
 
 
-async def test_local_turns_space_a_bucket_and_leave_the_others_free() -> None:
+async def test_process_turns_space_a_bucket_and_leave_the_others_free() -> None:
     hold = 0.3
-    turns = LocalTurns(hold)
+    turns = ProcessTurns(hold=hold)
     loop = asyncio.get_running_loop()
     finished: list[tuple[int, float]] = []
 
@@ -180,5 +182,36 @@ async def test_local_turns_space_a_bucket_and_leave_the_others_free() -> None:
     assert [bucket for bucket, _ in finished] == [0, 1, 0]
     (_, first), (_, second) = [entry for entry in finished if entry[0] == 0]
     assert second - first >= hold - EARLY
-    await turns.close()
-    assert loop.time() - second >= hold - EARLY
+
+
+async def test_a_process_restarted_on_sqlite_waits_for_the_window_before_it(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "reactions.db"
+    hold = 0.5
+    loop = asyncio.get_running_loop()
+    before = await open_sqlite_store(path)
+    await ProcessTurns(before, hold=hold).take(0)
+    taken_at = loop.time()
+    await before.close()
+
+    after = await open_sqlite_store(path)
+    try:
+        await ProcessTurns(after, hold=hold).take(0)
+    finally:
+        await after.close()
+
+    assert loop.time() - taken_at >= hold - EARLY
+
+
+async def test_a_window_kept_far_ahead_is_waited_one_hold_at_most(tmp_path: Path) -> None:
+    store = await open_sqlite_store(tmp_path / "reactions.db")
+    hold = 0.3
+    # A clock set back after the window was kept: it seems to end an hour from now.
+    await store.set_meta("identify_free_at.0", repr(time.time() + 3600))
+    turns = ProcessTurns(store, hold=hold)
+    try:
+        async with asyncio.timeout(hold * 10):
+            await turns.take(0)
+    finally:
+        await store.close()

@@ -11,6 +11,7 @@ Sources:
 
 from __future__ import annotations
 
+import asyncio
 import json
 import secrets
 from collections.abc import Callable
@@ -70,6 +71,14 @@ class SessionStartLimit:
         """Count a session started at ``now`` in the shard's bucket."""
         self.last_start[self.bucket(shard_id)] = now
         self.started += 1
+
+    async def window_passed(self) -> None:
+        """Return once every bucket may start a session again: what a test must wait
+        before it starts a bot on a database of its own, which cannot know of the sessions
+        started before it (an operator starting another deployment waits alike)."""
+        last = max(self.last_start.values(), default=None)
+        if last is not None:
+            await asyncio.sleep(last + self.interval - asyncio.get_running_loop().time())
 
     def payload(self) -> dict[str, int]:
         """Return the Session Start Limit object (docs: Gateway > Session Start Limit Object)."""

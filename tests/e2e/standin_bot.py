@@ -10,7 +10,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import os
-import signal
+import time
 from pathlib import Path
 
 import discord
@@ -37,29 +37,19 @@ class StandinBot(commands.Bot):
         )
         self.database = Path(os.environ["DATABASE_PATH"])
         self.guild_id = int(os.environ["DEV_GUILD_ID"])
-        self.identified_at: float | None = None
-        self._closing: set[asyncio.Task[None]] = set()
+        self.identified = self.database.with_suffix(".identified")
 
     async def before_identify_hook(self, shard_id: int | None, *, initial: bool = False) -> None:
-        """Wait as discord.py does, and note when the IDENTIFY goes out."""
+        """Wait as discord.py does, and for the window of an IDENTIFY before a restart,
+        kept beside the database as the real bot keeps it in its own."""
         await super().before_identify_hook(shard_id, initial=initial)
-        self.identified_at = asyncio.get_running_loop().time()
-
-    async def start(self, token: str, *, reconnect: bool = True) -> None:
-        """Run until closed, then let the IDENTIFY's window pass, so that a restart may
-        IDENTIFY at once (the real bot keeps the window in its database instead)."""
-        await super().start(token, reconnect=reconnect)
-        if self.identified_at is not None:
-            since = asyncio.get_running_loop().time() - self.identified_at
-            await asyncio.sleep(max(0.0, IDENTIFY_HOLD - since))
+        if self.identified.exists():
+            since = time.time() - float(self.identified.read_text())
+            await asyncio.sleep(min(IDENTIFY_HOLD, IDENTIFY_HOLD - since))
+        self.identified.write_text(repr(time.time()))
 
     async def setup_hook(self) -> None:
-        """Point the gateway at the fake, record this start, sync commands to the dev guild;
-        close on SIGTERM (BotProcess.stop)."""
-        loop = asyncio.get_running_loop()
-        loop.add_signal_handler(
-            signal.SIGTERM, lambda: self._closing.add(loop.create_task(self.close()))
-        )
+        """Point the gateway at the fake, record this start, sync commands to the dev guild."""
         _, url, _ = await self.http.get_bot_gateway()
         discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY = yarl.URL(url)
         with self.database.open("a") as database:

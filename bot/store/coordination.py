@@ -15,7 +15,6 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from collections.abc import Callable
 from typing import Protocol
 
 from bot.domain.errors import StoreError
@@ -52,16 +51,11 @@ class ProcessTurns:
     """
 
     def __init__(
-        self,
-        remember_in: MetaStore | None = None,
-        *,
-        hold: float = IDENTIFY_HOLD,
-        clock: Callable[[], float] = time.time,
+        self, remember_in: MetaStore | None = None, *, hold: float = IDENTIFY_HOLD
     ) -> None:
-        """Hold each turn ``hold`` seconds (by the wall ``clock``: other processes read it)."""
+        """Hold each turn ``hold`` seconds, timed by the wall clock (other processes read it)."""
         self._store = remember_in
         self._hold = hold
-        self._clock = clock
         self._locks: dict[int, asyncio.Lock] = {}
         self._free_at: dict[int, float] = {}
 
@@ -70,11 +64,11 @@ class ProcessTurns:
         async with self._locks.setdefault(bucket, asyncio.Lock()):
             free_at = max(self._free_at.get(bucket, 0.0), await self._remembered(bucket))
             # Never longer than one hold: a clock set back must not stop the bot.
-            wait = min(self._hold, free_at - self._clock())
+            wait = min(self._hold, free_at - time.time())
             if wait > 0:
                 log.info("Waiting %.1f s for the turn to IDENTIFY in bucket %d", wait, bucket)
                 await asyncio.sleep(wait)
-            self._free_at[bucket] = self._clock() + self._hold
+            self._free_at[bucket] = time.time() + self._hold
             await self._remember(bucket, self._free_at[bucket])
 
     async def _remembered(self, bucket: int) -> float:

@@ -104,6 +104,21 @@ async def test_a_second_process_waits_until_the_first_lets_the_bucket_go(
     assert await held_buckets(database_url) == set()
 
 
+async def test_shards_of_one_process_in_one_bucket_take_turns_too(
+    processes: tuple[Store, Store], database_url: str
+) -> None:
+    # Each turn waits on a connection of its own: a session would take its own lock again.
+    turns = short_turns(processes[0])
+    await turns.take(0)
+
+    waiting = asyncio.create_task(turns.take(0))
+    await until_waiting(database_url, 0)
+    await waiting
+
+    await turns.close()
+    assert await held_buckets(database_url) == set()
+
+
 async def test_processes_in_other_buckets_do_not_wait(
     processes: tuple[Store, Store], database_url: str
 ) -> None:

@@ -21,6 +21,7 @@ from bot.ingest.files import ingest_paths
 from bot.ingest.worker import shutdown_worker
 from bot.store import ReactionStore
 from bot.store import open_store as open_backend
+from bot.store.coordination import IdentifyTurns, identify_turns
 from bot.store.factory import database_label
 from bot.store.sqlite.migrate import sqlite_library_version
 
@@ -149,6 +150,8 @@ class ReelBot(commands.AutoShardedBot):
         self._owns_store = store is None
         if store is not None:
             self.store = store
+        self._identify_turns: IdentifyTurns | None = None
+        self._identify_buckets: int | None = None
 
     async def setup_hook(self) -> None:
         """Open the store (unless given one), load articles and cogs, sync commands.
@@ -208,6 +211,34 @@ class ReelBot(commands.AutoShardedBot):
         await self.store.set_meta(COMMANDS_HASH_KEY, digest)
         log.info("Synced %d global command(s)", len(synced))
 
+    async def before_identify_hook(self, shard_id: int | None, *, initial: bool = False) -> None:
+        """Wait for the shard's turn to IDENTIFY, taken through the database.
+
+        Discord starts one session per bucket (``shard_id % max_concurrency``) every 5 s,
+        across all of the application's processes, and refuses an IDENTIFY too soon (docs:
+        Gateway > Rate Limiting; Sharding > Max Concurrency). On PostgreSQL the processes
+        take turns through the database; on SQLite this process takes them, and keeps the
+        window in the database for its restart (`bot.store.coordination`). This replaces
+        discord.py's default, which sleeps 5 s before every IDENTIFY but a process's
+        first, whatever its bucket and whoever else identifies.
+        """
+        if self._identify_turns is None:
+            self._identify_turns = identify_turns(self.store)
+        bucket = (shard_id or 0) % await self._buckets()
+        await self._identify_turns.take(bucket)
+        log.debug("Shard %s has the turn to IDENTIFY in bucket %d", shard_id, bucket)
+
+    async def _buckets(self) -> int:
+        """Return ``max_concurrency``, asked of ``GET /gateway/bot`` once (1 if it fails)."""
+        if self._identify_buckets is None:
+            try:
+                limits = await self.fetch_session_start_limits()
+            except discord.GatewayNotFound as error:
+                log.warning("Cannot read the session start limit (%s); assuming 1", error)
+                return 1
+            self._identify_buckets = max(1, limits.max_concurrency)
+        return self._identify_buckets
+
     def serves_guild(self, guild_id: int) -> bool:
         """Tell whether this process runs the shard of ``guild_id`` (Discord's rule)."""
         if self.shard_count is None or self.shard_ids is None:
@@ -240,6 +271,10 @@ class ReelBot(commands.AutoShardedBot):
                     raise
             await shutdown_worker()
         finally:
+            # On PostgreSQL the last IDENTIFY's turn is held out, so that no process
+            # anywhere, this one restarted included, IDENTIFYs within its window.
+            if self._identify_turns is not None:
+                await self._identify_turns.close()
             store = getattr(self, "store", None)
             if store is not None and self._owns_store:
                 await store.close()

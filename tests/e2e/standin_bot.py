@@ -7,8 +7,10 @@ DEV_GUILD_ID, counts its starts in DATABASE_PATH and answers ``!starts``.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import os
+import time
 from pathlib import Path
 
 import discord
@@ -16,6 +18,8 @@ import yarl
 from discord.ext import commands
 
 log = logging.getLogger("standin")
+# Discord starts one session per 5 s (docs: Gateway > Rate Limiting), restarts included.
+IDENTIFY_HOLD = 5.5
 
 
 class StandinBot(commands.Bot):
@@ -33,6 +37,16 @@ class StandinBot(commands.Bot):
         )
         self.database = Path(os.environ["DATABASE_PATH"])
         self.guild_id = int(os.environ["DEV_GUILD_ID"])
+        self.identified = self.database.with_suffix(".identified")
+
+    async def before_identify_hook(self, shard_id: int | None, *, initial: bool = False) -> None:
+        """Wait as discord.py does, and for the window of an IDENTIFY before a restart,
+        kept beside the database as the real bot keeps it in its own."""
+        await super().before_identify_hook(shard_id, initial=initial)
+        if self.identified.exists():
+            since = time.time() - float(self.identified.read_text())
+            await asyncio.sleep(min(IDENTIFY_HOLD, IDENTIFY_HOLD - since))
+        self.identified.write_text(repr(time.time()))
 
     async def setup_hook(self) -> None:
         """Point the gateway at the fake, record this start, sync commands to the dev guild."""

@@ -51,6 +51,8 @@ async def running(
     fake: FakeDiscord, guild: Guild, workdir: Path, env: Mapping[str, str] | None = None
 ) -> AsyncIterator[BotProcess]:
     bot = BotProcess(fake, guild, workdir, extra_env=env)
+    # Each test's bot has a database of its own: it cannot know when the last one identified.
+    await fake.gateway.session_start_limit.window_passed()
     try:
         await bot.start(timeout=30)
         yield bot

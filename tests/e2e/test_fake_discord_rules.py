@@ -260,6 +260,8 @@ async def test_shards_receive_only_their_guilds_and_dms_go_to_shard_zero(
     fake: FakeDiscord, http: aiohttp.ClientSession
 ) -> None:
     fake.recommended_shards = 2
+    # Two buckets (shard_id % 2), so both shards may start at once.
+    fake.gateway.session_start_limit.max_concurrency = 2
     async with http.get(fake.api_base + "/gateway/bot") as response:
         assert (await response.json())["shards"] == 2
     even, odd = await guilds_on_both_shards(fake)
@@ -291,6 +293,55 @@ async def test_identify_with_an_impossible_shard_is_closed_4010(
         await send_identify(ws, GUILD_INTENTS, [2, 2])
         closed = await ws.receive(timeout=5)
         assert (closed.type, closed.data) == (aiohttp.WSMsgType.CLOSE, 4010)
+
+
+# The session start limit: one IDENTIFY per bucket (shard_id % max_concurrency) per 5 s.
+
+
+async def test_a_second_identify_in_the_bucket_within_5_s_gets_invalid_session(
+    fake: FakeDiscord, http: aiohttp.ClientSession
+) -> None:
+    async with http.ws_connect(fake.gateway_url) as zero, http.ws_connect(fake.gateway_url) as one:
+        assert (await identify(zero, GUILD_INTENTS, [0, 2]))["t"] == "READY"
+        refused = await identify(one, GUILD_INTENTS, [1, 2])
+        assert (refused["op"], refused["d"]) == (9, False)
+    assert [call.json["shard"] for call in fake.gateway.identify_refusals] == [[1, 2]]
+    assert [v.rule for v in fake.drain_violations()] == ["gateway.identify_rate"]
+    async with http.get(fake.api_base + "/gateway/bot") as response:
+        limit = (await response.json())["session_start_limit"]
+    assert (limit["max_concurrency"], limit["remaining"]) == (1, limit["total"] - 1)
+
+
+async def test_shards_in_other_buckets_start_together(http: aiohttp.ClientSession) -> None:
+    async with FakeDiscord(max_concurrency=2) as fake:
+        sockets = [await http.ws_connect(fake.gateway_url) for _ in range(3)]
+        try:
+            answers = [
+                await identify(socket, GUILD_INTENTS, [shard, 4])
+                for socket, shard in zip(sockets, range(3), strict=True)
+            ]
+        finally:
+            for socket in sockets:
+                await socket.close()
+        # Shards 0 and 1 are buckets 0 and 1; shard 2 is bucket 0 again.
+        assert [answer["op"] for answer in answers] == [0, 0, 9]
+        fake.drain_violations()
+
+
+async def test_the_bucket_takes_an_identify_again_once_its_window_passed(
+    http: aiohttp.ClientSession,
+) -> None:
+    # The window lowered from Discord's 5 s so the test need not wait that long.
+    async with FakeDiscord(identify_interval=0.3) as fake:
+        async with http.ws_connect(fake.gateway_url) as first:
+            assert (await identify(first, GUILD_INTENTS))["t"] == "READY"
+        async with http.ws_connect(fake.gateway_url) as early:
+            assert (await identify(early, GUILD_INTENTS))["op"] == 9
+        await asyncio.sleep(0.3)
+        async with http.ws_connect(fake.gateway_url) as later:
+            assert (await identify(later, GUILD_INTENTS))["t"] == "READY"
+        assert len(fake.gateway.identify_refusals) == 1
+        fake.drain_violations()
 
 
 # Interactions: deferral, follow-ups, token lifetime.

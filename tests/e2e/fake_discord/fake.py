@@ -11,7 +11,7 @@ from aiohttp import web
 
 from tests.e2e.fake_discord import payloads, responses
 from tests.e2e.fake_discord.driver import Driver
-from tests.e2e.fake_discord.gateway import Gateway
+from tests.e2e.fake_discord.gateway import IDENTIFY_INTERVAL, Gateway
 from tests.e2e.fake_discord.recorder import Call, Matcher, Recorder, Violation, to_predicate
 from tests.e2e.fake_discord.server import API_PREFIX, build_app
 from tests.e2e.fake_discord.validate import Problem
@@ -41,7 +41,10 @@ class FakeDiscord:
     """Discord's REST API, CDN and gateway on ``127.0.0.1:<free port>``, in this event loop.
 
     ``interaction_timeout`` is Discord's 3-second window to answer an interaction; tests of
-    the fake lower it. ``driver`` is the test-facing API for injecting events and waiting.
+    the fake lower it. ``max_concurrency`` and ``identify_interval`` are the session start
+    limit: one IDENTIFY per bucket (``shard_id % max_concurrency``) per 5 seconds, across
+    every connection; tests of the fake's own window may lower the interval. ``driver`` is
+    the test-facing API for injecting events and waiting.
     """
 
     def __init__(
@@ -52,6 +55,8 @@ class FakeDiscord:
         retry_after: float = 0.05,
         message_content: bool = True,
         recommended_shards: int = 1,
+        max_concurrency: int = 1,
+        identify_interval: float = IDENTIFY_INTERVAL,
     ) -> None:
         self.interaction_timeout = interaction_timeout
         self.retry_after = retry_after
@@ -62,7 +67,9 @@ class FakeDiscord:
         self.recommended_shards = recommended_shards
         self.world = World()
         self.recorder = Recorder()
-        self.gateway = Gateway(self.world, self.recorder, heartbeat_interval)
+        self.gateway = Gateway(self.world, self.recorder, heartbeat_interval, violate=self.violate)
+        self.gateway.session_start_limit.max_concurrency = max_concurrency
+        self.gateway.session_start_limit.interval = identify_interval
         # ``message_content=False`` is the developer portal's toggle left off.
         if not message_content:
             self.gateway.enabled_intents &= ~payloads.MESSAGE_CONTENT_INTENT

@@ -5,19 +5,24 @@ Sources:
   #message-content-intent)
 - https://discord.com/developers/docs/events/gateway#sharding
 - https://discord.com/developers/docs/topics/opcodes-and-status-codes#gateway-gateway-close-event-codes
+- https://discord.com/developers/docs/events/gateway#rate-limiting (and #identifying,
+  #sharding-max-concurrency, #session-start-limit-object)
 """
 
 from __future__ import annotations
 
+import asyncio
 import json
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 from aiohttp import WSMsgType, web
 
 from tests.e2e.fake_discord import payloads
-from tests.e2e.fake_discord.recorder import Recorder
+from tests.e2e.fake_discord.recorder import Call, Recorder
+from tests.e2e.fake_discord.validate import Problem
 from tests.e2e.fake_discord.world import World
 
 # Gateway opcodes (https://discord.com/developers/docs/topics/opcodes-and-status-codes).
@@ -29,6 +34,60 @@ OP_NAMES[REQUEST_MEMBERS] = "REQUEST_GUILD_MEMBERS"
 
 # Close codes (docs: Opcodes and Status Codes > Gateway Close Event Codes).
 INVALID_SHARD, DISALLOWED_INTENTS = 4010, 4014
+# How an IDENTIFY refused for the session start rate limit is recorded: Discord answers it
+# with op 9 INVALID_SESSION, not a close code, so the status borrows HTTP's "Too Many Requests".
+RATE_LIMITED = 429
+IDENTIFY_INTERVAL = 5.0
+"""Seconds in which each rate-limit bucket may start one session (docs: Gateway > Rate Limiting)."""
+
+
+@dataclass
+class SessionStartLimit:
+    """Discord's limit on starting sessions, as ``GET /gateway/bot`` reports and IDENTIFY obeys.
+
+    "Apps also have a limit for concurrent Identify requests allowed per 5 seconds. If you
+    hit this limit, the Gateway will respond with an Invalid Session (opcode 9)" (docs:
+    Gateway > Rate Limiting; also > Identifying). The limit is per bucket: "rate_limit_key =
+    shard_id % max_concurrency" (docs: Gateway > Sharding > Max Concurrency), across every
+    connection of the application. Counted here: IDENTIFYs that started a session.
+    """
+
+    max_concurrency: int = 1
+    interval: float = IDENTIFY_INTERVAL
+    total: int = 1000
+    started: int = 0
+    last_start: dict[int, float] = field(default_factory=dict)
+
+    def bucket(self, shard_id: int) -> int:
+        """Return the shard's rate limit key."""
+        return shard_id % self.max_concurrency
+
+    def too_soon(self, shard_id: int, now: float) -> bool:
+        """Tell whether the shard's bucket started a session less than ``interval`` ago."""
+        last = self.last_start.get(self.bucket(shard_id))
+        return last is not None and now - last < self.interval
+
+    def start(self, shard_id: int, now: float) -> None:
+        """Count a session started at ``now`` in the shard's bucket."""
+        self.last_start[self.bucket(shard_id)] = now
+        self.started += 1
+
+    async def window_passed(self) -> None:
+        """Return once every bucket may start a session again: what a test must wait
+        before it starts a bot on a database of its own, which cannot know of the sessions
+        started before it (an operator starting another deployment waits alike)."""
+        last = max(self.last_start.values(), default=None)
+        if last is not None:
+            await asyncio.sleep(last + self.interval - asyncio.get_running_loop().time())
+
+    def payload(self) -> dict[str, int]:
+        """Return the Session Start Limit object (docs: Gateway > Session Start Limit Object)."""
+        return {
+            "total": self.total,
+            "remaining": max(0, self.total - self.started),
+            "reset_after": 86_400_000,
+            "max_concurrency": self.max_concurrency,
+        }
 
 
 class NotConnectedError(RuntimeError):
@@ -66,10 +125,20 @@ def event_guild(event: str, data: dict[str, Any]) -> int | None:
 class Gateway:
     """Serve ``/gateway`` and push events to the bot's current session."""
 
-    def __init__(self, world: World, recorder: Recorder, heartbeat_interval: float = 41.25) -> None:
+    def __init__(
+        self,
+        world: World,
+        recorder: Recorder,
+        heartbeat_interval: float = 41.25,
+        *,
+        violate: Callable[[Problem, Call | None], None] | None = None,
+    ) -> None:
         self.world = world
         self.recorder = recorder
         self.heartbeat_interval = heartbeat_interval
+        self.session_start_limit = SessionStartLimit()
+        # Where a broken gateway rule is reported (the fake's violations, which fail a test).
+        self._violate = violate
         self.sessions: dict[str, Session] = {}
         # The live session of each shard, by shard id.
         self.shards: dict[int, Session] = {}
@@ -93,6 +162,13 @@ class Gateway:
     def url(self) -> str:
         """Return the websocket URL handed out by ``/gateway/bot`` and READY."""
         return self.world.base_url.replace("http://", "ws://", 1) + "/gateway"
+
+    @property
+    def identify_refusals(self) -> list[Call]:
+        """Return the IDENTIFYs refused for the session start rate limit, oldest first."""
+        return [
+            call for call in self.recorder.matching("WS IDENTIFY") if call.status == RATE_LIMITED
+        ]
 
     @property
     def connected(self) -> bool:
@@ -122,21 +198,24 @@ class Gateway:
             self.heartbeats += 1
             await self._send(socket, {"op": HEARTBEAT_ACK, "d": None, "s": None, "t": None})
             return
+        call = None
         if op in OP_NAMES:
             call = self.recorder.new_call("WS", OP_NAMES[op], json=data, status=200)
             if op == IDENTIFY:
-                # A refused IDENTIFY is recorded with its close code as the status.
-                call.status = self._identify_refusal(data) or 200
+                # A refused IDENTIFY is recorded with its close code (or RATE_LIMITED) as
+                # the status.
+                call.status = self._identify_refusal(data, call.at) or 200
             self.recorder.record(call)
-        if op == IDENTIFY:
-            await self._identify(socket, data)
+        if op == IDENTIFY and call is not None:
+            await self._identify(socket, data, call)
         elif op == RESUME:
             await self._resume(socket, data)
         elif op == REQUEST_MEMBERS:
             await self._members_chunk(data)
 
-    def _identify_refusal(self, data: dict[str, Any]) -> int | None:
-        """Return the close code Discord answers this IDENTIFY with, or None to accept it."""
+    def _identify_refusal(self, data: dict[str, Any], now: float) -> int | None:
+        """Return the close code (or RATE_LIMITED) Discord answers this IDENTIFY with, or
+        None to accept it, counting the session it starts."""
         intents = int(data.get("intents", 0))
         if intents & payloads.PRIVILEGED_INTENTS & ~self.enabled_intents:
             # "Disallowed intent(s)": a privileged intent not enabled for the application
@@ -145,15 +224,22 @@ class Gateway:
         raw_shard = data.get("shard") or [0, 1]
         if not 0 <= int(raw_shard[0]) < int(raw_shard[1]):
             return INVALID_SHARD  # "Invalid shard" (close 4010)
+        if self.session_start_limit.too_soon(int(raw_shard[0]), now):
+            return RATE_LIMITED
+        self.session_start_limit.start(int(raw_shard[0]), now)
         return None
 
-    async def _identify(self, socket: web.WebSocketResponse, data: dict[str, Any]) -> None:
-        refusal = self._identify_refusal(data)
-        if refusal is not None:
+    async def _identify(
+        self, socket: web.WebSocketResponse, data: dict[str, Any], call: Call
+    ) -> None:
+        if call.status == RATE_LIMITED:
+            await self._refuse_too_soon(socket, call)
+            return
+        if not call.ok:
             reason = (
-                b"Disallowed intent(s)." if refusal == DISALLOWED_INTENTS else b"Invalid shard."
+                b"Disallowed intent(s)." if call.status == DISALLOWED_INTENTS else b"Invalid shard."
             )
-            await socket.close(code=refusal, message=reason)
+            await socket.close(code=call.status, message=reason)
             return
         intents = int(data.get("intents", 0))
         raw_shard = data.get("shard") or [0, 1]
@@ -184,6 +270,22 @@ class Gateway:
         await self._deliver(session, "READY", ready)
         for guild in owned:
             await self._deliver(session, "GUILD_CREATE", payloads.guild_create_payload(guild))
+
+    async def _refuse_too_soon(self, socket: web.WebSocketResponse, call: Call) -> None:
+        """Answer an IDENTIFY over the session start rate limit as Discord does: op 9
+        INVALID_SESSION, ``d`` false (not resumable; docs: Gateway > Rate Limiting, Gateway
+        Events > Invalid Session). The socket stays open: the client closes it and
+        identifies again later. It is a broken rule: the bot must wait its bucket's turn."""
+        limit = self.session_start_limit
+        shard = (call.json.get("shard") or [0, 1])[0]
+        detail = (
+            f"IDENTIFY of shard {shard} (bucket {limit.bucket(int(shard))}, max_concurrency "
+            f"{limit.max_concurrency}) came less than {limit.interval:g} s after the last "
+            "session start in its bucket; Discord answers INVALID_SESSION"
+        )
+        if self._violate is not None:
+            self._violate(Problem("gateway.identify_rate", detail), call)
+        await self._send(socket, {"op": INVALID_SESSION, "d": False, "s": None, "t": None})
 
     async def _resume(self, socket: web.WebSocketResponse, data: dict[str, Any]) -> None:
         session = self.sessions.get(str(data.get("session_id")))

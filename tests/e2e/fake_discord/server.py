@@ -144,10 +144,11 @@ class RestApi:
         return responses.reply(user | {"verified": True, "mfa_enabled": False})
 
     async def gateway(self, request: web.Request) -> web.Response:
-        """``GET /gateway/bot``: hand out the fake's own websocket URL."""
-        limit = {"total": 1000, "remaining": 999, "reset_after": 86_400_000, "max_concurrency": 1}
-        # "Get Gateway Bot": ``shards`` is Discord's recommendation, which tests may set
+        """``GET /gateway/bot``: hand out the fake's own websocket URL and its limits."""
+        # "Get Gateway Bot": ``shards`` is Discord's recommendation, which tests may set, and
+        # ``session_start_limit`` the limit the gateway enforces on IDENTIFY
         # (https://discord.com/developers/docs/events/gateway#get-gateway-bot).
+        limit = self.fake.gateway.session_start_limit.payload()
         shards = self.fake.recommended_shards
         body = {"url": self.fake.gateway.url, "shards": shards, "session_start_limit": limit}
         return responses.reply(body)

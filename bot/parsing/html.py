@@ -7,7 +7,8 @@ from selectolax.lexbor import LexborDocumentOptions, LexborHTMLParser, LexborNod
 from bot.domain.errors import ParseError
 from bot.domain.models import Reaction
 from bot.parsing.extract import Extract
-from bot.parsing.html_guard import check_attributes, check_depth
+from bot.parsing.html_guard import check_depth
+from bot.parsing.html_long_tags import check_attributes
 from bot.parsing.html_meta import page_prose, page_published, page_title, read_meta, time_published
 from bot.parsing.html_readers import read_embed
 from bot.platforms import EMBED_SELECTOR

@@ -1,0 +1,108 @@
+"""Guard against a tag with so many attributes that the HTML parser crawls over it.
+
+Lexbor checks each new attribute against the tag's others, so one tag with 50,000
+attributes takes seconds. Real tags have tens; only a tag long enough to hold more than
+`MAX_ATTRIBUTES` is counted, and a page without one (most pages) costs a look at one
+position in every `_STEP` characters. Markup built to dodge the count (a quoted ">" in every
+value...) still meets the parse worker's time limit.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from collections.abc import Iterator
+
+from bot.domain.errors import ParseError
+from bot.parsing.html_guard import RAW_TEXT
+
+__all__ = ["MAX_ATTRIBUTES", "check_attributes"]
+
+MAX_ATTRIBUTES = 1_000
+# A long tag: "<", a letter, then at least 2 * MAX_ATTRIBUTES characters before the next
+# "<" or ">": a run of _RUN characters without either, which always holds a multiple of _STEP.
+_RUN = 2 * MAX_ATTRIBUTES + 1
+_STEP = _RUN - 1
+_DELIMITER = re.compile("[<>]")
+# IGNORECASE, as the tag pattern this guard replaced had: [A-Za-z] also matches "ſ" and the
+# Kelvin sign, so no tag that pattern counted is left uncounted.
+_TAG_START = re.compile("[A-Za-z]", re.IGNORECASE)
+_ATTRIBUTE = re.compile(r"""[^\s"'<>/=]+(?:\s*=\s*(?:"[^"]*"|'[^']*'|[^\s"'<>=`]*))?""")
+# Comments and raw-text elements (a script's "a<b" is no tag), each matched whole, to its end
+# or the document's. Unrolled loops rather than a lazy ".*?": a script costs one step per "<"
+# in it, not one per character.
+_RAW_OR_COMMENT = re.compile(
+    r"<!--[^-]*(?:-(?!->)[^-]*)*+(?:-->)?"
+    rf"|<({'|'.join(sorted(RAW_TEXT | {'plaintext'}))})\b[^<>]*>[^<]*(?:<(?!/\1)[^<]*)*+(?:</\1)?",
+    re.DOTALL | re.IGNORECASE,
+)
+
+
+def _long_tags(document: str) -> Iterator[tuple[int, int]]:
+    """Yield where each long tag of ``document`` starts and ends (its next "<" or ">").
+
+    Every `_STEP` characters, the "<" or ">" before the position says whether it lies in
+    a run that a tag opens; only such a run is followed to its end. The searches back
+    never cross the last position looked at, so each character is read a bounded number
+    of times, at C speed.
+    """
+    size = len(document)
+    done = 0  # the runs before this position are dealt with
+    opener = -1  # the "<" or ">" that the run through ``done`` follows; -1 for none
+    position = 0
+    while position < size:
+        found = max(
+            document.rfind("<", done, position + 1), document.rfind(">", done, position + 1)
+        )
+        if found < 0:  # no "<" or ">" since the last position: the same run goes on
+            found = opener
+        if found >= 0 and document[found] == "<" and _TAG_START.match(document, found + 1):
+            after = _DELIMITER.search(document, found + 1)
+            end = size if after is None else after.start()
+            if end - found > _RUN:
+                yield found, end
+            done, opener = end, -1
+            position = max(end, position + _STEP)
+            continue
+        done, opener = position + 1, found
+        position += _STEP
+
+
+def _many_attributes(document: str, start: int, end: int) -> bool:
+    attributes = _ATTRIBUTE.finditer(document, start, end)
+    return next(itertools.islice(attributes, MAX_ATTRIBUTES, None), None) is not None
+
+
+class _Hiding:
+    """The comments and raw-text elements of a document, read in order as far as asked."""
+
+    __slots__ = ("_after", "_end", "_spans", "_start")
+
+    def __init__(self, document: str) -> None:
+        self._spans = _RAW_OR_COMMENT.finditer(document)
+        self._start = self._end = -1
+        self._after = len(document) + 1
+
+    def cover(self, position: int) -> bool:
+        """Say whether ``position`` lies in a comment or raw text (positions ascending)."""
+        if self._end <= position:
+            for found in self._spans:
+                if found.end() > position:
+                    self._start, self._end = found.span()
+                    break
+            else:
+                self._start = self._end = self._after
+        return self._start <= position
+
+
+def check_attributes(document: str) -> None:
+    """Raise `ParseError` when a tag of ``document`` has more than `MAX_ATTRIBUTES`."""
+    hiding: _Hiding | None = None  # read once a crowded long "tag" is met: it may be script
+    for start, end in _long_tags(document):
+        if hiding is not None and hiding.cover(start):
+            continue
+        if not _many_attributes(document, start + 1, end):
+            continue
+        hiding = hiding or _Hiding(document)
+        if not hiding.cover(start):
+            raise ParseError(f"the HTML has a tag with more than {MAX_ATTRIBUTES:,} attributes")

@@ -45,11 +45,14 @@ def _embedded_posts(tree: LexborHTMLParser) -> tuple[list[Reaction], list[Lexbor
     return reactions, read
 
 
-def _parse_tree(document: str) -> LexborHTMLParser:
-    """Parse ``document`` once; lone surrogates become ``?`` instead of failing to encode."""
+def _parse_tree(document: str, utf8: bytes | None) -> LexborHTMLParser:
+    """Parse ``document`` (``utf8``: its UTF-8 bytes, when known) once, after the guards.
+
+    Without ``utf8``, lone surrogates become ``?`` instead of failing to encode.
+    """
     check_depth(document)
     check_attributes(document)
-    data = document.encode("utf-8", errors="replace")
+    data = document.encode("utf-8", errors="replace") if utf8 is None else utf8
     try:
         # scripting=True parses <noscript> as a browser running scripts does: as text,
         # so the fallback markup inside it is not mistaken for embeds. Without mutation
@@ -60,12 +63,14 @@ def _parse_tree(document: str) -> LexborHTMLParser:
         raise ParseError("the HTML could not be parsed") from error
 
 
-def extract_html(document: str) -> Extract:
+def extract_html(document: str, *, utf8: bytes | None = None) -> Extract:
     """Extract embedded posts, title, publication date and prose from an HTML page.
 
+    ``utf8``, when given, is ``document`` encoded as UTF-8 (the bytes it was read from),
+    which the parser reads instead of encoding ``document`` again.
     Pure: one parse, no I/O. Raises `ParseError` only for markup too hostile to parse.
     """
-    tree = _parse_tree(document)
+    tree = _parse_tree(document, utf8)
     meta = read_meta(tree)
     title = page_title(tree, meta)
     published = page_published(tree, meta)

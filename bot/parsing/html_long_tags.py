@@ -41,30 +41,27 @@ _RAW_OR_COMMENT = re.compile(
 def _long_tags(document: str) -> Iterator[tuple[int, int]]:
     """Yield where each long tag of ``document`` starts and ends (its next "<" or ">").
 
-    Every `_STEP` characters, the "<" or ">" before the position says whether it lies in
-    a run that a tag opens; only such a run is followed to its end. The searches back
-    never cross the last position looked at, so each character is read a bounded number
-    of times, at C speed.
+    A long tag's run holds a multiple of `_STEP`, and the last "<" before any position in
+    it is the tag's own. So only every `_STEP`-th position is looked at: its last "<"
+    (str.rfind, never back past the position looked at before), and, when a letter
+    follows that "<", how far the run goes. Each character is read a bounded number of
+    times, at C speed.
     """
     size = len(document)
-    done = 0  # the runs before this position are dealt with
-    opener = -1  # the "<" or ">" that the run through ``done`` follows; -1 for none
+    done = 0  # every long tag that starts before this position has been found
     position = 0
     while position < size:
-        found = max(
-            document.rfind("<", done, position + 1), document.rfind(">", done, position + 1)
-        )
-        if found < 0:  # no "<" or ">" since the last position: the same run goes on
-            found = opener
-        if found >= 0 and document[found] == "<" and _TAG_START.match(document, found + 1):
+        found = document.rfind("<", done, position + 1)
+        if found >= 0 and _TAG_START.match(document, found + 1):
             after = _DELIMITER.search(document, found + 1)
             end = size if after is None else after.start()
             if end - found > _RUN:
                 yield found, end
-            done, opener = end, -1
-            position = max(end, position + _STEP)
-            continue
-        done, opener = position + 1, found
+            if end > position:  # the run goes on past the position: skip to its end
+                done = end
+                position = max(end, position + _STEP)
+                continue
+        done = position + 1
         position += _STEP
 
 

@@ -50,9 +50,9 @@ def _parse_tree(document: str, utf8: bytes | None) -> LexborHTMLParser:
 
     Without ``utf8``, lone surrogates become ``?`` instead of failing to encode.
     """
-    check_depth(document)
-    check_attributes(document)
     data = document.encode("utf-8", errors="replace") if utf8 is None else utf8
+    check_depth(document, data)
+    check_attributes(document)
     try:
         # scripting=True parses <noscript> as a browser running scripts does: as text,
         # so the fallback markup inside it is not mistaken for embeds. Without mutation

@@ -18,6 +18,40 @@ __all__ = ["EMBEDS", "extract_html"]
 # Every element that is, or wraps, an embedded post, as the platform registry names them.
 EMBEDS = EMBED_SELECTOR
 _MAX_EMBEDS = 2_000
+_MAX_WALK = 64  # steps up the tree from an embed to the post it may be part of
+
+
+class _ReadPosts:
+    """The elements posts were read from, to tell an embed inside one of them."""
+
+    __slots__ = ("_inner", "_read")
+
+    def __init__(self) -> None:
+        self._read: dict[int, LexborNode] = {}
+        self._inner: set[int] | None = None  # the embeds inside them, once asked for
+
+    def add(self, node: LexborNode) -> None:
+        self._read[node.mem_id] = node
+        if self._inner is not None:
+            self._inner.update(inner.mem_id for inner in node.css(EMBEDS))
+
+    def hold(self, node: LexborNode) -> bool:
+        """Say whether ``node`` lies inside an element a post was read from.
+
+        A walk up from ``node`` answers for embeds at any usual depth; past `_MAX_WALK`
+        steps, the embeds inside every post read are listed, and from then on looked up.
+        """
+        if self._inner is not None:
+            return node.mem_id in self._inner
+        parent = node.parent
+        for _ in range(_MAX_WALK):
+            if parent is None:
+                return False
+            if parent.mem_id in self._read:
+                return True
+            parent = parent.parent
+        self._inner = {inner.mem_id for read in self._read.values() for inner in read.css(EMBEDS)}
+        return node.mem_id in self._inner
 
 
 def _embedded_posts(tree: LexborHTMLParser) -> tuple[list[Reaction], list[LexborNode]]:
@@ -31,18 +65,18 @@ def _embedded_posts(tree: LexborHTMLParser) -> tuple[list[Reaction], list[Lexbor
     if scope is None:
         return [], []
     reactions: list[Reaction] = []
-    read: list[LexborNode] = []
-    inside: set[int] = set()
+    read = _ReadPosts()
+    nodes: list[LexborNode] = []
     for node in scope.css(EMBEDS)[:_MAX_EMBEDS]:
-        if node.mem_id in inside:
+        if read.hold(node):
             continue
         reaction = read_embed(node)
         if reaction is None or not (reaction.text or reaction.post_id or reaction.url):
             continue
         reactions.append(reaction)
-        read.append(node)
-        inside.update(inner.mem_id for inner in node.css(EMBEDS))
-    return reactions, read
+        nodes.append(node)
+        read.add(node)
+    return reactions, nodes
 
 
 def _parse_tree(document: str, utf8: bytes | None) -> LexborHTMLParser:

@@ -24,8 +24,8 @@ MAX_ATTRIBUTES = 1_000
 _RUN = 2 * MAX_ATTRIBUTES + 1
 _STEP = _RUN - 1
 _DELIMITER = re.compile("[<>]")
-# IGNORECASE, as the tag pattern this guard replaced had: [A-Za-z] also matches "ſ" and the
-# Kelvin sign, so no tag that pattern counted is left uncounted.
+# IGNORECASE, as the second pass of the guard this replaced had: [A-Za-z] then also matches
+# "İ", "ı", "ſ" and the Kelvin sign, so nothing that pass counted is left uncounted.
 _TAG_START = re.compile("[A-Za-z]", re.IGNORECASE)
 _ATTRIBUTE = re.compile(r"""[^\s"'<>/=]+(?:\s*=\s*(?:"[^"]*"|'[^']*'|[^\s"'<>=`]*))?""")
 # Comments and raw-text elements (a script's "a<b" is no tag), each matched whole, to its end

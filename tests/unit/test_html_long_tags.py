@@ -1,4 +1,4 @@
-"""The attribute guard refuses what the whole-document scan it replaced refused.
+"""The attribute guard refuses what the whole-document scans it replaced refused.
 
 The old guard, kept here as the reference, found long tags with one regex over the
 document and, when one held too many attributes, read the whole document again with a
@@ -29,6 +29,9 @@ OLD_RAW_OR_LONG_TAG = re.compile(
     re.DOTALL | re.IGNORECASE,
 )
 OLD_LONG_TAG_HINT = re.compile(rf"<[A-Za-z][^<>]{{{2 * MAX_ATTRIBUTES}}}")
+# What the new guard looks for: the old hint, with the old second pass's letters.
+LONG_TAG = re.compile(rf"<[A-Za-z][^<>]{{{2 * MAX_ATTRIBUTES}}}", re.IGNORECASE)
+ODD_LETTERS = {"\u017f", "\u212a", "\u0130", "\u0131"}  # letters [A-Za-z] matches with IGNORECASE
 OLD_ATTRIBUTE = re.compile(r"""[^\s"'<>/=]+(?:\s*=\s*(?:"[^"]*"|'[^']*'|[^\s"'<>=`]*))?""")
 
 
@@ -66,6 +69,7 @@ CROWDED = " a" * MAX_ATTRIBUTES + " b"
 PARTS = st.sampled_from(
     [
         *("<", ">", "<a", "<A", "<1", "</", "<div ", "x", "-", "->", "--", "é", "\U0001f600"),
+        *("<\u017f", "<\u212a", "<\u0130"),
         *(" ", "\n", '"', "'", "=", "/", '="v"', " a=1", "<!--", "-->", "<!-->", "<!---->"),
         *("<script>", "</script>", "<SCRIPT type=x>", "</ScRiPt", "<scripts>", "<style>"),
         *("</style", "<title>", "</title>", "<textarea>", "<plaintext>", "<xmp>", "</xmp>"),
@@ -79,17 +83,21 @@ DOCUMENTS = st.lists(PARTS | st.text(max_size=3), max_size=30).map("".join)
 @settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(DOCUMENTS)
 def test_the_guard_refuses_what_the_old_one_refused(document: str) -> None:
-    assert new_refuses(document) == old_refuses(document)
+    old, new = old_refuses(document), new_refuses(document)
+    assert new or not old
+    # The old hint missed a long "tag" opened by a letter only IGNORECASE knows; the new
+    # guard counts it, as the old second pass did.
+    if not ODD_LETTERS & set(document):
+        assert new == old
 
 
 @settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(DOCUMENTS)
-def test_long_tags_are_the_ones_the_old_pattern_found(document: str) -> None:
-    old = [
-        (found.start(), old_tag_end(document, found.end()))
-        for found in OLD_LONG_TAG_HINT.finditer(document)
+def test_long_tags_are_the_ones_the_pattern_finds(document: str) -> None:
+    expected = [
+        (found.start(), old_tag_end(document, found.end())) for found in LONG_TAG.finditer(document)
     ]
-    assert list(_long_tags(document)) == old
+    assert list(_long_tags(document)) == expected
 
 
 @pytest.mark.parametrize(

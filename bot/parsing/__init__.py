@@ -77,6 +77,14 @@ def _dedupe(reactions: list[Reaction]) -> tuple[tuple[Reaction, ...], tuple[Skip
     return tuple(kept), skipped
 
 
+def _quotes_a_post(found: list[Reaction]) -> bool:
+    """Say whether `_dedupe` keeps any of ``found``: whether one has text once capped.
+
+    A page without one is refused (`NoReactions`) whatever its title, date and prose.
+    """
+    return any(cap_reaction(reaction).text.strip() for reaction in found)
+
+
 def _movie_ref(title: str) -> MovieRef:
     return MovieRef.from_title(cap_title(title) or "")
 
@@ -107,7 +115,9 @@ def parse(
     if utf8 is None:
         text, utf8 = encoded(text)
     extract: Extract = (
-        extract_html(text, utf8=utf8) if looks_like_html(text) else extract_text(text)
+        extract_html(text, utf8=utf8, wants_page=_quotes_a_post)
+        if looks_like_html(text)
+        else extract_text(text)
     )
     reactions, skipped = _dedupe(extract.reactions)
     if not reactions:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from selectolax.lexbor import LexborDocumentOptions, LexborHTMLParser, LexborNode
 
 from bot.domain.errors import ParseError
@@ -97,18 +99,27 @@ def _parse_tree(document: str, utf8: bytes | None) -> LexborHTMLParser:
         raise ParseError("the HTML could not be parsed") from error
 
 
-def extract_html(document: str, *, utf8: bytes | None = None) -> Extract:
+def extract_html(
+    document: str,
+    *,
+    utf8: bytes | None = None,
+    wants_page: Callable[[list[Reaction]], bool] | None = None,
+) -> Extract:
     """Extract embedded posts, title, publication date and prose from an HTML page.
 
     ``utf8``, when given, is ``document`` encoded as UTF-8 (the bytes it was read from),
-    which the parser reads instead of encoding ``document`` again.
+    which the parser reads instead of encoding ``document`` again. ``wants_page``, when
+    given, is shown the posts first: when it says no (a page that will be refused for
+    its posts), the title, date and prose are not read, and come back empty.
     Pure: one parse, no I/O. Raises `ParseError` only for markup too hostile to parse.
     """
     tree = _parse_tree(document, utf8)
+    reactions, embeds = _embedded_posts(tree)  # reads the tree, changes nothing in it
+    if wants_page is not None and not wants_page(reactions):
+        return Extract(reactions=reactions)
     meta = read_meta(tree)
     title = page_title(tree, meta)
     published = page_published(tree, meta)
-    reactions, embeds = _embedded_posts(tree)
     for embed in embeds:  # their text is not the article's prose
         embed.decompose(recursive=False)
     prose, container = page_prose(tree, title)

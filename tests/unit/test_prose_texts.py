@@ -1,10 +1,12 @@
-"""The prose reuses the paragraph texts read to find the article body, but never a text
-that held a script, a style or a template, however many of them the body has."""
+"""The page around the posts: read only when they are wanted, and its prose reuses the
+paragraph texts read to find the article body, but never a text that held a script, a
+style or a template, however many of them the body has."""
 
 from __future__ import annotations
 
 import pytest
 
+from bot.domain.models import Reaction
 from bot.parsing.html import extract_html
 
 
@@ -27,3 +29,27 @@ def test_script_text_never_reaches_the_prose(paragraphs: int) -> None:
         "Plain paragraph 0 of the article, also long enough.\n\n"
         "Paragraph 1 of the article, long enough to count."
     )
+
+
+def test_the_page_is_read_only_when_its_posts_are_wanted() -> None:
+    document = article(2).replace(
+        "</div>",
+        '<blockquote class="twitter-tweet"><p>Post.</p>&mdash; Fan (@fan) '
+        '<a href="https://twitter.com/fan/status/1234567890123456789">Jan 1, 2024</a>'
+        "</blockquote></div>",
+    )
+    shown: list[list[str | None]] = []
+
+    def refuse(found: list[Reaction]) -> bool:
+        shown.append([reaction.handle for reaction in found])
+        return False
+
+    skipped = extract_html(document, wants_page=refuse)
+    read = extract_html(document, wants_page=lambda found: True)
+
+    assert shown == [["fan"]]
+    assert (skipped.title, skipped.published, skipped.prose) == (None, None, "")
+    assert skipped.reactions == read.reactions
+    assert read.title == "T"
+    assert read.prose.startswith("Paragraph 0")
+    assert read == extract_html(document)

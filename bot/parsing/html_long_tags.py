@@ -19,13 +19,11 @@ __all__ = ["MAX_ATTRIBUTES", "check_attributes"]
 
 MAX_ATTRIBUTES = 1_000
 # A long tag: "<", a letter, then at least 2 * MAX_ATTRIBUTES characters before the next
-# "<" or ">": a run of _RUN characters without either, which always holds a multiple of _STEP.
-_RUN = 2 * MAX_ATTRIBUTES + 1
-_STEP = _RUN - 1
-_DELIMITER = re.compile("[<>]")
-# IGNORECASE, as the second pass of the guard this replaced had: [A-Za-z] then also matches
-# "İ", "ı", "ſ" and the Kelvin sign, so nothing that pass counted is left uncounted.
-_TAG_START = re.compile("[A-Za-z]", re.IGNORECASE)
+# "<" or ">". IGNORECASE, as the second pass of the guard this replaced had: [A-Za-z] then
+# also matches "İ", "ı", "ſ" and the Kelvin sign, so nothing that pass counted is left out.
+_LONG_TAG = re.compile(rf"<[A-Za-z][^<>]{{{2 * MAX_ATTRIBUTES},}}", re.IGNORECASE)
+# Its run of characters without "<" or ">" always holds a multiple of _STEP.
+_STEP = 2 * MAX_ATTRIBUTES
 _ATTRIBUTE = re.compile(r"""[^\s"'<>/=]+(?:\s*=\s*(?:"[^"]*"|'[^']*'|[^\s"'<>=`]*))?""")
 # Comments and raw-text elements (a script's "a<b" is no tag), each matched whole, to its end
 # or the document's. Unrolled loops rather than a lazy ".*?": a script costs one step per "<"
@@ -42,24 +40,20 @@ def _long_tags(document: str) -> Iterator[tuple[int, int]]:
 
     A long tag's run holds a multiple of `_STEP`, and the last "<" before any position in
     it is the tag's own. So only every `_STEP`-th position is looked at: its last "<"
-    (str.rfind, never back past the position looked at before), and, when a letter
-    follows that "<", how far the run goes. Each character is read a bounded number of
-    times, at C speed.
+    (str.rfind, never back past the position looked at before), and whether a long tag
+    starts there (a match that stops at the first "<" or ">"). Each character is read a
+    bounded number of times, at C speed.
     """
     size = len(document)
     done = 0  # every long tag that starts before this position has been found
     position = 0
     while position < size:
         found = document.rfind("<", done, position + 1)
-        if found >= 0 and _TAG_START.match(document, found + 1):
-            after = _DELIMITER.search(document, found + 1)
-            end = size if after is None else after.start()
-            if end - found > _RUN:
-                yield found, end
-            if end > position:  # the run goes on past the position: skip to its end
-                done = end
-                position = max(end, position + _STEP)
-                continue
+        if found >= 0 and (tag := _LONG_TAG.match(document, found)) is not None:
+            yield found, tag.end()
+            done = tag.end()
+            position = max(done, position + _STEP)
+            continue
         done = position + 1
         position += _STEP
 

@@ -6,7 +6,7 @@ import re
 
 from bot.domain.errors import NoReactions, ParseError
 from bot.domain.models import Article, MovieRef, Reaction, SkippedPost
-from bot.parsing.decode import decode_document
+from bot.parsing.decode import Decoded, decode_bytes
 from bot.parsing.extract import Extract
 from bot.parsing.html import extract_html
 from bot.parsing.limits import (
@@ -17,6 +17,7 @@ from bot.parsing.limits import (
     cap_title,
     check_input_size,
     encodable,
+    encoded,
 )
 from bot.parsing.meta import detect_movie, detect_spoiler
 from bot.parsing.text import extract_text
@@ -76,6 +77,14 @@ def _dedupe(reactions: list[Reaction]) -> tuple[tuple[Reaction, ...], tuple[Skip
     return tuple(kept), skipped
 
 
+def _quotes_a_post(found: list[Reaction]) -> bool:
+    """Say whether `_dedupe` keeps any of ``found``: whether one has text once capped.
+
+    A page without one is refused (`NoReactions`) whatever its title, date and prose.
+    """
+    return any(cap_reaction(reaction).text.strip() for reaction in found)
+
+
 def _movie_ref(title: str) -> MovieRef:
     return MovieRef.from_title(cap_title(title) or "")
 
@@ -98,11 +107,18 @@ def parse(
     each) and every string in it encodes as UTF-8.
     """
     check_input_size(data)
-    text = decode_document(data, charset) if isinstance(data, bytes) else data
-    if "\x00" in text:
+    decoded = decode_bytes(data, charset) if isinstance(data, bytes) else Decoded(data)
+    text, utf8 = decoded.text, decoded.utf8
+    # In UTF-8 a NUL byte is a NUL character, and bytes are searched faster than text.
+    if (b"\x00" in utf8) if utf8 is not None else ("\x00" in text):
         raise ParseError("the file is not text (it contains NUL bytes)")
-    text = encodable(text)
-    extract: Extract = extract_html(text) if looks_like_html(text) else extract_text(text)
+    if utf8 is None:
+        text, utf8 = encoded(text)
+    extract: Extract = (
+        extract_html(text, utf8=utf8, wants_page=_quotes_a_post)
+        if looks_like_html(text)
+        else extract_text(text)
+    )
     reactions, skipped = _dedupe(extract.reactions)
     if not reactions:
         if skipped:

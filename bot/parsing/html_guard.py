@@ -1,13 +1,12 @@
-"""Guards against markup that makes the HTML parser crawl: deep nesting, huge tags."""
+"""Guard against markup nested so deep that the HTML parser crawls."""
 
 from __future__ import annotations
 
-import itertools
 import re
 
 from bot.domain.errors import ParseError
 
-__all__ = ["MAX_ATTRIBUTES", "MAX_DEPTH", "check_attributes", "check_depth", "nesting_depth"]
+__all__ = ["MAX_DEPTH", "RAW_TEXT", "check_depth", "nesting_depth"]
 
 # Lexbor's tree builder slows down quadratically with nesting depth (100,000 nested
 # <div> take seconds), so a document deep enough to hurt is refused before parsing.
@@ -22,24 +21,9 @@ _CHECK_FROM_TAGS = 20_000
 _TAG_START = re.compile(r"<(?:!--|(/?)([A-Za-z][A-Za-z0-9:_-]*))")
 _VOID = frozenset({"area", "base", "basefont", "bgsound", "br", "col", "embed", "frame", "hr"})
 _VOID |= {"img", "input", "keygen", "link", "meta", "param", "source", "track", "wbr"}
-_RAW_TEXT = frozenset({"iframe", "noembed", "noframes", "noscript", "script", "style"})
-_RAW_TEXT |= {"textarea", "title", "xmp"}
-_RAW_TEXT_END = {name: re.compile("</" + name, re.IGNORECASE) for name in _RAW_TEXT}
-# Lexbor checks each new attribute against the tag's others, so one tag with 50,000
-# attributes takes seconds. Real tags have tens; only a tag long enough to hold more than
-# MAX_ATTRIBUTES is counted. Markup built to dodge this estimate (a quoted ">" in every
-# value...) still meets the parse worker's time limit.
-MAX_ATTRIBUTES = 1_000
-# One linear pass: comments and raw-text elements (a script's "a<b" is no tag) are matched
-# whole, to their end or the document's, so only real tags can be long tags.
-_RAW_OR_LONG_TAG = re.compile(
-    r"<!--(?:.*?-->|.*)"
-    rf"|<({'|'.join(sorted(_RAW_TEXT | {'plaintext'}))})\b[^<>]*>(?:.*?</\1|.*)"
-    rf"|(?P<long><[A-Za-z][^<>]{{{2 * MAX_ATTRIBUTES},}})",
-    re.DOTALL | re.IGNORECASE,
-)
-_LONG_TAG_HINT = re.compile(rf"<[A-Za-z][^<>]{{{2 * MAX_ATTRIBUTES}}}")
-_ATTRIBUTE = re.compile(r"""[^\s"'<>/=]+(?:\s*=\s*(?:"[^"]*"|'[^']*'|[^\s"'<>=`]*))?""")
+RAW_TEXT = frozenset({"iframe", "noembed", "noframes", "noscript", "script", "style"})
+RAW_TEXT |= {"textarea", "title", "xmp"}
+_RAW_TEXT_END = {name: re.compile("</" + name, re.IGNORECASE) for name in RAW_TEXT}
 _WINDOW = 32  # how far down the stack of open elements an implied end tag looks
 
 # Implied end tags, after the tree builder: a start tag closes the innermost open
@@ -138,7 +122,7 @@ def nesting_depth(document: str, limit: int = MAX_DEPTH) -> int:
             continue
         if name in _VOID or self_closed:
             continue
-        if name in _RAW_TEXT:
+        if name in RAW_TEXT:
             end_tag = _RAW_TEXT_END[name].search(document, position)
             if end_tag is None:
                 break
@@ -156,33 +140,11 @@ def nesting_depth(document: str, limit: int = MAX_DEPTH) -> int:
     return deepest
 
 
-def check_depth(document: str) -> None:
-    """Raise `ParseError` when ``document`` nests elements more than `MAX_DEPTH` deep."""
-    if document.count("<") > _CHECK_FROM_TAGS and nesting_depth(document) > MAX_DEPTH:
+def check_depth(document: str, utf8: bytes) -> None:
+    """Raise `ParseError` when ``document`` nests elements more than `MAX_DEPTH` deep.
+
+    ``utf8`` is ``document`` in UTF-8: it holds as many "<" and is counted faster (a page
+    with one "’" in it takes two bytes a character as text).
+    """
+    if utf8.count(b"<") > _CHECK_FROM_TAGS and nesting_depth(document) > MAX_DEPTH:
         raise ParseError(f"the HTML nests elements more than {MAX_DEPTH:,} levels deep")
-
-
-def _tag_end(document: str, start: int) -> int:
-    """Return where the tag running through ``start`` ends: its next "<" or ">"."""
-    ends = [end for end in (document.find("<", start), document.find(">", start)) if end >= 0]
-    return min(ends, default=len(document))
-
-
-def _many_attributes(document: str, start: int, end: int) -> bool:
-    attributes = _ATTRIBUTE.finditer(document, start, end)
-    return next(itertools.islice(attributes, MAX_ATTRIBUTES, None), None) is not None
-
-
-def check_attributes(document: str) -> None:
-    """Raise `ParseError` when a tag of ``document`` has more than `MAX_ATTRIBUTES`."""
-    # Fast pass first: a long run after "<" is searched for at C speed, and real pages'
-    # long tags (a long JSON attribute) hold few attributes. Only a candidate is checked
-    # again with the slower pass that knows comments and scripts.
-    if not any(
-        _many_attributes(document, found.start() + 1, _tag_end(document, found.end()))
-        for found in _LONG_TAG_HINT.finditer(document)
-    ):
-        return
-    for found in _RAW_OR_LONG_TAG.finditer(document):
-        if found["long"] is not None and _many_attributes(document, found.start() + 1, found.end()):
-            raise ParseError(f"the HTML has a tag with more than {MAX_ATTRIBUTES:,} attributes")

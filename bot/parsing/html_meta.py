@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
@@ -36,6 +37,7 @@ _MAX_META = 2_000
 _MAX_PARAGRAPHS = 5_000
 _MAX_HEADINGS = 50
 _MAX_DEPTH = 256
+_MAX_WALK = 4_096  # steps up the tree to find the paragraphs around a script or style
 _MIN_SCORED = 20  # characters a paragraph needs to count towards its container
 _PROSE_BLOCKS = "h1, h2, h3, h4, h5, h6, p"
 _NOT_PROSE = "script, style, noscript, template"
@@ -61,22 +63,26 @@ def _read_meta_in(scope: LexborNode | None, found: dict[str, str]) -> None:
         if key is None:
             continue
         key = key.lower()
-        content = attr(meta, "content") or attr(meta, "value")
-        if key in _WANTED and key not in found and content:
+        if key not in _WANTED or key in found:
+            continue
+        if content := attr(meta, "content") or attr(meta, "value"):
             found[key] = content
 
 
 def page_title(tree: LexborHTMLParser, meta: dict[str, str]) -> str | None:
     """Return ``og:title``, else ``<title>``, else the first ``<h1>``; None if none."""
-    for candidate in (
-        meta.get("og:title"),
-        node_text(tree.css_first("title")),
-        meta.get("twitter:title"),
-        node_text(tree.body.css_first("h1") if tree.body is not None else None),
-    ):
+    for candidate in _title_candidates(tree, meta):
         if candidate and (title := collapse_ws(candidate)):
             return title
     return None
+
+
+def _title_candidates(tree: LexborHTMLParser, meta: dict[str, str]) -> Iterator[str | None]:
+    """Yield the page's titles, best first, each looked for only when the ones before fail."""
+    yield meta.get("og:title")
+    yield node_text(tree.css_first("title"))
+    yield meta.get("twitter:title")
+    yield node_text(tree.body.css_first("h1") if tree.body is not None else None)
 
 
 def page_published(tree: LexborHTMLParser, meta: dict[str, str]) -> str | None:
@@ -158,6 +164,23 @@ def _headline(headings: list[LexborNode], container: LexborNode, title: str | No
     return next((text for text in texts if text), "")
 
 
+def _forget_around(texts: dict[int, str], hidden: list[LexborNode]) -> None:
+    """Drop the texts read of the elements that hold any of ``hidden`` (script text...).
+
+    Past `_MAX_WALK` steps up the tree all of them are dropped: read again, they are right.
+    """
+    budget = _MAX_WALK
+    for node in hidden:
+        parent = node.parent
+        while parent is not None:
+            budget -= 1
+            if budget < 0:
+                texts.clear()
+                return
+            texts.pop(parent.mem_id, None)
+            parent = parent.parent
+
+
 def page_prose(tree: LexborHTMLParser, title: str | None) -> tuple[str, LexborNode | None]:
     """Return the article's headline and body paragraphs, and the body element found.
 
@@ -170,10 +193,9 @@ def page_prose(tree: LexborHTMLParser, title: str | None) -> tuple[str, LexborNo
     headings = [node for node in found if node.tag == "h1"][:_MAX_HEADINGS]
     container, texts = _main_container(body, [node for node in found if node.tag == "p"])
     hidden = container.css(_NOT_PROSE)
+    _forget_around(texts, hidden)  # before any is removed: the walks need the tree whole
     for node in hidden:
         node.decompose(recursive=False)
-    if hidden:  # the texts read above may hold script text: read them again
-        texts = {}
     headline = _headline(headings, container, title)
     parts = [headline] if headline else []
     size = len(headline)

@@ -90,6 +90,8 @@ class _Collector:
     def paragraph_break(self) -> None:
         if self.line:
             self.line_break()
+        elif not self.lines:  # nothing since the last break
+            return
         lines = _tidy_lines(self.lines)
         if lines:
             self.paragraphs.append(lines)

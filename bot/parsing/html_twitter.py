@@ -74,11 +74,11 @@ def _own_identity(node: LexborNode) -> Identity:
     return _UNKNOWN
 
 
-def _status_link(node: LexborNode) -> LexborNode | None:
-    """Return the last link to a status in ``node``: the embed's date link."""
+def _status_link(node: LexborNode) -> tuple[LexborNode, Identity] | None:
+    """Return the last link to a status in ``node`` (the embed's date link) and its post."""
     for link in reversed(node.css('a[href*="/status"]')):
-        if TWITTER.read_url(link.attrs.get("href")):
-            return link
+        if found := TWITTER.read_url(link.attrs.get("href")):
+            return link, (found.url, found.handle, found.post_id)
     return None
 
 
@@ -89,10 +89,8 @@ def _is_nested_post(node: LexborNode) -> bool:
 
 def from_blockquote(node: LexborNode) -> Reaction:
     """Read a classic ``blockquote.twitter-tweet``: text, ``— Name (@handle)``, date link."""
-    link = _status_link(node)
-    url, handle, post_id = _identity(
-        link.attrs.get("href") if link is not None else None, bare_id=False
-    )
+    status = _status_link(node)
+    link, (url, handle, post_id) = status if status is not None else (None, _UNKNOWN)
     if post_id is None:
         url, handle, post_id = _own_identity(node)
     paragraphs = visible_text(
@@ -139,8 +137,8 @@ def from_wrapper(node: LexborNode) -> Reaction | None:
         inner = node.css_first("[data-tweet-id], [data-tweetid]")
         if inner is not None:
             own = _own_identity(inner)
-    if not own[2] and (link := _status_link(node)) is not None:
-        own = _identity(link.attrs.get("href"), bare_id=False)
+    if not own[2] and (status := _status_link(node)) is not None:
+        own = status[1]
     if not own[2] and (match := _STATUS_IN_TEXT.search(node.text()[:_MAX_MARKUP])):
         own = _identity(match[0], bare_id=False)
     url, handle, post_id = own
@@ -193,9 +191,10 @@ def from_substack(node: LexborNode) -> Reaction | None:
     if header is None and "full_text" not in data:
         return None
     raw_url = _string(data, "url")
-    if raw_url is None and (link := _status_link(node)) is not None:
-        raw_url = link.attrs.get("href")
-    url, url_handle, post_id = _identity(raw_url, bare_id=False)
+    status = _status_link(node) if raw_url is None else None
+    url, url_handle, post_id = (
+        status[1] if status is not None else _identity(raw_url, bare_id=False)
+    )
     name = node_text(node.css_first(".tweet-author-name")) or _string(data, "name")
     shown = clean_handle(node_text(node.css_first(".tweet-author")))
     handle = shown or clean_handle(_string(data, "username")) or url_handle

@@ -16,6 +16,7 @@ __all__ = [
     "cap_text",
     "check_input_size",
     "encodable",
+    "encoded",
 ]
 
 # An article is a web page: the largest we have seen is well under 2 MB. Anything bigger
@@ -64,6 +65,15 @@ def encodable(text: str) -> str:
     except UnicodeEncodeError:
         return _SURROGATE.sub("\ufffd", text)
     return text
+
+
+def encoded(text: str) -> tuple[str, bytes]:
+    """Return `encodable` ``text`` and its UTF-8 bytes, encoding it once when it can."""
+    try:
+        return text, text.encode("utf-8")
+    except UnicodeEncodeError:
+        text = _SURROGATE.sub("\ufffd", text)
+        return text, text.encode("utf-8")
 
 
 def cap_text(text: str, limit: int) -> str:

@@ -56,6 +56,8 @@ _SHARED: Mapping[str, View] = {
     "movies": View.DIRECTORY,
     "reactions": View.DIRECTORY,
 }
+CACHED_TABLES = frozenset(_PER_GUILD) | frozenset(_SHARED)
+"""Tables some cached view is read from."""
 # Tables no cached view is read from.
 UNCACHED_TABLES = frozenset(
     {
@@ -71,7 +73,7 @@ UNCACHED_TABLES = frozenset(
 _COMMENT = re.compile(r"--[^\n]*")
 _WRITTEN = re.compile(
     r"\b(?:INSERT\s+(?:OR\s+\w+\s+)?INTO|REPLACE\s+INTO|DELETE\s+FROM|UPDATE)\s+"
-    r"(?:(?:temp|main)\s*\.\s*)?(\w+)",
+    r"(?:\w+\s*\.\s*)?(\w+)",  # a schema (temp., pg_temp.) is not the table
     re.IGNORECASE,
 )
 _UPSERT_SET = "set"

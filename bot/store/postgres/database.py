@@ -217,14 +217,14 @@ class PostgresDatabase:
         return self._changes
 
     async def caught_up(self) -> bool:
-        """Tell whether every other process's commit is heard (see listener.py).
+        """Return True once every commit of another process before this call is recorded.
 
-        The first call starts listening; until the listener is up, the answer is False.
+        One round trip on the listening connection (see listener.py). The first call
+        starts listening; until the listener is up, the answer is False.
         """
         if self._closed:
             return False
-        self._listener.start()
-        return self._listener.listening
+        return await self._listener.caught_up()
 
     @asynccontextmanager
     async def transaction(self, *, write: bool) -> AsyncIterator[PostgresSession]:

@@ -6,8 +6,10 @@ settings. Rather than trusting every write method to say what it touched, each n
 statement is classified once from its SQL: the tables it inserts into, updates or deletes
 from. A write to a table a view is read from makes that view stale, for the one server
 named by the statement's ``:guild`` when the table's rows each belong to one server, and
-for every server otherwise. A table this module does not know makes every view of every
-server stale: a new table costs reloads until it is listed here, never a stale answer.
+for every server otherwise (only a change of existing rows, for the shared movies and
+posts, which a server sees through its articles' rows alone). A table this module does not
+know makes every view of every server stale: a new table costs reloads until it is listed
+here, never a stale answer.
 """
 
 from __future__ import annotations
@@ -51,7 +53,8 @@ _PER_GUILD: Mapping[str, View] = {
     "movie_titles": View.DIRECTORY,
     "guild_settings": View.SETTINGS,
 }
-# Tables whose rows every server shares.
+# Tables whose rows every server shares; a server sees a row of them only through rows of
+# the tables above (a movie through an article about it, a post through an article's link).
 _SHARED: Mapping[str, View] = {
     "movies": View.DIRECTORY,
     "reactions": View.DIRECTORY,
@@ -71,19 +74,34 @@ UNCACHED_TABLES = frozenset(
 )
 
 _COMMENT = re.compile(r"--[^\n]*")
-_WRITTEN = re.compile(
-    r"\b(?:INSERT\s+(?:OR\s+\w+\s+)?INTO|REPLACE\s+INTO|DELETE\s+FROM|UPDATE)\s+"
-    r"(?:\w+\s*\.\s*)?(\w+)",  # a schema (temp., pg_temp.) is not the table
-    re.IGNORECASE,
-)
+_TABLE = r"\s+(?:\w+\s*\.\s*)?(\w+)"  # a schema (temp., pg_temp.) is not the table
+_INSERTED = re.compile(r"\bINSERT\s+(?:OR\s+\w+\s+)?INTO" + _TABLE, re.IGNORECASE)
+_CHANGED = re.compile(r"\b(?:REPLACE\s+INTO|DELETE\s+FROM|UPDATE)" + _TABLE, re.IGNORECASE)
+_REPLACING = re.compile(r"\bOR\s+REPLACE\b|\bDO\s+UPDATE\b", re.IGNORECASE)
 _UPSERT_SET = "set"
 """``ON CONFLICT ... DO UPDATE SET`` reads as ``UPDATE set``: not a table."""
 
 
+def _tables(pattern: re.Pattern[str], sql: str) -> set[str]:
+    return {match[1].lower() for match in pattern.finditer(sql)} - {_UPSERT_SET}
+
+
 def written_tables(sql: str) -> frozenset[str]:
     """Return the tables a statement inserts into, updates or deletes from (lower case)."""
-    tables = {match[1].lower() for match in _WRITTEN.finditer(_COMMENT.sub(" ", sql))}
-    return frozenset(tables - {_UPSERT_SET})
+    code = _COMMENT.sub(" ", sql)
+    return frozenset(_tables(_INSERTED, code) | _tables(_CHANGED, code))
+
+
+def changed_tables(sql: str) -> frozenset[str]:
+    """Return the tables whose existing rows a statement may change or delete.
+
+    A plain insert (or one that does nothing on conflict) only adds rows.
+    """
+    code = _COMMENT.sub(" ", sql)
+    changed = _tables(_CHANGED, code)
+    if _REPLACING.search(code):
+        changed |= _tables(_INSERTED, code)
+    return frozenset(changed)
 
 
 @dataclass(frozen=True, slots=True)
@@ -110,6 +128,7 @@ def effect_of(statement: Statement) -> Effect:
     """Classify one statement by the tables it writes (see the module docstring)."""
     per_guild: set[View] = set()
     everywhere: set[View] = set()
+    changed = changed_tables(statement.sql)
     for table in written_tables(statement.sql):
         if table in UNCACHED_TABLES:
             continue
@@ -119,7 +138,10 @@ def effect_of(statement: Statement) -> Effect:
             else:
                 everywhere.add(_PER_GUILD[table])
         elif table in _SHARED:
-            everywhere.add(_SHARED[table])
+            # A new movie or post is seen through an article's rows only: adding it
+            # changes nothing until those are written.
+            if table in changed:
+                everywhere.add(_SHARED[table])
         else:
             everywhere.update(View)
     if not per_guild and not everywhere:

@@ -26,6 +26,7 @@ from bot.store.changes import (
     UNCACHED_TABLES,
     Change,
     View,
+    changed_tables,
     decode,
     effect_of,
     effects_of,
@@ -178,6 +179,12 @@ async def test_views_are_kept_until_a_write_touches_them(store: Store) -> None:
     assert await store.movie_directory(GUILD) is directory
     assert await store.get_guild_settings(GUILD) is settings
 
+    # Nor does another server's new article, though it adds a movie and posts.
+    await store.ingest_article(
+        article(post("Sand", "c"), movie="Dune"), content_hash="dune", guild_id=OTHER_GUILD
+    )
+    assert await store.movie_directory(GUILD) is directory
+
     # A global alias changes every server's directory, not their settings.
     await store.add_alias(movie_id, "Twelfth Fail")
     assert await store.movie_directory(GUILD) is not directory
@@ -286,14 +293,25 @@ def test_writes_make_stale_the_views_they_touch_where_they_touch_them(
     assert changes("update_movie_title", 7) == {Change(directory, EVERY_GUILD)}
     assert changes("delete_article", 7) == {Change(directory, EVERY_GUILD)}
     assert changes("upsert_settings", 7) == {Change(settings, 7)}
-    for untouched in ("insert_audit", "upsert_meta", "upsert_search_query", "upsert_schedule"):
-        assert untouched not in effects
+    assert changes("insert_links", 7) == {Change(directory, 7)}
+    assert changes("insert_links", 0) == {Change(directory, EVERY_GUILD)}
+    untouched = ["insert_audit", "upsert_meta", "upsert_search_query", "upsert_schedule"]
+    # Movies and posts no article links yet are seen nowhere.
+    untouched += ["insert_movie", "insert_new_reactions"]
+    for name in untouched:
+        assert name not in effects
     assert "list_movies" not in effects  # reads change nothing
 
 
 def test_an_unknown_table_makes_everything_stale() -> None:
     effect = effect_of(Statement("x", "INSERT INTO shiny_new_table (guild_id) VALUES (:guild)"))
     assert set(effect.changes({"guild": 7})) == {Change(v, EVERY_GUILD) for v in View}
+
+
+def test_an_upsert_of_a_shared_table_changes_its_rows() -> None:
+    sql = "INSERT INTO movies (title) VALUES (:t) ON CONFLICT (slug) DO UPDATE SET title = :t"
+    assert changed_tables(sql) == {"movies"}
+    assert changed_tables("INSERT INTO movies (title) VALUES (:t) -- then UPDATE x") == set()
 
 
 def test_notifications_carry_changes_and_fail_safe() -> None:

@@ -23,11 +23,10 @@ GRAM = 3
 """Letters per gram of the candidate index."""
 SMALL = 1_000
 """A directory of at most this many names offers all of them as candidates."""
-COMMON = 0.1
-"""A trigram in more than this share of the names ("the", "he ") tells little: it is
-counted only when the query has no rarer one."""
-LEAST_COMMON = 50
-"""A trigram in at most this many names is never too common to count."""
+POSTINGS = 1.0
+"""Names counted per candidate look-up, as a share of the directory: beside each word's
+rarest trigram, the query's others are counted rarest first, and common ones ("the", "he ")
+only while within this."""
 _PAST_PREFIX = "\U0010ffff"
 """Sorts after any name that starts with a prefix: the bisect's upper bound."""
 
@@ -37,10 +36,15 @@ def processed(text: str) -> str:
     return utils.default_process(text)
 
 
-def grams(text: str) -> set[str]:
-    """Return the trigrams of already processed text, each word padded by a space."""
-    padded = f" {' '.join(text.split())} "
+def word_grams(word: str) -> set[str]:
+    """Return the trigrams of one word, padded by a space on each side."""
+    padded = f" {word} "
     return {padded[i : i + GRAM] for i in range(len(padded) - GRAM + 1)}
+
+
+def grams(text: str) -> set[str]:
+    """Return the trigrams of every word of already processed text."""
+    return set().union(*(word_grams(word) for word in text.split()))
 
 
 class MovieDirectory:
@@ -88,17 +92,31 @@ class MovieDirectory:
 
         ``query`` is processed (see `processed`). A small directory offers every name; a
         query of one or two letters, the names that contain it; a longer one, the names
-        sharing the most of its rarer trigrams.
+        sharing the most of its trigrams, the rarest counted first.
         """
         if len(self.names) <= SMALL:
             return list(range(len(self.names)))
         if len(query) < GRAM:
             found = [index for index, text in enumerate(self.processed) if query in text]
             return found[:limit]
-        lists = [self._postings[gram] for gram in grams(query) if gram in self._postings]
-        common = max(LEAST_COMMON, int(len(self.names) * COMMON))
-        rare = [names for names in lists if len(names) <= common]
+        # Each word's rarest trigram counts, so every word has a say; then the others,
+        # rarest first, while the budget lasts.
+        counted: list[tuple[int, ...]] = []
+        others: list[tuple[int, ...]] = []
+        for word in query.split():
+            lists = sorted(
+                (self._postings[gram] for gram in word_grams(word) if gram in self._postings),
+                key=len,
+            )
+            counted += lists[:1]
+            others += lists[1:]
+        budget = len(self.names) * POSTINGS - sum(map(len, counted))
+        for names in sorted(others, key=len):
+            if len(names) > budget:
+                break
+            budget -= len(names)
+            counted.append(names)
         shared: Counter[int] = Counter()
-        for names in rare or lists:
+        for names in counted:
             shared.update(names)
         return sorted(index for index, _ in shared.most_common(limit))

@@ -12,7 +12,10 @@ from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
+
+if TYPE_CHECKING:
+    from bot.store.changes import ChangeLog
 
 Params = Mapping[str, Any]
 """A statement's parameters by name (``:guild`` is ``{"guild": ...}``)."""
@@ -84,7 +87,22 @@ class Database(Protocol):
         """Return the backend's dialect."""
 
     def transaction(self, *, write: bool) -> AbstractAsyncContextManager[Session]:
-        """Open a transaction (a writing one takes the write lock at once); roll back on error."""
+        """Open a transaction (a writing one takes the write lock at once); roll back on error.
+
+        What a committed transaction's statements wrote is recorded in `changes`, and
+        other processes sharing the database learn of it (see bot/store/changes.py).
+        """
+
+    @property
+    def changes(self) -> ChangeLog:
+        """Return this process's record of which cached views of the database are stale."""
+
+    async def caught_up(self) -> bool:
+        """Record in `changes` what other processes committed since last asked.
+
+        False when it cannot tell (a PostgreSQL listener lost): nothing may then be
+        served from a cache.
+        """
 
     async def schema_version(self) -> int:
         """Return the schema version the database is at."""

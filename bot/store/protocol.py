@@ -25,6 +25,7 @@ from bot.domain.records import (
     StoredReaction,
     Unset,
 )
+from bot.store.directory import MovieDirectory
 
 
 class MetaStore(Protocol):
@@ -98,6 +99,9 @@ class MovieStore(Protocol):
 
     async def movie_names(self, guild_id: int | None) -> list[tuple[Movie, str]]:
         """Return ``(movie, name)`` for every title and alias visible in the guild."""
+
+    async def movie_directory(self, guild_id: int | None) -> MovieDirectory:
+        """Return the guild's movies and their names, indexed (kept while unchanged)."""
 
     async def list_movies(self, guild_id: int | None) -> list[MovieSummary]:
         """Return every movie with visible reactions in the guild, by title."""

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import secrets
 from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 from functools import cache
@@ -14,8 +15,10 @@ from urllib.parse import urlsplit
 import asyncpg
 
 from bot.domain.errors import StoreError, StoreUnavailable
+from bot.store.changes import EVERY_GUILD, Change, ChangeLog, Effect, View, effects_of, encode
 from bot.store.port import Params, Row, Statement
 from bot.store.postgres.dialect import PostgresDialect
+from bot.store.postgres.listener import CHANNEL, ChangeListener
 from bot.store.postgres.migrate import migrate
 from bot.store.postgres.migrate import schema_version as read_schema_version
 from bot.store.repos.store import Store
@@ -37,6 +40,10 @@ CLOSE_TIMEOUT = 10.0
 WRITE_LOCK = 0x5265656C_0002
 """The advisory lock key every writing transaction holds ("Reel", 2)."""
 _TAKE_WRITE_LOCK = "SELECT pg_advisory_xact_lock($1)"
+# Delivered to every listening connection when the transaction commits, never before.
+_NOTIFY = "SELECT pg_notify($1, $2)"
+MAX_PAYLOAD = 7_900
+"""Bytes of a notification (PostgreSQL takes up to 8,000); longer says "everything"."""
 
 # What "the database is not answering" looks like from asyncpg: the server gone, restarting
 # or shutting down (SQLSTATE classes 08 and 57P), the socket closed under a statement, or no
@@ -108,15 +115,34 @@ def postgres_statements() -> dict[str, Statement]:
     return load_statements("bot.store.postgres", "asyncpg")
 
 
+def payload(token: str, changes: list[Change]) -> str:
+    """Return the notification of ``changes``, made "every view, everywhere" if too long."""
+    text = encode(token, changes)
+    if len(text.encode()) <= MAX_PAYLOAD:
+        return text
+    return encode(token, [Change(view, EVERY_GUILD) for view in View])
+
+
 class PostgresSession:
     """The statements of one transaction on one pooled connection, each run by name."""
 
-    def __init__(self, connection: AnyConnection, statements: dict[str, Statement]):
+    def __init__(
+        self,
+        connection: AnyConnection,
+        statements: dict[str, Statement],
+        effects: dict[str, Effect],
+    ):
         """Run ``statements`` on ``connection`` (the caller holds its transaction)."""
         self._connection = connection
         self._statements = statements
+        self._effects = effects
+        self.changes: list[Change] = []
+        """What the transaction's statements wrote, for the change log at commit."""
 
     def _bound(self, name: str, params: Params | None) -> tuple[str, list[Any]]:
+        effect = self._effects.get(name)
+        if effect is not None:
+            self.changes.extend(effect.changes(params))
         statement = self._statements[name]
         given = params or {}
         return statement.sql, [given[parameter] for parameter in statement.parameters]
@@ -149,6 +175,10 @@ class PostgresSession:
         if not rows:
             return
         statement = self._statements[name]
+        effect = self._effects.get(name)
+        if effect is not None:
+            for row in rows:
+                self.changes.extend(effect.changes(row))
         await self._connection.executemany(
             statement.sql, [[row[parameter] for parameter in statement.parameters] for row in rows]
         )
@@ -164,6 +194,11 @@ class PostgresDatabase:
         self.statements = dict(postgres_statements())
         """The statements by name (a copy: a test may break one)."""
         self._dialect = PostgresDialect()
+        self._effects = effects_of(self.statements)
+        self._changes = ChangeLog()
+        # Names this process's notifications, so its listener skips what it recorded.
+        self._token = secrets.token_hex(8)
+        self._listener = ChangeListener(url, self._token, self._changes)
         self._closed = False
 
     @property
@@ -176,6 +211,21 @@ class PostgresDatabase:
         """Return the connection pool (for the CLI's copy and for tests)."""
         return self._pool
 
+    @property
+    def changes(self) -> ChangeLog:
+        """Return this process's record of stale cached views."""
+        return self._changes
+
+    async def caught_up(self) -> bool:
+        """Return True once every commit of another process before this call is recorded.
+
+        One round trip on the listening connection (see listener.py). The first call
+        starts listening; until the listener is up, the answer is False.
+        """
+        if self._closed:
+            return False
+        return await self._listener.caught_up()
+
     @asynccontextmanager
     async def transaction(self, *, write: bool) -> AsyncIterator[PostgresSession]:
         """Open a transaction on a pooled connection; commit on success, roll back on error.
@@ -187,7 +237,12 @@ class PostgresDatabase:
         between, as SQLite's one writer guarantees. Each statement after the lock sees
         every write committed before it (READ COMMITTED). A lost or refused connection
         raises StoreUnavailable; the pool replaces broken connections on their next use.
+
+        What the statements wrote goes out as a notification committed with them, and
+        into this process's change log once the body is done: also when the commit then
+        fails, since it may have happened; a stale view only costs a reload.
         """
+        session: PostgresSession | None = None
         try:
             async with (
                 self._pool.acquire(timeout=CONNECT_TIMEOUT) as connection,
@@ -195,12 +250,21 @@ class PostgresDatabase:
             ):
                 if write:
                     await connection.execute(_TAKE_WRITE_LOCK, WRITE_LOCK)
-                yield PostgresSession(connection, self.statements)
+                body = PostgresSession(connection, self.statements, self._effects)
+                yield body
+                session = body
+                if session.changes:
+                    await connection.execute(
+                        _NOTIFY, CHANNEL, payload(self._token, session.changes)
+                    )
         except _DRIVER_ERRORS as error:
             mapped = fault(error)
             if mapped is None:
                 raise
             raise mapped from error
+        finally:
+            if session is not None:
+                self._changes.record(session.changes)
 
     async def backup(self, target: Path) -> None:
         """Refuse: a PostgreSQL database is backed up with its own tools (pg_dump)."""
@@ -237,6 +301,7 @@ class PostgresDatabase:
         if self._closed:
             return
         self._closed = True
+        await self._listener.close()
         try:
             await asyncio.wait_for(self._pool.close(), CLOSE_TIMEOUT)
         except TimeoutError:

@@ -12,6 +12,7 @@ from bot.domain.records import (
     Schedule,
     StoredReaction,
 )
+from bot.store.cache import StoreCache
 from bot.store.port import Database, Dialect, Row, Session
 from bot.store.rules import GLOBAL_SCOPE
 
@@ -26,6 +27,7 @@ class StoreBase:
     def __init__(self, database: Database) -> None:
         """Wrap a database that is already open and migrated."""
         self._db = database
+        self._cache = StoreCache(database)
 
     @property
     def database(self) -> Database:

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import asyncio
+
 from bot.domain.models import slugify
 from bot.domain.records import Movie, MovieSummary
+from bot.store.changes import View
+from bot.store.directory import MovieDirectory
 from bot.store.repos.base import StoreBase
 from bot.store.rules import GLOBAL_SCOPE, scope
 
@@ -43,6 +47,15 @@ class MovieRepo(StoreBase):
                 return None
             return await self._movie_from_row(s, row, guild)
 
+    async def movie_directory(self, guild_id: int | None) -> MovieDirectory:
+        """Return the guild's movies and all their names, indexed for look-ups by name.
+
+        Kept in memory per guild until a write (of any process) changes what it holds;
+        see bot/store/cache.py.
+        """
+        guild = scope(guild_id)
+        return await self._cache.get(View.DIRECTORY, guild, lambda: self._read_directory(guild))
+
     async def movie_names(self, guild_id: int | None) -> list[tuple[Movie, str]]:
         """Return ``(movie, name)`` for every title and visible alias, for fuzzy matching.
 
@@ -51,7 +64,14 @@ class MovieRepo(StoreBase):
         A movie the guild renamed is named by its display title, then its own title and
         the guild's earlier titles (``find_movie`` still knows them), then its aliases.
         """
-        guild = scope(guild_id)
+        return list((await self.movie_directory(guild_id)).names)
+
+    async def list_movies(self, guild_id: int | None) -> list[MovieSummary]:
+        """Return every movie with visible reactions in the guild, by title (any case)."""
+        return list((await self.movie_directory(guild_id)).summaries)
+
+    async def _read_directory(self, guild: int) -> MovieDirectory:
+        """Read the guild's movies and names in one transaction, then index them."""
         titles: dict[int, list[str]] = {}
         originals: dict[int, str] = {}
         async with self._db.transaction(write=False) as s:
@@ -76,10 +96,5 @@ class MovieRepo(StoreBase):
                 if name not in seen:
                     seen.add(name)
                     names.append((movie, name))
-        return names
-
-    async def list_movies(self, guild_id: int | None) -> list[MovieSummary]:
-        """Return every movie with visible reactions in the guild, by title (any case)."""
-        guild = scope(guild_id)
-        async with self._db.transaction(write=False) as s:
-            return await self._visible_movies(s, guild)
+        # Indexing 10,000 movies takes a while: off the event loop.
+        return await asyncio.to_thread(MovieDirectory, summaries, names)

@@ -13,6 +13,7 @@ from bot.domain.records import (
     GuildSettings,
     Unset,
 )
+from bot.store.changes import View
 from bot.store.port import Row
 from bot.store.repos.base import StoreBase
 from bot.store.rules import (
@@ -41,8 +42,14 @@ class SettingsRepo(StoreBase):
     """The settings and audit parts of the store."""
 
     async def get_guild_settings(self, guild_id: int | None) -> GuildSettings:
-        """Return the guild's settings, the defaults when it never changed them."""
+        """Return the guild's settings, the defaults when it never changed them.
+
+        Kept in memory per guild until a write (of any process) changes them.
+        """
         guild = scope(guild_id)
+        return await self._cache.get(View.SETTINGS, guild, lambda: self._read_settings(guild))
+
+    async def _read_settings(self, guild: int) -> GuildSettings:
         async with self._db.transaction(write=False) as s:
             row = await s.one("select_settings", {"guild": guild})
         return _settings(guild, row)

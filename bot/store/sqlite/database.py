@@ -13,6 +13,7 @@ from pathlib import Path
 import aiosqlite
 
 from bot.domain.errors import StoreError, StoreUnavailable
+from bot.store.changes import Change, ChangeLog, Effect, effects_of
 from bot.store.port import Params, Row, Statement
 from bot.store.repos.store import Store
 from bot.store.sqlite.dialect import SQLiteDialect
@@ -37,6 +38,9 @@ _BEGIN_READ = "BEGIN"
 # busy_timeout instead of failing half-way with SQLITE_BUSY.
 _BEGIN_WRITE = "BEGIN IMMEDIATE"
 _COMMIT = "COMMIT"
+# Changes when another connection (another process: the operator's CLI) commits; never
+# for this connection's own commits, which the change log records itself.
+_DATA_VERSION = "PRAGMA data_version"
 _INTEGRITY_CHECK = "PRAGMA integrity_check"
 _ROLLBACK = "ROLLBACK"
 
@@ -68,25 +72,41 @@ def sqlite_statements() -> dict[str, Statement]:
 class SQLiteSession:
     """The statements of one transaction on the connection, each run by name."""
 
-    def __init__(self, connection: aiosqlite.Connection, statements: dict[str, Statement]):
+    def __init__(
+        self,
+        connection: aiosqlite.Connection,
+        statements: dict[str, Statement],
+        effects: dict[str, Effect],
+    ):
         """Run ``statements`` on ``connection`` (the caller holds the lock and the BEGIN)."""
         self._connection = connection
         self._statements = statements
+        self._effects = effects
+        self.changes: list[Change] = []
+        """What the transaction's statements wrote, for the change log at commit."""
+
+    def _note(self, name: str, params: Params | None) -> None:
+        effect = self._effects.get(name)
+        if effect is not None:
+            self.changes.extend(effect.changes(params))
 
     # Each statement is one trip to aiosqlite's thread (execute_fetchall), not three
     # (execute, fetch, close): the trips, not the SQL, were most of a page query's time.
 
     async def run(self, name: str, params: Params | None = None) -> None:
         """Run a statement for its effect."""
+        self._note(name, params)
         await self._connection.execute_fetchall(self._statements[name].sql, params or {})
 
     async def one(self, name: str, params: Params | None = None) -> Row | None:
         """Return the statement's first row, or None."""
+        self._note(name, params)
         rows = await self._connection.execute_fetchall(self._statements[name].sql, params or {})
         return next(iter(rows), None)
 
     async def all(self, name: str, params: Params | None = None) -> list[Row]:
         """Return every row of the statement."""
+        self._note(name, params)
         return list(
             await self._connection.execute_fetchall(self._statements[name].sql, params or {})
         )
@@ -100,6 +120,8 @@ class SQLiteSession:
 
     async def many(self, name: str, rows: Sequence[Params]) -> None:
         """Run the statement once per parameter set, in one trip."""
+        for row in rows:
+            self._note(name, row)
         await self._connection.executemany(self._statements[name].sql, rows)
 
 
@@ -111,8 +133,10 @@ class SQLiteDatabase:
         self._connection = connection
         self.statements = dict(sqlite_statements())
         """This connection's statements by name (a copy: a test may break one)."""
-        self._session = SQLiteSession(connection, self.statements)
+        self._session = SQLiteSession(connection, self.statements, effects_of(self.statements))
         self._dialect = SQLiteDialect()
+        self._changes = ChangeLog()
+        self._data_version: int | None = None
         # One connection gives no isolation between coroutines: a read between two
         # statements of an ingest would see half an article, and a second BEGIN would fail.
         # Every transaction, read or write, runs under this lock.
@@ -124,10 +148,19 @@ class SQLiteDatabase:
         """Return SQLite's dialect."""
         return self._dialect
 
+    @property
+    def changes(self) -> ChangeLog:
+        """Return this connection's record of stale cached views."""
+        return self._changes
+
     @asynccontextmanager
     async def transaction(self, *, write: bool) -> AsyncIterator[SQLiteSession]:
-        """Open a transaction under the lock; commit on success, roll back on any error."""
+        """Open a transaction under the lock; commit on success, roll back on any error.
+
+        After a commit, what its statements wrote is recorded in the change log.
+        """
         async with self._lock:
+            self._session.changes.clear()
             try:
                 await self._connection.execute_fetchall(_BEGIN_WRITE if write else _BEGIN_READ)
                 try:
@@ -139,6 +172,24 @@ class SQLiteDatabase:
                 await self._connection.execute_fetchall(_COMMIT)
             except sqlite3.DatabaseError as error:
                 raise _fault(error) from error
+            self._changes.record(self._session.changes)
+
+    async def caught_up(self) -> bool:
+        """Make every cached view stale if another connection committed since last asked.
+
+        ``PRAGMA data_version`` is one read of the connection's own state: it tells that
+        someone else committed, not what, so everything goes stale.
+        """
+        async with self._lock:
+            try:
+                rows = await self._connection.execute_fetchall(_DATA_VERSION)
+            except sqlite3.DatabaseError as error:
+                raise _fault(error) from error
+        version = int(next(iter(rows))[0])
+        if version != self._data_version:
+            self._data_version = version
+            self._changes.everything()
+        return True
 
     async def backup(self, target: Path) -> None:
         """Copy the database to ``target`` with SQLite's online backup API, atomically.

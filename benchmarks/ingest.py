@@ -2,11 +2,12 @@
 
 Ours: ``Store.ingest_article`` once per article (one transaction each, idempotence
 check, movie upsert, staging table, natural-key hashing), as ``python -m bot ingest`` and
-the moderators' ``add`` do. Baseline: raw ``sqlite3`` ``executemany`` of the same rows
-(movies, articles, reactions with their key hashes, links) in ONE transaction, into the
-same schema (same indexes, FTS triggers and pragmas), with the rows prepared before the
-clock starts. Each runs on a fresh database file; the two alternate for ``ROUNDS`` rounds
-and the median of each is reported.
+the moderators' ``add`` do. Baseline: the same rows (movies, articles, reactions with
+their key hashes, links) written raw in ONE transaction into the same schema (same
+indexes, triggers, full-text index), prepared before the clock starts: on SQLite with
+``sqlite3`` ``executemany`` (same pragmas), on PostgreSQL with ``COPY``
+(``asyncpg``'s ``copy_records_to_table``) over loopback. Each runs on a fresh database;
+the two alternate for ``ROUNDS`` rounds and the median of each is reported.
 """
 
 from __future__ import annotations
@@ -17,12 +18,19 @@ import random
 import sqlite3
 import tempfile
 import time
+from collections.abc import Awaitable, Sequence
 from pathlib import Path
+from typing import Any
 
+import asyncpg
+
+from benchmarks.backends import Backends
 from benchmarks.dataset import Vocabulary, movie_titles
-from benchmarks.results import Row, median, ratio_text
+from benchmarks.postgres import Server
+from benchmarks.results import POSTGRESQL, SQLITE, Row, median, ratio_text, skipped
 from bot.domain.models import Article, MovieRef, Reaction
-from bot.store import open_sqlite_store
+from bot.store import Store, open_sqlite_store
+from bot.store.postgres import open_postgres_store
 
 SECTION = "2 ingest"
 ARTICLES = 1_000
@@ -30,6 +38,8 @@ PER_ARTICLE = 100
 MOVIES = 100
 ROUNDS = 3
 TARGET_RATIO = 2.0
+"""Ours may take at most this many times the raw write's time (rate ≥ 0.5×)."""
+RAW = {SQLITE: "executemany", POSTGRESQL: "COPY"}
 
 
 def generated_articles(seed: int = 2) -> list[tuple[Article, str]]:
@@ -74,8 +84,8 @@ async def _migrated(path: Path) -> None:
     await store.close()
 
 
-async def _ours(path: Path, articles: list[tuple[Article, str]]) -> float:
-    store = await open_sqlite_store(path)
+async def _ours(opening: Awaitable[Store], articles: list[tuple[Article, str]]) -> float:
+    store = await opening
     try:
         started = time.perf_counter()
         for article, content_hash in articles:
@@ -101,24 +111,25 @@ _REACTION = (
 )
 _LINK = (
     "INSERT INTO article_reactions (article_id, position, reaction_id, movie_id, guild_id) "
-    "VALUES (?, ?, ?, ?, 0)"
+    "VALUES (?, ?, ?, ?, ?)"
 )
 
 
-def _baseline(path: Path, articles: list[tuple[Article, str]]) -> float:
-    asyncio.run(_migrated(path))
+Rows = dict[str, list[tuple[Any, ...]]]
+"""The baseline's rows per table, in insertion order."""
+
+
+def prepared_rows(articles: list[tuple[Article, str]]) -> Rows:
+    """Return the rows the store ends up with for ``articles`` (ids from 1), per table."""
     movie_ids: dict[str, int] = {}
-    movies: list[tuple[object, ...]] = []
-    rows: list[tuple[object, ...]] = []
-    reactions: list[tuple[object, ...]] = []
-    links: list[tuple[object, ...]] = []
+    rows: Rows = {"movies": [], "articles": [], "reactions": [], "article_reactions": []}
     for article_id, (article, content_hash) in enumerate(articles, start=1):
         assert article.movie is not None  # noqa: S101 - generated above
         movie_id = movie_ids.get(article.movie.slug)
         if movie_id is None:
             movie_id = movie_ids[article.movie.slug] = len(movie_ids) + 1
-            movies.append((movie_id, article.movie.title, article.movie.slug))
-        rows.append(
+            rows["movies"].append((movie_id, article.movie.title, article.movie.slug))
+        rows["articles"].append(
             (
                 article_id,
                 content_hash,
@@ -126,13 +137,13 @@ def _baseline(path: Path, articles: list[tuple[Article, str]]) -> float:
                 article.title,
                 article.source,
                 article.published,
-                int(article.spoiler),
+                article.spoiler,
             )
         )
         for position, reaction in enumerate(article.reactions):
-            reaction_id = len(reactions) + 1
+            reaction_id = len(rows["reactions"]) + 1
             key_hash = hashlib.sha256(reaction.key().encode()).digest()
-            reactions.append(
+            rows["reactions"].append(
                 (
                     reaction_id,
                     movie_id,
@@ -146,50 +157,126 @@ def _baseline(path: Path, articles: list[tuple[Article, str]]) -> float:
                     reaction.post_id,
                 )
             )
-            links.append((article_id, position, reaction_id, movie_id))
+            rows["article_reactions"].append((article_id, position, reaction_id, movie_id, 0))
+    return rows
+
+
+def _sqlite_baseline(path: Path, rows: Rows) -> float:
+    asyncio.run(_migrated(path))
+    articles = [(*row[:-1], int(row[-1])) for row in rows["articles"]]
     connection = sqlite3.connect(path, isolation_level=None)
     try:
         for pragma in ("foreign_keys = ON", "synchronous = NORMAL", "journal_mode = WAL"):
             connection.execute(f"PRAGMA {pragma}")
         started = time.perf_counter()
         connection.execute("BEGIN IMMEDIATE")
-        connection.executemany(_MOVIE, movies)
-        connection.executemany(_ARTICLE, rows)
-        connection.executemany(_REACTION, reactions)
-        connection.executemany(_LINK, links)
+        connection.executemany(_MOVIE, rows["movies"])
+        connection.executemany(_ARTICLE, articles)
+        connection.executemany(_REACTION, rows["reactions"])
+        connection.executemany(_LINK, rows["article_reactions"])
         connection.execute("COMMIT")
         return time.perf_counter() - started
     finally:
         connection.close()
 
 
-def run() -> list[Row]:
-    """Measure and return the ingest rows."""
-    articles = generated_articles()
-    total = ARTICLES * PER_ARTICLE
+_COLUMNS = {
+    "movies": ("id", "title", "slug"),
+    "articles": ("id", "content_hash", "movie_id", "title", "source", "published", "spoiler"),
+    "reactions": (
+        "id",
+        "movie_id",
+        "key_hash",
+        "platform",
+        "text",
+        "author_name",
+        "handle",
+        "date",
+        "url",
+        "post_id",
+    ),
+    "article_reactions": ("article_id", "position", "reaction_id", "movie_id", "guild_id"),
+}
+"""The COPY baseline's columns; an article's guild_id takes its default, 0 (global)."""
+
+
+async def _postgres_baseline(url: str, rows: Rows) -> float:
+    await (await open_postgres_store(url)).close()  # migrated, untimed
+    connection = await asyncpg.connect(url)
+    try:
+        started = time.perf_counter()
+        async with connection.transaction():
+            for table, columns in _COLUMNS.items():
+                await connection.copy_records_to_table(table, records=rows[table], columns=columns)
+        return time.perf_counter() - started
+    finally:
+        await connection.close()
+
+
+async def _postgres_round(
+    server: Server, rows: Rows, articles: list[tuple[Article, str]]
+) -> tuple[float, float]:
+    """Return (ours, COPY) seconds on fresh PostgreSQL databases, dropped afterwards."""
+    raw_url = await server.empty("ingest_copy")
+    baseline = await _postgres_baseline(raw_url, rows)
+    await server.drop("ingest_copy")
+    ours_url = await server.empty("ingest_ours")
+    ours = await _ours(open_postgres_store(ours_url), articles)
+    await server.drop("ingest_ours")
+    return ours, baseline
+
+
+def _rounds(
+    backends: Backends, backend: str, articles: list[tuple[Article, str]]
+) -> tuple[list[float], list[float]]:
+    rows = prepared_rows(articles)
     ours: list[float] = []
     baseline: list[float] = []
     with tempfile.TemporaryDirectory(prefix="reel-ingest-") as folder:
         for round_ in range(ROUNDS):
-            baseline.append(_baseline(Path(folder) / f"raw-{round_}.db", articles))
-            ours.append(asyncio.run(_ours(Path(folder) / f"store-{round_}.db", articles)))
-    print(
-        "  rounds (s): ours "
-        + ", ".join(f"{t:.2f}" for t in ours)
-        + "; raw executemany "
-        + ", ".join(f"{t:.2f}" for t in baseline)
-    )
-    ours_rate = total / median(ours)
-    raw_rate = total / median(baseline)
-    slowdown = median(ours) / median(baseline)
-    return [
-        Row(
-            SECTION,
-            f"{total:,} reactions / {ARTICLES:,} articles (reactions/s)",
-            f"{ours_rate:,.0f}/s",
-            f"{raw_rate:,.0f}/s",
-            ratio_text(ours_rate, raw_rate),
-            f"time ≤ {TARGET_RATIO:.0f}× raw (rate ≥ {1 / TARGET_RATIO:.2f}×)",
-            slowdown <= TARGET_RATIO,
+            if backend == SQLITE:
+                baseline.append(_sqlite_baseline(Path(folder) / f"raw-{round_}.db", rows))
+                opening = open_sqlite_store(Path(folder) / f"store-{round_}.db")
+                ours.append(asyncio.run(_ours(opening, articles)))
+            else:
+                took, copied = asyncio.run(_postgres_round(backends.server, rows, articles))
+                ours.append(took)
+                baseline.append(copied)
+    return ours, baseline
+
+
+def run(backends: Backends, chosen: Sequence[str]) -> list[Row]:
+    """Measure and return the ingest rows of each chosen backend."""
+    articles = generated_articles()
+    total = ARTICLES * PER_ARTICLE
+    rows: list[Row] = []
+    for backend in chosen:
+        figure = f"{total:,} reactions / {ARTICLES:,} articles (reactions/s)"
+        raw_name = RAW[backend]
+        target = f"≥ {1 / TARGET_RATIO:.2f}× {raw_name}'s rate"
+        why = backends.unavailable(backend)
+        if why is not None:
+            rows.append(skipped(SECTION, backend, figure, target, why))
+            continue
+        ours, baseline = _rounds(backends, backend, articles)
+        print(
+            f"  {backend} rounds (s): ours "
+            + ", ".join(f"{t:.2f}" for t in ours)
+            + f"; raw {raw_name} "
+            + ", ".join(f"{t:.2f}" for t in baseline)
         )
-    ]
+        ours_rate = total / median(ours)
+        raw_rate = total / median(baseline)
+        rows.append(
+            Row(
+                SECTION,
+                backend,
+                figure,
+                f"{ours_rate:,.0f}/s",
+                f"{raw_rate:,.0f}/s ({raw_name})",
+                ratio_text(ours_rate, raw_rate),
+                target,
+                median(ours) <= TARGET_RATIO * median(baseline),
+            )
+        )
+    return rows

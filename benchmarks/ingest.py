@@ -36,7 +36,8 @@ SECTION = "2 ingest"
 ARTICLES = 1_000
 PER_ARTICLE = 100
 MOVIES = 100
-ROUNDS = 3
+ROUNDS = {SQLITE: 3, POSTGRESQL: 2}
+"""Rounds per backend (PostgreSQL's take about a minute each on a loaded 2-core machine)."""
 TARGET_RATIO = 2.0
 """Ours may take at most this many times the raw write's time (rate ≥ 0.5×)."""
 RAW = {SQLITE: "executemany", POSTGRESQL: "COPY"}
@@ -233,7 +234,7 @@ def _rounds(
     ours: list[float] = []
     baseline: list[float] = []
     with tempfile.TemporaryDirectory(prefix="reel-ingest-") as folder:
-        for round_ in range(ROUNDS):
+        for round_ in range(ROUNDS[backend]):
             if backend == SQLITE:
                 baseline.append(_sqlite_baseline(Path(folder) / f"raw-{round_}.db", rows))
                 opening = open_sqlite_store(Path(folder) / f"store-{round_}.db")

@@ -279,6 +279,11 @@ def _pair(samples: Sequence[float]) -> str:
     return f"{ms(percentile(samples, 0.5))} / {ms(percentile(samples, 0.99))}"
 
 
+def _counted(samples: Sequence[float]) -> str:
+    """Return p50 / p99 and the number of samples (fewer when a figure is slow)."""
+    return f"{_pair(samples)} (n={len(samples)})"
+
+
 def _label(size: int) -> str:
     return f"{size // 1_000_000}M" if size >= 1_000_000 else f"{size // 1_000}k"
 
@@ -362,7 +367,7 @@ def _rows(backend: str, data: Collection, measured: Measured) -> list[Row]:
             SECTION,
             backend,
             f"{FIGURES['typo']}, 1M: p50 / p99",
-            _pair(typo.ours),
+            _counted(typo.ours),
             _pair(typo.raw),
             ratio_text(median(typo.ours), median(typo.raw)),
             f"p99 ≤ {TYPO_P99_MS:g} ms",
@@ -385,7 +390,7 @@ def _rows(backend: str, data: Collection, measured: Measured) -> list[Row]:
                 SECTION,
                 backend,
                 f"{FIGURES['search']}, 1M, {label}: p50 / p99",
-                _pair(ours),
+                _counted(ours),
                 _pair(raw),
                 ratio_text(median(ours), median(raw)),
                 f"p99 ≤ {limit:g} ms",

@@ -91,11 +91,13 @@ class Server:
 
     async def copy_of(self, template: str, name: str) -> str:
         """Make ``name`` a fresh copy of ``template`` for this run; return its URL."""
+        began = time.perf_counter()
         await self._admin(
             f"DROP DATABASE IF EXISTS {name}",
             f"CREATE DATABASE {name} TEMPLATE {template} STRATEGY FILE_COPY",
         )
         self.made.append(name)
+        print(f"  copied {template} to {name} in {time.perf_counter() - began:.1f} s")
         return self.url(name)
 
     async def empty(self, name: str) -> str:

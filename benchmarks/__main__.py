@@ -125,6 +125,7 @@ def main(argv: list[str] | None = None) -> int:
     finally:
         backends.close()
     elapsed = time.perf_counter() - started
+    rows.sort(key=lambda row: row.section)  # stable: each section's backends in run order
     print()
     print(text_table(rows))
     print(

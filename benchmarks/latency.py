@@ -18,8 +18,8 @@ stamps a request when it arrives, on the same event-loop clock.
   dispatched as fast as the fake can send them, round-robin over the channels, and 500
   ``!ping`` the same way; ping, reactions, ping, reactions. A reaction page is matched to
   its command by channel and movie title; pongs, which all look alike, to the pings of
-  their channel in order. Lost = not answered in 60 s; dup = a second answer (or one to
-  nothing sent).
+  their channel in order. Lost = not answered in 60 s; dup = a second answer; other = a
+  reply answering none of the commands (an error message, say; printed).
 """
 
 from __future__ import annotations
@@ -27,7 +27,6 @@ from __future__ import annotations
 import asyncio
 import random
 import time
-from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -166,12 +165,20 @@ class Burst:
     sent: int = 0
     lost: int = 0
     duplicates: int = 0
+    others: list[str] = field(default_factory=list)
+    """Replies that answer none of the commands sent (an error, say), shortened."""
     seconds: float = 0.0
 
     @property
     def answered(self) -> str:
-        """Return "answered/sent, lost, duplicates" for the table."""
-        return f"{len(self.latencies)}/{self.sent}, {self.lost} lost, {self.duplicates} dup"
+        """Return "answered/sent, lost, duplicates, other replies" for the table."""
+        counts = f"{len(self.latencies)}/{self.sent}, {self.lost} lost, {self.duplicates} dup"
+        return f"{counts}, {len(self.others)} other" if self.others else counts
+
+    @property
+    def clean(self) -> bool:
+        """Tell whether every command was answered once, and nothing else was said."""
+        return self.lost + self.duplicates + len(self.others) == 0
 
 
 async def _burst(context: Context, commands: list[str], keys: list[str], result: Burst) -> None:
@@ -189,35 +196,41 @@ async def _burst(context: Context, commands: list[str], keys: list[str], result:
     loop = asyncio.get_running_loop()
     mark = driver.mark()
     sent: dict[tuple[int, str], float] = {}
+    keys_of: dict[int, list[str]] = {channel.id: [] for channel in channels}
     started = time.perf_counter()
     for number, (command, key) in enumerate(zip(commands, keys, strict=True)):
         channel = channels[number % BURST_CHANNELS]
         sent[(channel.id, key)] = loop.time()
+        keys_of[channel.id].append(key)
         await driver.send_message(channel, context.guild.member, command)
-    wanted = {channel.id for channel in channels}
     answered: dict[tuple[int, str], float] = {}
     duplicates = 0
+    others: list[str] = []
 
     def collect() -> None:
         nonlocal duplicates
         answered.clear()
+        others.clear()
         duplicates = 0
         for call in driver.calls("POST /channels/{id}/messages", since=mark):
             channel_id = int(call.path.split("/")[2])
-            if channel_id not in wanted:
+            if channel_id not in keys_of:
                 continue
-            key = _answers(
-                call.json or {}, [k for (c, k) in sent if c == channel_id], answered, channel_id
-            )
-            if key is None:
+            shown = _shown(call.json or {})
+            # Keys in the order sent: pongs, all alike, answer their channel's pings in turn.
+            matched = [k for k in keys_of[channel_id] if _answers(k, shown)]
+            fresh = [k for k in matched if (channel_id, k) not in answered]
+            if fresh:
+                answered[(channel_id, fresh[0])] = call.at - sent[(channel_id, fresh[0])]
+            elif matched:
                 duplicates += 1
             else:
-                answered[(channel_id, key)] = call.at - sent[(channel_id, key)]
+                others.append(" | ".join(shown)[:120])
 
     deadline = time.perf_counter() + BURST_TIMEOUT
     while time.perf_counter() < deadline:
         collect()
-        if len(answered) + duplicates >= len(sent):
+        if len(answered) + duplicates + len(others) >= len(sent):
             break
         try:
             await driver.wait_for(lambda _call: True, timeout=1.0, since=driver.mark())
@@ -230,31 +243,24 @@ async def _burst(context: Context, commands: list[str], keys: list[str], result:
     result.sent += len(sent)
     result.lost += len(sent) - len(answered)
     result.duplicates += duplicates
+    result.others += others
     result.seconds += elapsed
 
 
-def _answers(
-    payload: dict[str, Any],
-    keys: Sequence[str],
-    answered: dict[tuple[int, str], float],
-    channel: int,
-) -> str | None:
-    """Return the first key of the channel this reply answers and that is not answered yet
-    (None: a duplicate, or an answer to nothing sent)."""
+def _shown(payload: dict[str, Any]) -> list[str]:
+    """Return what identifies a reply: ``["ping"]`` for a pong, else its content and footers."""
     if _is_pong(payload):
-        shown = ["ping"]
-    else:
-        shown = [str(payload.get("content") or "")]
-        shown += [str((e.get("footer") or {}).get("text")) for e in payload.get("embeds") or []]
-    for key in keys:
-        if (channel, key) in answered:
-            continue
-        if key.startswith("ping ") and shown == ["ping"]:
-            return key
-        # The content starts "**Title** — reactions…"; footers "Title · 1 of N".
-        if any(f"**{key}**" in s or s.startswith(f"{key} · ") for s in shown):
-            return key
-    return None
+        return ["ping"]
+    shown = [str(payload.get("content") or "")]
+    return shown + [str((e.get("footer") or {}).get("text")) for e in payload.get("embeds") or []]
+
+
+def _answers(key: str, shown: list[str]) -> bool:
+    """Tell whether a reply showing ``shown`` answers the command of ``key``."""
+    if key.startswith("ping "):
+        return shown == ["ping"]
+    # The content starts "**Title** — reactions…"; footers "Title · 1 of N".
+    return any(f"**{key}**" in s or s.startswith(f"{key} · ") for s in shown)
 
 
 async def _bursts(context: Context) -> tuple[Burst, Burst]:
@@ -272,6 +278,8 @@ async def _bursts(context: Context) -> tuple[Burst, Burst]:
             f"  burst of {name}: {BURST_ROUNDS} × {total} from {BURST_CHANNELS} channels; "
             f"answered {burst.answered}; {len(burst.latencies) / burst.seconds:.0f} commands/s"
         )
+        for reply in burst.others[:5]:
+            print(f"    a reply answering none of them: {reply}")
     return reactions, pings
 
 
@@ -303,7 +311,7 @@ async def measure(context: Context) -> list[Row]:
     ratio = median(reactions) / median(pings)
     ours_p99, constant_p99 = percentile(ours, 0.99), percentile(constant, 0.99)
     burst_p95, ping_p95 = percentile(burst.latencies, 0.95), percentile(ping_burst.latencies, 0.95)
-    none_lost = burst.lost + burst.duplicates + ping_burst.lost + ping_burst.duplicates == 0
+    none_lost = burst.clean and ping_burst.clean
     return [
         Row(
             SECTION,

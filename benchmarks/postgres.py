@@ -12,6 +12,7 @@ forward, and drops them at the end.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import pwd
 import shutil
@@ -135,6 +136,10 @@ def start(*, rebuild: bool = False) -> Server:
         user = pwd.getpwnam(run_as)
         os.chown(FOLDER, user.pw_uid, user.pw_gid)
     server = PostgresServer(bindir=bindir, folder=Path(FOLDER), port=free_port(), run_as=run_as)
+    if (server.data / "postmaster.pid").exists():
+        # A run that was killed left its server running (or its pid file): stop it first.
+        with contextlib.suppress(RuntimeError):
+            server.stop(mode="immediate")
     began = time.perf_counter()
     server.start()
     print(

@@ -88,7 +88,7 @@ def main(argv: list[str] | None = None) -> int:
         f"{os.cpu_count()} CPUs, {platform.platform()}, load average {_load()}"
     )
     chosen_backends = BACKENDS if args.backend == "both" else (args.backend,)
-    backends = Backends(chosen_backends, rebuild=args.rebuild)
+    backends = Backends(rebuild=args.rebuild)
     started = time.perf_counter()
     rows: list[Row] = []
     steps: list[tuple[str, Callable[[], list[Row]]]] = []

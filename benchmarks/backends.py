@@ -43,9 +43,8 @@ class Database:
 
 @dataclass
 class Backends:
-    """The backends chosen for the run, their collections, and the PostgreSQL server."""
+    """The run's collections on each backend, and the PostgreSQL server, started on first use."""
 
-    chosen: tuple[str, ...]
     rebuild: bool = False
     _collections: dict[int, Collection] = field(default_factory=dict)
     _databases: dict[tuple[str, int], Database] = field(default_factory=dict)

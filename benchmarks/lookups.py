@@ -247,8 +247,13 @@ class Measured:
     stall: tuple[float, float]
 
 
-FIGURES_AT = {"page": (SMALL, LARGE), "page_plain": (SMALL, LARGE), "typo": (LARGE,)}
-FIGURES_AT["search"] = (LARGE,)
+FIGURES_AT = {
+    "page": (SMALL, LARGE),
+    "page_plain": (SMALL, LARGE),
+    "typo": (LARGE,),
+    "search": (LARGE,),
+}
+"""The sizes each figure is sampled at (page growth needs both)."""
 
 
 async def _measure_backend(backends: Backends, backend: str, rng: random.Random) -> Measured:

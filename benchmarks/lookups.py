@@ -62,8 +62,9 @@ SEARCH_P99_MS = {SQLITE: 20.0, POSTGRESQL: 30.0}
 TYPO_P99_MS = 15.0
 PAGE_GROWTH = 1.5
 _BIG_TABLES = re.compile(r"\bSCAN (?:r|ar|reactions|article_reactions)\b")
-_PLANNED = ("count_visible", "select_unfeatured", "select_featured")
-"""The page's statements whose SQLite plans are checked, those the store still has."""
+_PLANNED = ("reaction_page", "count_visible", "select_unfeatured", "select_featured")
+"""The page's statements whose SQLite plans are checked: those of them the store has (one
+``reaction_page`` statement, or the earlier count and select statements)."""
 
 
 @dataclass
@@ -162,7 +163,15 @@ async def _measure(count: int, probes: dict[int, Probe]) -> dict[int, Samples]:
 
 def page_plan(path: str, movie_id: int) -> list[str]:
     """Return the SQLite query plans of the page's statements that may touch many rows."""
-    params = {"movie_id": movie_id, "guild": GUILD, "offset": 0, "limit": 5}
+    # Every parameter any version of those statements names; sqlite3 ignores the others.
+    params = {
+        "movie_id": movie_id,
+        "guild": GUILD,
+        "offset": 0,
+        "limit": 5,
+        "page": None,
+        "default_size": 5,
+    }
     statements = sqlite_statements()
     lines: list[str] = []
     connection = sqlite3.connect(f"file:{path}?mode=ro", uri=True)

@@ -1,10 +1,13 @@
 """Run the benchmarks and print one table: ``python -m benchmarks [parse ingest lookup ...]``.
 
 With no names, all six run: ``parse`` (1), ``ingest`` (2), ``lookup`` (3), ``latency``
-(4) and ``memory`` (5; 4 and 5 share one bot process), and ``web`` (6, the panel's
-reactions page). The generated databases are built
-once into ``benchmarks/.cache/`` and reused; ``--rebuild`` builds them again. The table
-is also written to ``benchmarks/.cache/results.md`` and ``results.json``.
+(4) and ``memory`` (5; 4 and 5 share one bot process per backend), and ``web`` (6, the
+panel's reactions page, on SQLite). Ingest, look-ups, latency and memory run on SQLite
+and on PostgreSQL (``--backend`` picks one); PostgreSQL is a throwaway server the run
+starts from the installed binaries, and without them its rows say so. The generated
+databases are built once into ``benchmarks/.cache/`` (SQLite files, and a PostgreSQL
+cluster loaded from them) and reused; ``--rebuild`` builds them again. The table is
+also written to ``benchmarks/.cache/results.md`` and ``results.json``.
 
 ``--profile`` runs the chosen in-process benchmarks under pyinstrument and the 1M bot
 process under ``python -m pyinstrument``, and prints/saves the profiles; its timings are
@@ -21,7 +24,8 @@ import time
 from collections.abc import Callable
 
 from benchmarks import ingest, lookups, parse, session, web
-from benchmarks.results import CACHE, Row, markdown_table, save, text_table
+from benchmarks.backends import Backends
+from benchmarks.results import BACKENDS, CACHE, Row, markdown_table, save, text_table
 
 NAMES = ("parse", "ingest", "lookup", "latency", "memory", "web")
 
@@ -32,6 +36,12 @@ def _arguments(argv: list[str] | None) -> argparse.Namespace:
     )
     parser.add_argument(
         "names", nargs="*", metavar="NAME", help=f"of: {', '.join(NAMES)} (default: all)"
+    )
+    parser.add_argument(
+        "--backend",
+        choices=(*BACKENDS, "both"),
+        default="both",
+        help="the store backend(s) to measure (default: both)",
     )
     parser.add_argument("--rebuild", action="store_true", help="rebuild the cached databases")
     parser.add_argument("--markdown", action="store_true", help="print the table as Markdown")
@@ -73,41 +83,49 @@ def main(argv: list[str] | None = None) -> int:
     args = _arguments(argv)
     chosen = args.names or list(NAMES)
     print(
-        f"Reaction Reel benchmarks: {', '.join(chosen)} — Python {platform.python_version()}, "
+        f"Reaction Reel benchmarks: {', '.join(chosen)} on {args.backend} — "
+        f"Python {platform.python_version()}, "
         f"{os.cpu_count()} CPUs, {platform.platform()}, load average {_load()}"
     )
+    chosen_backends = BACKENDS if args.backend == "both" else (args.backend,)
+    backends = Backends(rebuild=args.rebuild)
     started = time.perf_counter()
     rows: list[Row] = []
     steps: list[tuple[str, Callable[[], list[Row]]]] = []
     if "parse" in chosen:
         steps.append(("parse", parse.run))
     if "ingest" in chosen:
-        steps.append(("ingest", ingest.run))
+        steps.append(("ingest", lambda: ingest.run(backends, chosen_backends)))
     if "lookup" in chosen:
-        steps.append(("lookup", lambda: lookups.run(rebuild=args.rebuild)))
+        steps.append(("lookup", lambda: lookups.run(backends, chosen_backends)))
     if "latency" in chosen or "memory" in chosen:
         steps.append(
             (
                 "process",
                 lambda: session.run(
+                    backends,
+                    chosen_backends,
                     latency="latency" in chosen,
                     memory="memory" in chosen,
                     profile=args.profile,
-                    rebuild=args.rebuild and "lookup" not in chosen,
                 ),
             )
         )
     if "web" in chosen:
-        steps.append(("web", lambda: web.run(rebuild=args.rebuild and "lookup" not in chosen)))
-    for name, work in steps:
-        began = time.perf_counter()
-        print(f"\n== {name} ==")
-        if args.profile and name != "process":
-            rows += _profiled(name, work)
-        else:
-            rows += work()
-        print(f"  ({name} took {time.perf_counter() - began:.0f} s)")
+        steps.append(("web", lambda: web.run(backends)))
+    try:
+        for name, work in steps:
+            began = time.perf_counter()
+            print(f"\n== {name} ==")
+            if args.profile and name != "process":
+                rows += _profiled(name, work)
+            else:
+                rows += work()
+            print(f"  ({name} took {time.perf_counter() - began:.0f} s)")
+    finally:
+        backends.close()
     elapsed = time.perf_counter() - started
+    rows.sort(key=lambda row: row.section)  # stable: each section's backends in run order
     print()
     print(text_table(rows))
     print(

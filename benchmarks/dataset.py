@@ -16,10 +16,13 @@ keeps them. A database is built under a temporary name and renamed when complete
 from __future__ import annotations
 
 import asyncio
+import collections
 import hashlib
 import itertools
+import json
 import math
 import random
+import re
 import sqlite3
 import time
 from collections.abc import Iterator
@@ -197,6 +200,11 @@ class Collection:
 def cache_path(reactions: int) -> Path:
     """Return where the database of ``reactions`` generated reactions is cached."""
     return CACHE / f"reel-{reactions}-v{VERSION}.db"
+
+
+def _words_path(path: Path) -> Path:
+    """Return where the word counts of the database at ``path`` are cached."""
+    return path.with_suffix(".words.json")
 
 
 async def _store_bundled(path: Path) -> None:
@@ -378,6 +386,7 @@ def collection(reactions: int, *, rebuild: bool = False) -> Collection:
         return _describe(path, reactions, 0.0, built=False)
     CACHE.mkdir(parents=True, exist_ok=True)
     building = path.with_suffix(".building")
+    _words_path(path).unlink(missing_ok=True)
     for leftover in (building, *(Path(f"{building}{s}") for s in ("-wal", "-shm", "-journal"))):
         leftover.unlink(missing_ok=True)
     print(f"  building {path.name} ({reactions:,} generated reactions over {MOVIES:,} movies)…")
@@ -388,3 +397,26 @@ def collection(reactions: int, *, rebuild: bool = False) -> Collection:
     building.replace(path)
     print(f"  built {path.name} in {seconds:.0f} s ({path.stat().st_size / 1e6:.0f} MB)")
     return _describe(path, reactions, seconds, built=True)
+
+
+_WORD = re.compile(r"\w+")
+
+
+def frequent_words(data: Collection, count: int = 10) -> list[tuple[str, int]]:
+    """Return the ``count`` words found in the most reactions' text, most frequent first,
+    with how many reactions hold each (counted once, then cached beside the database)."""
+    cached = _words_path(data.path)
+    if cached.exists():
+        found = json.loads(cached.read_text())
+        if len(found) >= count:
+            return [(word, int(n)) for word, n in found[:count]]
+    counter: collections.Counter[str] = collections.Counter()
+    connection = sqlite3.connect(f"file:{data.path}?mode=ro", uri=True)
+    try:
+        for (text,) in connection.execute("SELECT text FROM reactions"):
+            counter.update(set(_WORD.findall(str(text).casefold())))
+    finally:
+        connection.close()
+    found = counter.most_common(max(count, 10))
+    cached.write_text(json.dumps(found))
+    return found[:count]

@@ -2,22 +2,17 @@
 
 Discord sends one autocomplete request per keystroke, and ranking 10,000 movie names with
 rapidfuzz takes tens of milliseconds. Ranked on the event loop, a burst of keystrokes
-holds up every other command for that long each; `bot.services.lookup` ranks in a thread.
+holds up every other command for that long each; `bot.services.lookup` must not.
 Measured as the longest delay of a 1 ms ticker on the loop while a burst of
 ``autocomplete_movies`` runs, against the same burst ranked on the loop (the baseline:
-the raw names ranked by the same scorer, as the bot did before).
+every movie name, fetched once beforehand, ranked by the same scorer).
 """
 
 from __future__ import annotations
 
 import asyncio
-import sqlite3
 import time
 from collections.abc import Awaitable, Callable, Sequence
-
-from benchmarks.dataset import GUILD
-from bot.services.lookup import autocomplete_movies
-from bot.store import Store
 
 BURST = 25
 TICK = 0.001
@@ -46,22 +41,21 @@ async def _longest_stall(burst: Callable[[], Awaitable[object]]) -> float:
 
 
 async def stalls(
-    store: Store,
-    raw: sqlite3.Connection,
+    ours: Callable[[str], Awaitable[object]],
+    rank_on_loop: Callable[[str], object],
     typed: Sequence[str],
-    rank_on_loop: Callable[[sqlite3.Connection, str], object],
 ) -> tuple[float, float]:
     """Return the longest loop stall of a burst of autocompletes: ours, and on the loop."""
-    words = [word for word in typed if word][:BURST]
+    words = list(typed[:BURST])
 
-    async def ours() -> object:
-        return await asyncio.gather(*(autocomplete_movies(store, w, GUILD) for w in words))
+    async def burst() -> object:
+        return await asyncio.gather(*(ours(word) for word in words))
 
     async def on_loop() -> object:
         async def one(word: str) -> object:
             await asyncio.sleep(0)  # interleaved like requests, each ranked on the loop
-            return rank_on_loop(raw, word)
+            return rank_on_loop(word)
 
-        return await asyncio.gather(*(one(w) for w in words))
+        return await asyncio.gather(*(one(word) for word in words))
 
-    return await _longest_stall(ours), await _longest_stall(on_loop)
+    return await _longest_stall(burst), await _longest_stall(on_loop)

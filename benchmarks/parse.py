@@ -18,7 +18,7 @@ from pathlib import Path
 
 from bs4 import BeautifulSoup, Tag
 
-from benchmarks.results import Row, median, ratio_text
+from benchmarks.results import ANY, Row, median, ratio_text
 from bot.domain.errors import NoReactions, ReelError
 from bot.parsing import parse
 from bot.parsing.decode import decode_document
@@ -153,6 +153,7 @@ def run() -> list[Row]:
     rows = [
         Row(
             SECTION,
+            ANY,
             "HTML throughput (MB/s)",
             f"{ours_mbps:.0f} MB/s",
             f"{soup_mbps:.1f} MB/s",
@@ -162,6 +163,7 @@ def run() -> list[Row]:
         ),
         Row(
             SECTION,
+            ANY,
             "HTML articles/s",
             f"{ours_aps:.0f}/s",
             f"{soup_aps:.1f}/s",
@@ -175,6 +177,7 @@ def run() -> list[Row]:
         rows.append(
             Row(
                 SECTION,
+                ANY,
                 "plain-text seed (MB/s, articles/s)",
                 f"{text_bytes / text_time / 1e6:.1f} MB/s, {len(text) / text_time:.0f}/s",
                 "-",

@@ -10,6 +10,10 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 CACHE = Path(__file__).resolve().parent / ".cache"
+SQLITE = "sqlite"
+POSTGRESQL = "postgresql"
+BACKENDS = (SQLITE, POSTGRESQL)
+ANY = "-"
 
 
 @dataclass(frozen=True, slots=True)
@@ -17,9 +21,12 @@ class Row:
     """One figure: our value, the baseline measured in the same run, and the target.
 
     ``ratio`` is ours / baseline. ``met`` is None for a figure reported without a target.
+    ``backend`` is the store's backend the figure was measured on (`SQLITE`,
+    `POSTGRESQL`), or `ANY` for a figure that does not touch the store.
     """
 
     section: str
+    backend: str
     figure: str
     ours: str
     baseline: str
@@ -29,10 +36,15 @@ class Row:
 
     @property
     def verdict(self) -> str:
-        """Return ``met``, ``MISSED`` or ``-`` (no target)."""
+        """Return ``met``, ``MISSED`` or ``-`` (no target, or not measured)."""
         if self.met is None:
             return "-"
         return "met" if self.met else "MISSED"
+
+
+def skipped(section: str, backend: str, figure: str, target: str, why: str) -> Row:
+    """Return the row of a figure that could not be measured here, saying why."""
+    return Row(section, backend, figure, f"skipped: {why}", "-", "-", target, None)
 
 
 def ratio_text(ours: float, baseline: float) -> str:
@@ -71,11 +83,11 @@ def median(samples: Sequence[float]) -> float:
     return statistics.median(samples) if samples else math.nan
 
 
-HEADERS = ("figure", "ours", "baseline", "ratio", "target", "met")
+HEADERS = ("figure", "backend", "ours", "baseline", "ratio", "target", "met")
 
 
 def _cells(row: Row) -> tuple[str, ...]:
-    return (row.figure, row.ours, row.baseline, row.ratio, row.target, row.verdict)
+    return (row.figure, row.backend, row.ours, row.baseline, row.ratio, row.target, row.verdict)
 
 
 def text_table(rows: Sequence[Row]) -> str:

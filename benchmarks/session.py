@@ -1,13 +1,17 @@
-"""Benchmarks 4 and 5 share one run: the real ``python -m bot`` against the e2e fake Discord.
+"""Benchmarks 4 and 5 share one run per backend: the real bot against the e2e fake Discord.
 
 The fake (REST + gateway on 127.0.0.1) runs in this process, the bot in a child process,
-exactly as the e2e suite runs them (``tests/e2e/fake_discord``). The bot runs with
-``LOG_LEVEL=INFO`` (the default, not the suite's DEBUG) and ``COMMAND_COOLDOWN=0`` (one
-synthetic member sends every command, as in the suite).
+as the e2e suite runs them (``tests/e2e/fake_discord``), started as
+``python -m benchmarks.bot_entry``: ``python -m bot`` plus one slash command whose
+autocomplete answers a constant list, the autocomplete benchmark's baseline. The bot runs
+with ``LOG_LEVEL=INFO`` (the default, not the suite's DEBUG) and ``COMMAND_COOLDOWN=0``
+(one synthetic member sends every command, as in the suite); on PostgreSQL with
+``DATABASE_URL`` naming the run's copy of the 1M database (`benchmarks.backends`), on
+SQLite with a copy of the cached file.
 
-Order: start-ups alternate between an empty database (baseline) and a copy of the cached
-1M-reaction database; the last 1M process then serves the latency runs and the burst, and
-its memory is read idle and after the burst.
+Order: start-ups alternate between an empty database (baseline) and the 1M-reaction
+database; the last 1M process then serves the latency runs and the bursts, and its memory
+is read idle and after the bursts.
 """
 
 from __future__ import annotations
@@ -17,21 +21,27 @@ import shutil
 import sys
 import tempfile
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import psutil
 
-from benchmarks.dataset import collection
-from benchmarks.results import CACHE, Row
+from benchmarks.backends import Backends
+from benchmarks.results import CACHE, SQLITE, Row
 from tests.e2e.fake_discord import BotProcess, Channel, FakeDiscord, Guild
 
 LARGE = 1_000_000
 CREATE_MESSAGE = "POST /channels/{id}/messages"
 BOT_ENV = {"LOG_LEVEL": "INFO", "COMMAND_COOLDOWN": "0"}
 START_TIMEOUT = 120.0
-STARTS_EACH = 5
-PROFILE = CACHE / "profile-bot.txt"
+STARTS_EACH = 3
+BOT_ARGV = ("-m", "benchmarks.bot_entry")
+
+
+def profile_path(backend: str) -> Path:
+    """Return where the profile of the 1M bot process on ``backend`` is saved."""
+    return CACHE / f"profile-bot-{backend}.txt"
 
 
 @dataclass
@@ -95,6 +105,7 @@ async def start_timed(bot: BotProcess, fake: FakeDiscord, guild: Guild, channel:
 class Context:
     """What the latency and memory parts need from the shared run."""
 
+    backend: str
     fake: FakeDiscord
     guild: Guild
     bot: BotProcess
@@ -105,32 +116,47 @@ class Context:
     burst_done: bool = False
 
 
-async def _run(want_latency: bool, want_memory: bool, profile: bool, rebuild: bool) -> list[Row]:
+async def _run_backend(
+    backends: Backends, backend: str, want_latency: bool, want_memory: bool, profile: bool
+) -> list[Row]:
     from benchmarks import latency, memory
 
-    data = collection(LARGE, rebuild=rebuild)
+    database = await backends.database(backend, LARGE)
     rows: list[Row] = []
     with tempfile.TemporaryDirectory(prefix="reel-bench-bot-") as folder:
         empty_dir = Path(folder) / "empty"
         large_dir = Path(folder) / "large"
         empty_dir.mkdir()
         large_dir.mkdir()
-        began = time.perf_counter()
-        shutil.copyfile(data.path, large_dir / "reel.db")
-        print(
-            f"  copied the 1M database ({data.path.stat().st_size / 1e6:.0f} MB) "
-            f"in {time.perf_counter() - began:.1f} s"
-        )
+        empty_env = dict(BOT_ENV)
+        if backend == SQLITE:
+            began = time.perf_counter()
+            shutil.copyfile(database.data.path, large_dir / "reel.db")
+            print(
+                f"  copied the 1M database ({database.data.path.stat().st_size / 1e6:.0f} MB) "
+                f"in {time.perf_counter() - began:.1f} s"
+            )
+        else:
+            empty_env["DATABASE_URL"] = await backends.server.empty("run_empty")
         async with FakeDiscord() as fake:
             guild = await fake.driver.create_guild("Benchmark Guild")
-            empty = BotProcess(fake, guild, empty_dir, extra_env=BOT_ENV)
-            argv = [sys.executable, "-m", "bot"]
+            argv = [sys.executable, *BOT_ARGV]
+            empty = BotProcess(fake, guild, empty_dir, argv=argv, extra_env=empty_env)
             if profile:
-                argv[1:1] = ["-m", "pyinstrument", "-i", "0.0002", "-o", str(PROFILE)]
-            large = BotProcess(fake, guild, large_dir, argv=argv, extra_env=BOT_ENV)
+                argv = [
+                    sys.executable, "-m", "pyinstrument", "-i", "0.0002",
+                    "-o", str(profile_path(backend)), *BOT_ARGV,
+                ]  # fmt: skip
+            large = BotProcess(
+                fake,
+                guild,
+                large_dir,
+                argv=argv,
+                extra_env=BOT_ENV | database.bot_environment(),
+            )
             startups = Startups()
-            # A first start warms bytecode caches and stores the bundled article; the 1M copy
-            # was just written, so both databases start from the OS page cache.
+            # A first start warms bytecode caches and stores the bundled article (and on
+            # PostgreSQL migrates the empty database); then both start from warm caches.
             await start_timed(empty, fake, guild, guild.channel)
             await empty.stop()
             starts = STARTS_EACH if want_memory else 0
@@ -145,10 +171,11 @@ async def _run(want_latency: bool, want_memory: bool, profile: bool, rebuild: bo
                 await start_timed(large, fake, guild, guild.channel)
                 await asyncio.sleep(1.0)
                 context = Context(
+                    backend,
                     fake,
                     guild,
                     large,
-                    [(title, slug) for _, title, slug in data.movies[1:]],
+                    [(title, slug) for _, title, slug in database.data.movies[1:]],
                     startups,
                     memory_of(pid_of(large)),
                 )
@@ -159,8 +186,10 @@ async def _run(want_latency: bool, want_memory: bool, profile: bool, rebuild: bo
             finally:
                 await large.stop(timeout=60.0)
                 await empty.stop()
-            if profile and PROFILE.exists():
-                print(f"  profile of the 1M bot process (last start) saved to {PROFILE}")
+            if profile and profile_path(backend).exists():
+                print(
+                    f"  profile of the 1M bot process (last start) saved to {profile_path(backend)}"
+                )
             leftovers = fake.drain_violations()
             if leftovers:
                 print(f"  the fake recorded {len(leftovers)} Discord rule violation(s):")
@@ -170,11 +199,30 @@ async def _run(want_latency: bool, want_memory: bool, profile: bool, rebuild: bo
 
 
 def run(
-    *, latency: bool = True, memory: bool = True, profile: bool = False, rebuild: bool = False
+    backends: Backends,
+    chosen: Sequence[str],
+    *,
+    latency: bool = True,
+    memory: bool = True,
+    profile: bool = False,
 ) -> list[Row]:
-    """Run the process benchmarks (4: latency, 5: memory and start-up) in one session.
+    """Run the process benchmarks (4: latency, 5: memory and start-up) on each backend.
 
     With ``profile`` the 1M bot runs under ``python -m pyinstrument`` (slower: its figures
-    are not the ones to publish) and the profile is saved to `PROFILE`.
+    are not the ones to publish) and the profile is saved to `profile_path`.
     """
-    return asyncio.run(_run(latency, memory, profile, rebuild))
+    from benchmarks import latency as latency_rows
+    from benchmarks import memory as memory_rows
+
+    rows: list[Row] = []
+    for backend in chosen:
+        why = backends.unavailable(backend)
+        if why is not None:
+            if latency:
+                rows += latency_rows.skipped_rows(backend, why)
+            if memory:
+                rows += memory_rows.skipped_rows(backend, why)
+            continue
+        print(f"  -- {backend} --")
+        rows += asyncio.run(_run_backend(backends, backend, latency, memory, profile))
+    return rows

@@ -1,0 +1,1 @@
+-- 0007: placeholder for the sched branch's migration (issue 14); dropped at the merge.

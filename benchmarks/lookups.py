@@ -175,13 +175,17 @@ async def _measure(count: int, probes: dict[int, Probe]) -> dict[int, Samples]:
 
 
 def page_plan(raw: sqlite3.Connection, movie_id: int) -> list[str]:
-    """Return the query plans of the page's two statements that touch many rows."""
-    params = {"movie_id": movie_id, "guild": GUILD, "offset": 0, "limit": 5}
-    lines: list[str] = []
-    for name in ("count_visible", "select_unfeatured"):
-        sql = sqlite_statements()[name].sql
-        lines += [row[3] for row in raw.execute("EXPLAIN QUERY PLAN " + sql, params)]
-    return lines
+    """Return the query plan of the page's statement."""
+    params = {
+        "movie_id": movie_id,
+        "guild": GUILD,
+        "offset": 0,
+        "limit": 5,
+        "page": None,
+        "default_size": 5,
+    }
+    sql = sqlite_statements()["reaction_page"].sql
+    return [row[3] for row in raw.execute("EXPLAIN QUERY PLAN " + sql, params)]
 
 
 @dataclass
@@ -298,7 +302,7 @@ def run(*, rebuild: bool = False) -> list[Row]:
     for size, data in collections.items():
         counts = ", ".join(f"{name} {len(s.ours)}" for name, s in measured[size].items())
         print(f"  {_size_label(size)} ({data.reactions:,} reactions): samples {counts}")
-    print("  page query plan at 1M (COUNT_VISIBLE, SELECT_UNFEATURED):")
+    print("  page query plan at 1M (REACTION_PAGE):")
     for line in plan:
         print(f"    {line}")
 

@@ -86,6 +86,13 @@ class Database(Protocol):
     def transaction(self, *, write: bool) -> AbstractAsyncContextManager[Session]:
         """Open a transaction (a writing one takes the write lock at once); roll back on error."""
 
+    async def read(self, name: str, params: Params | None = None) -> list[Row]:
+        """Run one reading statement on its own and return its rows.
+
+        A single statement reads one consistent snapshot without BEGIN and COMMIT, so a
+        read that one statement answers costs one round trip instead of three.
+        """
+
     async def schema_version(self) -> int:
         """Return the schema version the database is at."""
 

@@ -7,6 +7,7 @@ from bot.domain.records import (
     ArticleSummary,
     AuditAction,
     AuditInfo,
+    GuildSettings,
     Movie,
     MovieSummary,
     Schedule,
@@ -60,6 +61,18 @@ class StoreBase:
             spoiler=bool(row["spoiler"]),
             featured=bool(row["featured"]),
             hidden=bool(row["hidden"]),
+        )
+
+    @staticmethod
+    def _guild_settings(guild: int, row: Row | None) -> GuildSettings:
+        """Return a guild's settings from its row, or the defaults when it has none."""
+        if row is None:
+            return GuildSettings(guild_id=guild)
+        return GuildSettings(
+            guild_id=guild,
+            mod_role_id=row["mod_role_id"],
+            spoiler_mode=row["spoiler_mode"],
+            page_size=row["page_size"],
         )
 
     def _schedule(self, row: Row) -> Schedule:

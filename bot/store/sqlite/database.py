@@ -144,6 +144,20 @@ class SQLiteDatabase:
             except sqlite3.DatabaseError as error:
                 raise _fault(error) from error
 
+    async def read(self, name: str, params: Params | None = None) -> list[Row]:
+        """Run one reading statement outside BEGIN/COMMIT: one trip to the thread, not three.
+
+        In autocommit mode SQLite reads a single statement from one snapshot (in WAL mode,
+        the last commit when it starts). The lock keeps it out of other transactions.
+        """
+        async with self._lock:
+            try:
+                return list(
+                    await self._connection.execute_fetchall(self.statements[name].sql, params or {})
+                )
+            except sqlite3.DatabaseError as error:
+                raise _fault(error) from error
+
     async def backup(self, target: Path) -> None:
         """Copy the database to ``target`` with SQLite's online backup API, atomically.
 

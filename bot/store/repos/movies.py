@@ -36,12 +36,8 @@ class MovieRepo(StoreBase):
         slug = slugify(key)
         if not slug:
             return None
-        guild = scope(guild_id)
-        async with self._db.transaction(write=False) as s:
-            row = await s.one("find_movie", {"slug": slug, "guild": guild})
-            if row is None:
-                return None
-            return await self._movie_from_row(s, row, guild)
+        rows = await self._db.read("find_movie", {"slug": slug, "guild": scope(guild_id)})
+        return self._movie_from_row(rows[0]) if rows else None
 
     async def movie_names(self, guild_id: int | None) -> list[tuple[Movie, str]]:
         """Return ``(movie, name)`` for every title and visible alias, for fuzzy matching.

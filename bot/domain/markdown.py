@@ -46,6 +46,10 @@ _HOST_LABEL = re.compile(r"(?!-)[A-Za-z0-9-]{1,63}(?<!-)")
 
 def _clean(text: str) -> str:
     """Unify line breaks and drop direction overrides and control characters."""
+    if text.isprintable():
+        # Line breaks, controls, direction marks and separators are all unprintable: most
+        # names and many posts have none, and need neither pass (issue 15).
+        return text
     return _INVISIBLE.sub("", _LINE_BREAK.sub("\n", text))
 
 

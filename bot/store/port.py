@@ -87,10 +87,12 @@ class Database(Protocol):
         """Open a transaction (a writing one takes the write lock at once); roll back on error."""
 
     async def read(self, name: str, params: Params | None = None) -> list[Row]:
-        """Run one reading statement on its own and return its rows.
+        """Run one short reading statement on its own and return its rows.
 
         A single statement reads one consistent snapshot without BEGIN and COMMIT, so a
-        read that one statement answers costs one round trip instead of three.
+        read that one statement answers costs one round trip instead of three (SQLite:
+        none, it runs on the event loop). Only for statements that are index look-ups
+        bounded by what they return, such as a page; never a scan or a search.
         """
 
     async def schema_version(self) -> int:

@@ -53,13 +53,18 @@ def _clean(text: str) -> str:
     return _INVISIBLE.sub("", _LINE_BREAK.sub("\n", text))
 
 
-def _percent(text: str, unsafe: str) -> str:
+def _percent(unsafe: str) -> dict[int, str]:
+    """Return a str.translate table percent-encoding the characters of ``unsafe``."""
     # By hand: urllib's quote never encodes "_" or "~", which are markdown here.
-    return "".join(f"%{ord(ch):02X}" if ch in unsafe else ch for ch in text)
+    return {ord(ch): f"%{ord(ch):02X}" for ch in unsafe}
+
+
+_URL_UNSAFE_CODES = _percent(_URL_UNSAFE)
+_LINK_UNSAFE_CODES = _percent("()[]*~`|<>\\")
 
 
 def _escape_text_url(url: str) -> str:
-    return _percent(_URL_MENTION.sub("%40", url), _URL_UNSAFE)
+    return _URL_MENTION.sub("%40", url).translate(_URL_UNSAFE_CODES)
 
 
 def _escape_plain(text: str) -> str:
@@ -171,4 +176,4 @@ def safe_url(url: str | None) -> str | None:
 
 def link_target(url: str) -> str:
     """Percent-encode what could end a masked link's target or start markup in it."""
-    return _percent(url, "()[]*~`|<>\\")
+    return url.translate(_LINK_UNSAFE_CODES)

@@ -341,3 +341,20 @@ async def test_a_page_the_event_loops_reader_cannot_read_comes_from_the_thread(
     page = await store.reaction_page(result.movie.id, GUILD, offset=0, limit=5)
 
     assert [reaction.text for reaction in page.reactions] == ["First!", "Second", "Third"]
+
+
+async def test_a_hide_written_without_its_movie_still_hides(store: Store, tmp_path: Path) -> None:
+    # As a bulk load or an older tool writes it: reaction_state without movie_id.
+    result = await store.ingest_article(SEED, content_hash="seed")
+    second = (await ids_by_text(store, result.movie.id, GUILD))["Second"]
+    with sqlite3.connect(db_path(tmp_path)) as connection:
+        connection.execute(
+            "INSERT INTO reaction_state (guild_id, reaction_id, hidden) VALUES (?, ?, 1)",
+            (GUILD, second),
+        )
+
+    page = await store.reaction_page(result.movie.id, GUILD, offset=0, limit=5)
+
+    assert [reaction.text for reaction in page.reactions] == ["First!", "Third"]
+    assert page.total == 2
+    assert query(db_path(tmp_path), "SELECT movie_id FROM reaction_state") == [(result.movie.id,)]

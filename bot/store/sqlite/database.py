@@ -1,4 +1,4 @@
-"""The SQLite database port: one aiosqlite connection, one lock, one thread hop a statement."""
+"""The SQLite database port: one aiosqlite connection under a lock, and a reader for lone reads."""
 
 from __future__ import annotations
 

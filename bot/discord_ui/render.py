@@ -82,7 +82,11 @@ def describe(reaction: StoredReaction, *, spoiler: bool, budget: int = MAX_DESCR
     With ``spoiler`` the text is one ``||…||`` spoiler that nothing inside can close.
     Cut text ends in an ellipsis and, when it fits, a link to the original post.
     """
-    url = safe_url(reaction.url)
+    return _describe(reaction, safe_url(reaction.url), spoiler=spoiler, budget=budget)
+
+
+def _describe(reaction: StoredReaction, url: str | None, *, spoiler: bool, budget: int) -> str:
+    """`describe` with the post's link already made safe (``safe_url(reaction.url)``)."""
     link = f"\n[Read the full post]({link_target(url)})" if url else ""
     if len(link) > budget // 2:
         link = ""  # a link that would crowd out the text is left to the author line
@@ -98,7 +102,12 @@ def describe(reaction: StoredReaction, *, spoiler: bool, budget: int = MAX_DESCR
 
 def profile_url(reaction: StoredReaction) -> str | None:
     """Return the post's own link, else the author's profile on the post's platform."""
-    if url := safe_url(reaction.url):
+    return _profile_url(reaction, safe_url(reaction.url))
+
+
+def _profile_url(reaction: StoredReaction, url: str | None) -> str | None:
+    """`profile_url` with the post's link already made safe (``safe_url(reaction.url)``)."""
+    if url:
         return url
     platform = platforms.get(reaction.platform)
     return safe_url(platform.profile_url(reaction.handle)) if platform else None
@@ -143,22 +152,47 @@ def reaction_embed(
     budget: int = MAX_DESCRIPTION,
 ) -> discord.Embed:
     """Build the embed of one reaction; the footer names the movie and "n of N" if given."""
+    return _embed(
+        reaction,
+        _footer_title(movie),
+        number=number,
+        total=total,
+        spoiler=spoiler,
+        budget=budget,
+    )
+
+
+def _footer_title(movie: Movie) -> str:
+    """Return the movie's title as a footer shows it: one plain line, shortened."""
+    return plain(shorten(one_line(movie.title), MAX_TITLE_FOOTER))
+
+
+def _embed(
+    reaction: StoredReaction,
+    title: str,
+    *,
+    number: int | None,
+    total: int | None,
+    spoiler: bool,
+    budget: int,
+) -> discord.Embed:
+    """`reaction_embed` with the movie's footer title made once for a whole page."""
     url = safe_url(reaction.url)
+    label = platform_label(reaction)
     embed = discord.Embed(
         # Discord shows an embed's url only as its title's link (issue 12); distinct urls
         # also keep Discord from merging the embeds of one page into one.
-        title=f"Post on {platform_label(reaction)}" if url else None,
-        description=describe(reaction, spoiler=spoiler, budget=budget),
+        title=f"Post on {label}" if url else None,
+        description=_describe(reaction, url, spoiler=spoiler, budget=budget),
         colour=EMBED_COLOUR,
         url=url,
         timestamp=_timestamp(reaction.date),
     )
-    embed.set_author(name=author_line(reaction), url=profile_url(reaction))
-    title = plain(shorten(one_line(movie.title), MAX_TITLE_FOOTER))
+    embed.set_author(name=author_line(reaction), url=_profile_url(reaction, url))
     parts = [f"★ {title}" if reaction.featured else title]
     if number is not None and total is not None:
         parts.append(f"{number} of {total}")
-    parts.append(platform_label(reaction))
+    parts.append(label)
     if reaction.id:
         parts.append(f"id {reaction.id}")
     embed.set_footer(text=" · ".join(parts)[:MAX_FOOTER])
@@ -198,12 +232,13 @@ def _embeds_within_total(
     total: int,
 ) -> list[discord.Embed]:
     """Render one embed per reaction so that all of them fit one message's 6,000 characters."""
+    titles = {movie_id: _footer_title(movie) for movie_id, movie in movies.items()}
 
     def build(budget: int) -> list[discord.Embed]:
         return [
-            reaction_embed(
+            _embed(
                 reaction,
-                movie=movies[reaction.movie_id],
+                titles[reaction.movie_id],
                 number=offset + index + 1,
                 total=total,
                 spoiler=flag,

@@ -37,7 +37,6 @@ _INVISIBLE = re.compile("[\u202a-\u202e\u2066-\u2069\x00-\x08\x0b\x0c\x0e-\x1f\x
 # Syntax that still works in plain-text fields (author, footer) or in replies that
 # quote them: a zero-width space after "<" or "@", or between "](", disarms it unseen.
 _PLAIN_SYNTAX = re.compile(r"(?<=<)|(?<=\])(?=\()|(?<=@)(?=everyone|here)", re.IGNORECASE)
-_SPACES = re.compile(r"\s+")
 # What may stand in a link Discord accepts; everything else is percent-encoded.
 _URL_SAFE = "-._~:/?#[]@!$&'()*+,;=%"
 _HAS_HOST = re.compile(r"https?://[^/?#\s]", re.IGNORECASE)
@@ -47,22 +46,38 @@ _HOST_LABEL = re.compile(r"(?!-)[A-Za-z0-9-]{1,63}(?<!-)")
 
 def _clean(text: str) -> str:
     """Unify line breaks and drop direction overrides and control characters."""
+    if text.isprintable():
+        # Line breaks, controls, direction marks and separators are all unprintable: most
+        # names and many posts have none, and need neither pass (issue 15).
+        return text
     return _INVISIBLE.sub("", _LINE_BREAK.sub("\n", text))
 
 
-def _percent(text: str, unsafe: str) -> str:
+def _percent(unsafe: str) -> dict[int, str]:
+    """Return a str.translate table percent-encoding the characters of ``unsafe``."""
     # By hand: urllib's quote never encodes "_" or "~", which are markdown here.
-    return "".join(f"%{ord(ch):02X}" if ch in unsafe else ch for ch in text)
+    return {ord(ch): f"%{ord(ch):02X}" for ch in unsafe}
+
+
+_URL_UNSAFE_CODES = _percent(_URL_UNSAFE)
+_LINK_UNSAFE_CODES = _percent("()[]*~`|<>\\")
 
 
 def _escape_text_url(url: str) -> str:
-    return _percent(_URL_MENTION.sub("%40", url), _URL_UNSAFE)
+    return _URL_MENTION.sub("%40", url).translate(_URL_UNSAFE_CODES)
 
 
 def _escape_plain(text: str) -> str:
     escaped = _MARKDOWN.sub(r"\\\1", text)
-    escaped = _PLUS_LIST.sub(r"\1\\+", _NUMBERED_LIST.sub(r"\1\\.", escaped))
-    return _MENTION.sub("@" + ZERO_WIDTH_SPACE, escaped)
+    # Each rule needs its character in the text: scanning for it first is much cheaper
+    # than trying the line-anchored patterns at every position (issue 15).
+    if "." in escaped:
+        escaped = _NUMBERED_LIST.sub(r"\1\\.", escaped)
+    if "+" in escaped:
+        escaped = _PLUS_LIST.sub(r"\1\\+", escaped)
+    if "@" in escaped:
+        escaped = _MENTION.sub("@" + ZERO_WIDTH_SPACE, escaped)
+    return escaped
 
 
 def escape(text: str) -> str:
@@ -87,12 +102,17 @@ def plain(text: str) -> str:
 
     Backslashes would show there, so a zero-width space breaks the syntax instead.
     """
-    return _PLAIN_SYNTAX.sub(ZERO_WIDTH_SPACE, one_line(text))
+    line = one_line(text)
+    # The syntax needs one of these in the text; most names have none (issue 15).
+    if "<" in line or "](" in line or "@" in line:
+        return _PLAIN_SYNTAX.sub(ZERO_WIDTH_SPACE, line)
+    return line
 
 
 def one_line(text: str) -> str:
     """Return ``text`` cleaned and folded onto one line."""
-    return _SPACES.sub(" ", _clean(text)).strip()
+    # str.split() splits on exactly the characters regex's \s matches (str.isspace).
+    return " ".join(_clean(text).split())
 
 
 def seal(escaped: str) -> str:
@@ -156,4 +176,4 @@ def safe_url(url: str | None) -> str | None:
 
 def link_target(url: str) -> str:
     """Percent-encode what could end a masked link's target or start markup in it."""
-    return _percent(url, "()[]*~`|<>\\")
+    return url.translate(_LINK_UNSAFE_CODES)

@@ -102,6 +102,14 @@ class ReactionPage:
 
 
 @dataclass(frozen=True, slots=True)
+class GuildPage:
+    """A page of a movie's reactions read together with the settings of the guild it is for."""
+
+    settings: GuildSettings
+    page: ReactionPage
+
+
+@dataclass(frozen=True, slots=True)
 class SearchPage:
     """One page of the reactions a full-text search found, and how many it found in all."""
 

@@ -111,16 +111,15 @@ async def movie_page(
     A page past the end raises `PageOutOfRange`, or with ``clamp`` gives the nearest page
     (a button pressed after reactions were hidden still shows something).
     """
-    settings = await store.get_guild_settings(guild_id)
+    # One read gives the settings, the total and the page asked for: a second read only
+    # for a page that is gone.
+    read = await store.guild_page(movie.id, guild_id, page=page)
+    settings, data = read.settings, read.page
     size = settings.page_size
-    # The page asked for carries the total too: a second query only for a page that is gone.
-    data = await store.reaction_page(movie.id, guild_id, offset=offset_of(page, size), limit=size)
     what = f"**{name_markdown(movie.title)}**"
     checked = checked_page(page, data.total, size, clamp=clamp, what=what)
     if checked != page:
-        data = await store.reaction_page(
-            movie.id, guild_id, offset=offset_of(checked, size), limit=size
-        )
+        data = (await store.guild_page(movie.id, guild_id, page=checked)).page
     return MoviePage(
         data=data,
         page=checked,

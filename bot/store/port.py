@@ -104,6 +104,15 @@ class Database(Protocol):
         served from a cache.
         """
 
+    async def read(self, name: str, params: Params | None = None) -> list[Row]:
+        """Run one short reading statement on its own and return its rows.
+
+        A single statement reads one consistent snapshot without BEGIN and COMMIT, so a
+        read that one statement answers costs one round trip instead of three (SQLite:
+        none, it runs on the event loop). Only for statements that are index look-ups
+        bounded by what they return, such as a page; never a scan or a search.
+        """
+
     async def schema_version(self) -> int:
         """Return the schema version the database is at."""
 

@@ -12,6 +12,7 @@ from bot.domain.records import (
     ArticleSummary,
     AuditEntry,
     AuditInfo,
+    GuildPage,
     GuildSettings,
     IngestResult,
     Movie,
@@ -117,6 +118,9 @@ class ReadingStore(Protocol):
         self, movie_id: int, guild_id: int | None, *, offset: int, limit: int
     ) -> ReactionPage:
         """Return visible reactions of a movie, featured first, then in article order."""
+
+    async def guild_page(self, movie_id: int, guild_id: int | None, *, page: int) -> GuildPage:
+        """Return page ``page`` of a movie at the guild's page size, with its settings."""
 
     async def search_reactions(
         self,

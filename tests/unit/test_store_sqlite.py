@@ -306,3 +306,55 @@ async def test_check_and_backup_report_the_same_database(store: Store, tmp_path:
     with sqlite3.connect(copy) as connection:
         assert connection.execute("PRAGMA integrity_check").fetchone() == ("ok",)
         assert connection.execute("SELECT count(*) FROM reactions").fetchone() == (2,)
+
+
+async def test_a_page_reads_while_another_process_writes(store: Store, tmp_path: Path) -> None:
+    result = await store.ingest_article(SEED, content_hash="seed")
+    writer = sqlite3.connect(db_path(tmp_path), isolation_level=None)
+    try:
+        writer.execute("BEGIN IMMEDIATE")
+        writer.execute("DELETE FROM article_reactions")
+        page = await store.reaction_page(result.movie.id, GUILD, offset=0, limit=5)
+    finally:
+        writer.execute("ROLLBACK")
+        writer.close()
+
+    assert [reaction.text for reaction in page.reactions] == ["First!", "Second", "Third"]
+
+
+class _BusyReader:
+    """A reader connection that finds the file busy, as during another process's WAL recovery."""
+
+    def execute(self, sql: str, params: object) -> sqlite3.Cursor:
+        raise sqlite3.OperationalError("database is locked")
+
+    def close(self) -> None:
+        pass
+
+
+async def test_a_page_the_event_loops_reader_cannot_read_comes_from_the_thread(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    result = await store.ingest_article(SEED, content_hash="seed")
+    monkeypatch.setattr(store.database, "_reader", _BusyReader())
+
+    page = await store.reaction_page(result.movie.id, GUILD, offset=0, limit=5)
+
+    assert [reaction.text for reaction in page.reactions] == ["First!", "Second", "Third"]
+
+
+async def test_a_hide_written_without_its_movie_still_hides(store: Store, tmp_path: Path) -> None:
+    # As a bulk load or an older tool writes it: reaction_state without movie_id.
+    result = await store.ingest_article(SEED, content_hash="seed")
+    second = (await ids_by_text(store, result.movie.id, GUILD))["Second"]
+    with sqlite3.connect(db_path(tmp_path)) as connection:
+        connection.execute(
+            "INSERT INTO reaction_state (guild_id, reaction_id, hidden) VALUES (?, ?, 1)",
+            (GUILD, second),
+        )
+
+    page = await store.reaction_page(result.movie.id, GUILD, offset=0, limit=5)
+
+    assert [reaction.text for reaction in page.reactions] == ["First!", "Third"]
+    assert page.total == 2
+    assert query(db_path(tmp_path), "SELECT movie_id FROM reaction_state") == [(result.movie.id,)]

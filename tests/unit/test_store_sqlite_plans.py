@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+import sqlite3
 from pathlib import Path
 
 import pytest
@@ -13,7 +15,6 @@ from tests.unit.store_builders import (
     db_path,
     plan,
     post,
-    query,
     statement_sql,
 )
 
@@ -33,32 +34,41 @@ def backend() -> str:
     return "sqlite"
 
 
-@pytest.mark.parametrize("statement", ["select_featured", "select_unfeatured", "count_visible"])
-async def test_page_queries_are_index_look_ups(
-    store: Store, tmp_path: Path, statement: str
-) -> None:
+PAGE = {"movie_id": 1, "guild": GUILD, "offset": None, "limit": None, "page": 1}
+# The tables that grow with the collection, by the names the page statement gives them.
+BIG_TABLE = re.compile(r"^SCAN (?:r|ar|e|s|a|reactions|article_reactions|reaction_state)\b")
+
+
+@pytest.mark.parametrize("guild", [GUILD, 0], ids=["guild", "no guild"])
+async def test_page_query_is_index_look_ups(store: Store, tmp_path: Path, guild: int) -> None:
     await store.ingest_article(SEED, content_hash="seed")
-    sql = statement_sql(statement)
-    params = {"movie_id": 1, "guild": GUILD, "offset": 0, "limit": 5}
+    params = {**PAGE, "guild": guild, "default_size": 5}
 
-    plan = [row[3] for row in query(db_path(tmp_path), f"EXPLAIN QUERY PLAN {sql}", params)]
+    steps = plan(db_path(tmp_path), statement_sql("reaction_page"), params)
 
-    scans = [step for step in plan if step.startswith("SCAN") and step != "SCAN CONSTANT ROW"]
-    assert scans == [], plan
-    assert any(step.startswith("SEARCH") for step in plan), plan
+    assert [step for step in steps if BIG_TABLE.match(step)] == [], steps
+    global_posts = "reactions_movie_global (movie_id=? AND global_sources>?)"
+    assert f"SEARCH r USING COVERING INDEX {global_posts}" in steps
+    # The guild's featured and hidden reactions of this movie, not of every movie.
+    assert (
+        "SEARCH s USING COVERING INDEX reaction_state_movie "
+        "(guild_id=? AND movie_id=? AND featured=? AND hidden=?)"
+    ) in steps
+    assert "SEARCH s USING COVERING INDEX reaction_state_movie (guild_id=? AND movie_id=?)" in steps
 
 
-async def test_unfeatured_page_walks_an_index_in_order_without_sorting(
+async def test_unfeatured_part_walks_an_index_in_order_without_sorting(
     store: Store, tmp_path: Path
 ) -> None:
     await store.ingest_article(SEED, content_hash="seed")
-    params = {"movie_id": 1, "guild": GUILD, "offset": 0, "limit": 5}
-    sql = f"EXPLAIN QUERY PLAN {statement_sql('select_unfeatured')}"
+    sql = f"EXPLAIN QUERY PLAN {statement_sql('reaction_page')}"
+    with sqlite3.connect(db_path(tmp_path)) as connection:
+        rows = connection.execute(sql, {**PAGE, "default_size": 5}).fetchall()
 
-    plan = [row[3] for row in query(db_path(tmp_path), sql, params)]
-
-    assert "SEARCH ar USING COVERING INDEX article_reactions_movie (movie_id=?)" in plan
-    assert not [step for step in plan if "TEMP B-TREE" in step], plan
+    walk = "SEARCH ar USING COVERING INDEX article_reactions_movie (movie_id=?)"
+    (parent,) = [row[1] for row in rows if row[3] == walk]
+    beside = [row[3] for row in rows if row[1] == parent]
+    assert not [step for step in beside if "TEMP B-TREE" in step], beside
 
 
 async def test_random_probe_is_primary_key_look_ups(store: Store, tmp_path: Path) -> None:

@@ -266,6 +266,23 @@ class PostgresDatabase:
             if session is not None:
                 self._changes.record(session.changes)
 
+    async def read(self, name: str, params: Params | None = None) -> list[Row]:
+        """Run one reading statement outside a transaction block: one round trip, not three.
+
+        PostgreSQL runs a lone statement in a transaction of its own, with one snapshot.
+        """
+        statement = self.statements[name]
+        given = params or {}
+        args = [given[parameter] for parameter in statement.parameters]
+        try:
+            async with self._pool.acquire(timeout=CONNECT_TIMEOUT) as connection:
+                return list(await connection.fetch(statement.sql, *args))
+        except _DRIVER_ERRORS as error:
+            mapped = fault(error)
+            if mapped is None:
+                raise
+            raise mapped from error
+
     async def backup(self, target: Path) -> None:
         """Refuse: a PostgreSQL database is backed up with its own tools (pg_dump)."""
         raise StoreError(

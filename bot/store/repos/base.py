@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import json
+
 from bot.domain.errors import StoreError
 from bot.domain.records import (
     ArticleSummary,
     AuditAction,
     AuditInfo,
+    GuildSettings,
     Movie,
     MovieSummary,
     Schedule,
@@ -64,6 +67,18 @@ class StoreBase:
             hidden=bool(row["hidden"]),
         )
 
+    @staticmethod
+    def _guild_settings(guild: int, row: Row | None) -> GuildSettings:
+        """Return a guild's settings from its row, or the defaults when it has none."""
+        if row is None:
+            return GuildSettings(guild_id=guild)
+        return GuildSettings(
+            guild_id=guild,
+            mod_role_id=row["mod_role_id"],
+            spoiler_mode=row["spoiler_mode"],
+            page_size=row["page_size"],
+        )
+
     def _schedule(self, row: Row) -> Schedule:
         return Schedule(
             id=row["id"],
@@ -82,18 +97,16 @@ class StoreBase:
 
     async def _movie(self, s: Session, movie_id: int, guild: int) -> Movie | None:
         row = await s.one("select_movie_for_guild", {"movie_id": movie_id, "guild": guild})
-        if row is None:
-            return None
-        return await self._movie_from_row(s, row, guild)
+        return None if row is None else self._movie_from_row(row)
 
-    async def _movie_from_row(self, s: Session, row: Row, guild: int) -> Movie:
-        """Build the Movie of a row whose ``title`` is already the guild's display title."""
-        aliases = await s.all("select_movie_aliases", {"movie_id": row["id"], "guild": guild})
+    @staticmethod
+    def _movie_from_row(row: Row) -> Movie:
+        """Build the Movie of a row with the guild's display ``title`` and ``aliases`` (JSON)."""
         return Movie(
             id=row["id"],
             title=row["title"],
             slug=row["slug"],
-            aliases=tuple(alias["alias"] for alias in aliases),
+            aliases=tuple(json.loads(row["aliases"])),
         )
 
     async def _movie_visible(self, s: Session, movie_id: int, guild: int) -> bool:

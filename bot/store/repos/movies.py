@@ -40,12 +40,8 @@ class MovieRepo(StoreBase):
         slug = slugify(key)
         if not slug:
             return None
-        guild = scope(guild_id)
-        async with self._db.transaction(write=False) as s:
-            row = await s.one("find_movie", {"slug": slug, "guild": guild})
-            if row is None:
-                return None
-            return await self._movie_from_row(s, row, guild)
+        rows = await self._db.read("find_movie", {"slug": slug, "guild": scope(guild_id)})
+        return self._movie_from_row(rows[0]) if rows else None
 
     async def movie_directory(self, guild_id: int | None) -> MovieDirectory:
         """Return the guild's movies and all their names, indexed for look-ups by name.

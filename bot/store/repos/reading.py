@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import json
 import random
 from typing import Any
 
 from bot.domain.errors import StoreError, UnknownMovie
+from bot.domain.paging import MAX_PAGE_NUMBER
 from bot.domain.records import (
+    DEFAULT_PAGE_SIZE,
     TOP_AUTHORS,
+    GuildPage,
+    Movie,
     ReactionPage,
     SearchPage,
     Stats,
@@ -41,31 +46,59 @@ class ReadingRepo(StoreBase):
         empty page with the real total.
         """
         check_page(offset, limit)
+        return (await self._page(movie_id, guild_id, offset=offset, limit=limit, page=None)).page
+
+    async def guild_page(self, movie_id: int, guild_id: int | None, *, page: int) -> GuildPage:
+        """Return page ``page`` (1-based) of a movie at the guild's page size, and its settings.
+
+        One statement answers it all (one round trip). Raises UnknownMovie when no movie
+        has this id; a page past the end is empty, with the real total; pages below 1
+        count as 1.
+        """
+        page = min(max(page, 1), MAX_PAGE_NUMBER)
+        return await self._page(movie_id, guild_id, offset=None, limit=None, page=page)
+
+    async def _page(
+        self,
+        movie_id: int,
+        guild_id: int | None,
+        *,
+        offset: int | None,
+        limit: int | None,
+        page: int | None,
+    ) -> GuildPage:
         guild = scope(guild_id)
-        params = {"movie_id": movie_id, "guild": guild}
-        async with self._db.transaction(write=False) as s:
-            movie = await self._movie(s, movie_id, guild)
-            if movie is None:
-                raise UnknownMovie(str(movie_id))
-            total = await s.scalar("count_visible", params)
-            # The guild's featured reactions are few (a moderator picked each): read them
-            # all, then walk the rest only as far as the page needs.
-            featured = await s.all("select_featured", params) if guild else []
-            rows = featured[offset : offset + limit]
-            if len(rows) < limit:
-                rows += await s.all(
-                    "select_unfeatured",
-                    {
-                        **params,
-                        "offset": max(0, offset - len(featured)),
-                        "limit": limit - len(rows),
-                    },
-                )
-        return ReactionPage(
-            movie=movie,
-            reactions=tuple(self._stored_reaction(row) for row in rows),
-            offset=offset,
-            total=total,
+        rows = await self._db.read(
+            "reaction_page",
+            {
+                "movie_id": movie_id,
+                "guild": guild,
+                "offset": offset,
+                "limit": limit,
+                "page": page,
+                "default_size": DEFAULT_PAGE_SIZE,
+            },
+        )
+        header = rows[0]
+        if header["movie_id"] is None:
+            raise UnknownMovie(str(movie_id))
+        movie = Movie(
+            id=header["movie_id"],
+            title=header["title"],
+            slug=header["slug"],
+            aliases=tuple(json.loads(header["aliases"])),
+        )
+        settings = self._guild_settings(guild, header if header["has_settings"] else None)
+        # An empty page is the header alone, its reaction columns NULL.
+        shown = [row for row in rows if row["id"] is not None]
+        return GuildPage(
+            settings=settings,
+            page=ReactionPage(
+                movie=movie,
+                reactions=tuple(self._stored_reaction(row) for row in shown),
+                offset=header["skip"],
+                total=header["total"],
+            ),
         )
 
     async def search_reactions(

@@ -14,7 +14,6 @@ from bot.domain.records import (
     Unset,
 )
 from bot.store.changes import View
-from bot.store.port import Row
 from bot.store.repos.base import StoreBase
 from bot.store.rules import (
     check_aware,
@@ -24,18 +23,6 @@ from bot.store.rules import (
     scope,
     settings_target,
 )
-
-
-def _settings(guild: int, row: Row | None) -> GuildSettings:
-    """Return a guild's settings from its row, or the defaults when it has none."""
-    if row is None:
-        return GuildSettings(guild_id=guild)
-    return GuildSettings(
-        guild_id=guild,
-        mod_role_id=row["mod_role_id"],
-        spoiler_mode=row["spoiler_mode"],
-        page_size=row["page_size"],
-    )
 
 
 class SettingsRepo(StoreBase):
@@ -52,7 +39,7 @@ class SettingsRepo(StoreBase):
     async def _read_settings(self, guild: int) -> GuildSettings:
         async with self._db.transaction(write=False) as s:
             row = await s.one("select_settings", {"guild": guild})
-        return _settings(guild, row)
+        return self._guild_settings(guild, row)
 
     async def update_guild_settings(
         self,
@@ -71,7 +58,7 @@ class SettingsRepo(StoreBase):
         guild = guild_only(guild_id, "A setting")
         change = checked_settings(mod_role_id, spoiler_mode, page_size)
         async with self._db.transaction(write=True) as s:
-            current = _settings(guild, await s.one("select_settings", {"guild": guild}))
+            current = self._guild_settings(guild, await s.one("select_settings", {"guild": guild}))
             updated = change.applied_to(current)
             await s.run(
                 "upsert_settings",

@@ -7,71 +7,101 @@
 -- featured reactions (a handful), ordered in full; the rest, walked in (article, position)
 -- order along article_reactions_movie, each post kept only at its earliest visible link.
 
--- name: select_featured
-SELECT r.id, r.movie_id, r.platform, r.text, r.author_name, r.handle, r.date, r.url,
-       EXISTS (
-           SELECT 1 FROM article_reactions AS e JOIN articles AS a ON a.id = e.article_id
-           WHERE e.reaction_id = r.id AND e.guild_id IN (0, :guild) AND a.spoiler
-       ) AS spoiler,
-       true AS featured,
-       false AS hidden,
-       min(ar.article_id) AS first_article,
-       (array_agg(ar.position ORDER BY ar.article_id, ar.position))[1] AS first_position
-FROM reaction_state AS s
-JOIN reactions AS r ON r.id = s.reaction_id
-JOIN article_reactions AS ar ON ar.reaction_id = r.id
-WHERE s.guild_id = :guild AND s.featured AND NOT s.hidden
-  AND r.movie_id = :movie_id
-  AND ar.guild_id IN (0, :guild)
-GROUP BY r.id
-ORDER BY first_article, first_position;
-
--- name: select_unfeatured
-SELECT r.id, r.movie_id, r.platform, r.text, r.author_name, r.handle, r.date, r.url,
-       EXISTS (
-           SELECT 1 FROM article_reactions AS e JOIN articles AS a ON a.id = e.article_id
-           WHERE e.reaction_id = r.id AND e.guild_id IN (0, :guild) AND a.spoiler
-       ) AS spoiler,
-       false AS featured,
-       false AS hidden
-FROM article_reactions AS ar
-JOIN reactions AS r ON r.id = ar.reaction_id
-WHERE ar.movie_id = :movie_id
-  AND ar.guild_id IN (0, :guild)
-  AND NOT EXISTS (
-      SELECT 1 FROM article_reactions AS e
-      WHERE e.reaction_id = ar.reaction_id
-        AND e.guild_id IN (0, :guild)
-        AND e.article_id < ar.article_id
-  )
-  AND NOT EXISTS (
-      SELECT 1 FROM reaction_state AS s
-      WHERE s.guild_id = :guild AND s.reaction_id = ar.reaction_id
-        AND (s.hidden OR s.featured)
-  )
-ORDER BY ar.article_id, ar.position
-LIMIT :limit OFFSET :offset;
-
--- name: count_visible
--- Visible reactions of a movie = those quoted by a global article (reactions_movie_global)
+-- name: reaction_page
+-- One page of a movie as a guild sees it, in one statement (its own snapshot): the movie
+-- under the guild's title, the guild's settings, the total, and the page's reactions,
+-- one row each, after a header that is there even when the page is empty (the reaction
+-- columns are then NULL). The page is :offset/:limit, or with both NULL page :page of the
+-- guild's page size (:default_size when it set none).
+-- Every term reads an index range of the movie (or of the guild's rows of the movie in
+-- reaction_state_movie), so the cost follows the movie and the page, not the collection.
+WITH
+header AS (
+    SELECT coalesce(:limit::integer, g.page_size, :default_size::integer) AS size,
+           coalesce(:offset::integer, (:page::integer - 1)
+                    * coalesce(:limit::integer, g.page_size, :default_size::integer)) AS skip,
+           g.guild_id IS NOT NULL AS has_settings, g.mod_role_id, g.spoiler_mode, g.page_size,
+           m.id AS movie_id, coalesce(t.title, m.title) AS title, m.slug,
+           (SELECT coalesce(json_agg(x.alias ORDER BY x.id), '[]')::text
+            FROM movie_aliases AS x
+            WHERE x.movie_id = :movie_id AND x.guild_id IN (0, :guild)) AS aliases
+    FROM (SELECT 1) AS one
+    LEFT JOIN guild_settings AS g ON g.guild_id = :guild
+    LEFT JOIN movies AS m ON m.id = :movie_id
+    LEFT JOIN movie_titles AS t ON t.guild_id = :guild AND t.movie_id = m.id AND t.current
+),
+-- Each featured post at its first visible link.
+featured AS (
+    SELECT DISTINCT ON (s.reaction_id) s.reaction_id AS id, ar.article_id, ar.position
+    FROM reaction_state AS s
+    JOIN article_reactions AS ar ON ar.reaction_id = s.reaction_id
+    WHERE s.guild_id = :guild AND s.movie_id = :movie_id AND s.featured AND NOT s.hidden
+      AND ar.guild_id IN (0, :guild)
+    ORDER BY s.reaction_id, ar.article_id, ar.position
+),
+-- Visible reactions of the movie = those a global article quotes (reactions_movie_global)
 -- + those only the guild's own articles quote - those the guild hid.
-SELECT
-    (SELECT count(*) FROM reactions AS r
-     WHERE r.movie_id = :movie_id AND r.global_sources > 0)
-  + (SELECT count(DISTINCT ar.reaction_id)
-     FROM articles AS a
-     JOIN article_reactions AS ar ON ar.article_id = a.id
-     JOIN reactions AS r ON r.id = ar.reaction_id
-     WHERE :guild::bigint <> 0 AND a.movie_id = :movie_id AND a.guild_id = :guild
-       AND r.global_sources = 0)
-  - (SELECT count(*)
-     FROM reaction_state AS s
-     JOIN reactions AS r ON r.id = s.reaction_id
-     WHERE s.guild_id = :guild AND s.hidden AND r.movie_id = :movie_id
-       AND (r.global_sources > 0 OR EXISTS (
+counts AS (
+    SELECT
+        (SELECT count(*) FROM reactions AS r
+         WHERE r.movie_id = :movie_id AND r.global_sources > 0)
+      + (SELECT count(DISTINCT ar.reaction_id)
+         FROM articles AS a
+         JOIN article_reactions AS ar ON ar.article_id = a.id
+         JOIN reactions AS r ON r.id = ar.reaction_id
+         WHERE :guild::bigint <> 0 AND a.movie_id = :movie_id AND a.guild_id = :guild
+           AND r.global_sources = 0)
+      - (SELECT count(*)
+         FROM reaction_state AS s
+         JOIN reactions AS r ON r.id = s.reaction_id
+         WHERE s.guild_id = :guild AND s.movie_id = :movie_id AND s.hidden
+           AND (r.global_sources > 0 OR EXISTS (
+               SELECT 1 FROM article_reactions AS e
+               WHERE e.reaction_id = r.id AND e.guild_id = :guild
+           ))) AS total,
+        (SELECT count(*) FROM featured) AS featured
+),
+-- The featured reactions first (a handful, ordered in full), then the rest walked in
+-- (article, position) order along article_reactions_movie, each post kept at its earliest
+-- visible link; LIMIT stops the walk after the page.
+page AS (
+    (SELECT 0 AS part, f.id, f.article_id, f.position FROM featured AS f
+     ORDER BY f.article_id, f.position
+     LIMIT (SELECT size FROM header) OFFSET (SELECT skip FROM header))
+    UNION ALL
+    (SELECT 1, ar.reaction_id, ar.article_id, ar.position
+     FROM article_reactions AS ar
+     WHERE ar.movie_id = :movie_id
+       AND ar.guild_id IN (0, :guild)
+       AND NOT EXISTS (
            SELECT 1 FROM article_reactions AS e
-           WHERE e.reaction_id = r.id AND e.guild_id = :guild
-       )));
+           WHERE e.reaction_id = ar.reaction_id
+             AND e.guild_id IN (0, :guild)
+             AND e.article_id < ar.article_id
+       )
+       AND NOT EXISTS (
+           SELECT 1 FROM reaction_state AS s
+           WHERE s.guild_id = :guild AND s.reaction_id = ar.reaction_id
+             AND (s.hidden OR s.featured)
+       )
+     ORDER BY ar.article_id, ar.position
+     LIMIT (SELECT greatest(0, h.size - greatest(0, least(h.size, c.featured - h.skip)))
+            FROM header AS h, counts AS c)
+     OFFSET (SELECT greatest(0, h.skip - c.featured) FROM header AS h, counts AS c))
+)
+SELECT h.*, c.total,
+       r.id, r.platform, r.text, r.author_name, r.handle, r.date, r.url,
+       EXISTS (
+           SELECT 1 FROM article_reactions AS e JOIN articles AS a ON a.id = e.article_id
+           WHERE e.reaction_id = r.id AND e.guild_id IN (0, :guild) AND a.spoiler
+       ) AS spoiler,
+       p.part = 0 AS featured,
+       false AS hidden
+FROM header AS h
+CROSS JOIN counts AS c
+LEFT JOIN page AS p ON true
+LEFT JOIN reactions AS r ON r.id = p.id
+ORDER BY p.part, p.article_id, p.position;
 
 -- name: search
 -- Member text arrives as plain words (PostgresDialect.search_terms); plainto_tsquery in

@@ -9,8 +9,14 @@ SELECT id, title, slug FROM movies WHERE id = :movie_id;
 SELECT id, title, slug FROM movies WHERE slug = :slug;
 
 -- name: select_movie_for_guild
--- The movie as one guild sees it: under the title the guild gave it, if any.
-SELECT m.id, coalesce(t.title, m.title) AS title, m.slug
+-- The movie as one guild sees it: under the title the guild gave it, if any, with the
+-- global and the guild's aliases as a JSON array, oldest first.
+SELECT m.id, coalesce(t.title, m.title) AS title, m.slug,
+       (SELECT json_group_array(x.alias) FROM (
+            SELECT alias FROM movie_aliases
+            WHERE movie_id = m.id AND guild_id IN (0, :guild)
+            ORDER BY id
+        ) AS x) AS aliases
 FROM movies AS m
 LEFT JOIN movie_titles AS t ON t.guild_id = :guild AND t.movie_id = m.id AND t.current = 1
 WHERE m.id = :movie_id;
@@ -22,8 +28,13 @@ SELECT 1 FROM articles WHERE movie_id = :movie_id AND guild_id IN (0, :guild) LI
 -- name: find_movie
 -- The movie's own slug wins, then the guild's display title, the guild's alias, a title
 -- the guild used before, and last a global alias. A movie only other guilds' articles are
--- about is not known here.
-SELECT m.id, coalesce(t.title, m.title) AS title, m.slug
+-- about is not known here. Aliases as in select_movie_for_guild.
+SELECT m.id, coalesce(t.title, m.title) AS title, m.slug,
+       (SELECT json_group_array(x.alias) FROM (
+            SELECT alias FROM movie_aliases
+            WHERE movie_id = m.id AND guild_id IN (0, :guild)
+            ORDER BY id
+        ) AS x) AS aliases
 FROM (
     SELECT m.id AS id, 0 AS rank
     FROM movies AS m
@@ -44,11 +55,6 @@ WHERE EXISTS (
 )
 ORDER BY found.rank
 LIMIT 1;
-
--- name: select_movie_aliases
-SELECT alias FROM movie_aliases
-WHERE movie_id = :movie_id AND guild_id IN (0, :guild)
-ORDER BY id;
 
 -- name: select_guild_aliases
 SELECT movie_id, alias FROM movie_aliases WHERE guild_id IN (0, :guild) ORDER BY id;

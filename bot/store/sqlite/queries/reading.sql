@@ -15,74 +15,108 @@
 -- (the partial index reactions_movie_global), and those only the guild's articles quote.
 -- Written out in each statement that needs it: SQL is never assembled at run time.
 
--- name: select_featured
--- ``ar.position`` is a bare column beside the single min() aggregate, so SQLite takes it
--- from the row holding that minimum (https://sqlite.org/lang_select.html#bareagg).
-SELECT r.id, r.movie_id, r.platform, r.text, r.author_name, r.handle, r.date, r.url,
+-- name: reaction_page
+-- One page of a movie as a guild sees it, in one statement (its own snapshot): the movie
+-- under the guild's title, the guild's settings, the total, and the page's reactions,
+-- one row each, after a header that is there even when the page is empty (the reaction
+-- columns are then NULL). The page is :offset/:limit, or with both NULL page :page of the
+-- guild's page size (:default_size when it set none).
+-- Every term reads an index range of the movie (or of the guild's rows of the movie in
+-- reaction_state_movie), so the cost follows the movie and the page, not the collection.
+-- `featured` keeps each featured post at its first visible link; ``ar.position`` is a
+-- bare column beside the single min() aggregate, so SQLite takes it from the row holding
+-- that minimum (https://sqlite.org/lang_select.html#bareagg).
+WITH
+header AS (
+    SELECT coalesce(:limit, g.page_size, :default_size) AS size,
+           coalesce(:offset, (:page - 1) * coalesce(:limit, g.page_size, :default_size)) AS skip,
+           g.guild_id IS NOT NULL AS has_settings, g.mod_role_id, g.spoiler_mode, g.page_size,
+           m.id AS movie_id, coalesce(t.title, m.title) AS title, m.slug,
+           (SELECT json_group_array(alias) FROM (
+                SELECT alias FROM movie_aliases
+                WHERE movie_id = :movie_id AND guild_id IN (0, :guild)
+                ORDER BY id
+            )) AS aliases
+    FROM (SELECT 1) AS one
+    LEFT JOIN guild_settings AS g ON g.guild_id = :guild
+    LEFT JOIN movies AS m ON m.id = :movie_id
+    LEFT JOIN movie_titles AS t ON t.guild_id = :guild AND t.movie_id = m.id AND t.current = 1
+),
+featured (id, first_article, first_position) AS (
+    SELECT s.reaction_id, min(ar.article_id), ar.position
+    FROM reaction_state AS s
+    CROSS JOIN article_reactions AS ar ON ar.reaction_id = s.reaction_id
+    WHERE s.guild_id = :guild AND s.movie_id = :movie_id AND s.featured = 1 AND s.hidden = 0
+      AND ar.guild_id IN (0, :guild)
+    GROUP BY s.reaction_id
+),
+-- Visible reactions of the movie = those a global article quotes (reactions_movie_global)
+-- + those only the guild's own articles quote - those the guild hid.
+counts (total, featured) AS (
+    SELECT
+        (SELECT count(*) FROM reactions AS r
+         WHERE r.movie_id = :movie_id AND r.global_sources > 0)
+      + (SELECT count(DISTINCT ar.reaction_id)
+         FROM articles AS a
+         CROSS JOIN article_reactions AS ar ON ar.article_id = a.id
+         CROSS JOIN reactions AS r ON r.id = ar.reaction_id
+         WHERE :guild <> 0 AND a.movie_id = :movie_id AND a.guild_id = :guild
+           AND r.global_sources = 0)
+      - (SELECT count(*)
+         FROM reaction_state AS s
+         CROSS JOIN reactions AS r ON r.id = s.reaction_id
+         WHERE s.guild_id = :guild AND s.movie_id = :movie_id AND s.hidden = 1
+           AND (r.global_sources > 0 OR EXISTS (
+               SELECT 1 FROM article_reactions AS e
+               WHERE e.reaction_id = r.id AND e.guild_id = :guild
+           ))),
+        (SELECT count(*) FROM featured)
+),
+-- The featured reactions first (a handful, ordered in full), then the rest walked in
+-- (article, position) order along article_reactions_movie, each post kept at its earliest
+-- visible link; LIMIT stops the walk after the page.
+page (part, id, article_id, position) AS (
+    SELECT * FROM (
+        SELECT 0, f.id, f.first_article, f.first_position FROM featured AS f
+        ORDER BY f.first_article, f.first_position
+        LIMIT (SELECT size FROM header) OFFSET (SELECT skip FROM header)
+    )
+    UNION ALL
+    SELECT * FROM (
+        SELECT 1, ar.reaction_id, ar.article_id, ar.position
+        FROM article_reactions AS ar
+        WHERE ar.movie_id = :movie_id
+          AND ar.guild_id IN (0, :guild)
+          AND NOT EXISTS (
+              SELECT 1 FROM article_reactions AS e
+              WHERE e.reaction_id = ar.reaction_id
+                AND e.guild_id IN (0, :guild)
+                AND e.article_id < ar.article_id
+          )
+          AND NOT EXISTS (
+              SELECT 1 FROM reaction_state AS s
+              WHERE s.guild_id = :guild AND s.reaction_id = ar.reaction_id
+                AND (s.hidden = 1 OR s.featured = 1)
+          )
+        ORDER BY ar.article_id, ar.position
+        LIMIT (SELECT max(0, h.size - max(0, min(h.size, c.featured - h.skip)))
+               FROM header AS h, counts AS c)
+        OFFSET (SELECT max(0, h.skip - c.featured) FROM header AS h, counts AS c)
+    )
+)
+SELECT h.*, c.total,
+       r.id, r.platform, r.text, r.author_name, r.handle, r.date, r.url,
        EXISTS (
            SELECT 1 FROM article_reactions AS e JOIN articles AS a ON a.id = e.article_id
            WHERE e.reaction_id = r.id AND e.guild_id IN (0, :guild) AND a.spoiler = 1
        ) AS spoiler,
-       1 AS featured,
-       0 AS hidden,
-       min(ar.article_id) AS first_article,
-       ar.position AS first_position
-FROM reaction_state AS s
-CROSS JOIN reactions AS r ON r.id = s.reaction_id
-CROSS JOIN article_reactions AS ar ON ar.reaction_id = r.id
-WHERE s.guild_id = :guild AND s.featured = 1 AND s.hidden = 0
-  AND r.movie_id = :movie_id
-  AND ar.guild_id IN (0, :guild)
-GROUP BY r.id
-ORDER BY first_article, first_position;
-
--- name: select_unfeatured
-SELECT r.id, r.movie_id, r.platform, r.text, r.author_name, r.handle, r.date, r.url,
-       EXISTS (
-           SELECT 1 FROM article_reactions AS e JOIN articles AS a ON a.id = e.article_id
-           WHERE e.reaction_id = r.id AND e.guild_id IN (0, :guild) AND a.spoiler = 1
-       ) AS spoiler,
-       0 AS featured,
+       p.part = 0 AS featured,
        0 AS hidden
-FROM article_reactions AS ar
-CROSS JOIN reactions AS r ON r.id = ar.reaction_id
-WHERE ar.movie_id = :movie_id
-  AND ar.guild_id IN (0, :guild)
-  AND NOT EXISTS (
-      SELECT 1 FROM article_reactions AS e
-      WHERE e.reaction_id = ar.reaction_id
-        AND e.guild_id IN (0, :guild)
-        AND e.article_id < ar.article_id
-  )
-  AND NOT EXISTS (
-      SELECT 1 FROM reaction_state AS s
-      WHERE s.guild_id = :guild AND s.reaction_id = ar.reaction_id
-        AND (s.hidden = 1 OR s.featured = 1)
-  )
-ORDER BY ar.article_id, ar.position
-LIMIT :limit OFFSET :offset;
-
--- name: count_visible
--- Visible reactions of a movie = those quoted by a global article (reactions_movie_global)
--- + those only the guild's own articles quote - those the guild hid. Each term reads an
--- index range or the guild's own rows, never every link of the movie.
-SELECT
-    (SELECT count(*) FROM reactions AS r
-     WHERE r.movie_id = :movie_id AND r.global_sources > 0)
-  + (SELECT count(DISTINCT ar.reaction_id)
-     FROM articles AS a
-     CROSS JOIN article_reactions AS ar ON ar.article_id = a.id
-     CROSS JOIN reactions AS r ON r.id = ar.reaction_id
-     WHERE :guild <> 0 AND a.movie_id = :movie_id AND a.guild_id = :guild
-       AND r.global_sources = 0)
-  - (SELECT count(*)
-     FROM reaction_state AS s
-     JOIN reactions AS r ON r.id = s.reaction_id
-     WHERE s.guild_id = :guild AND s.hidden = 1 AND r.movie_id = :movie_id
-       AND (r.global_sources > 0 OR EXISTS (
-           SELECT 1 FROM article_reactions AS e
-           WHERE e.reaction_id = r.id AND e.guild_id = :guild
-       )));
+FROM header AS h
+CROSS JOIN counts AS c
+LEFT JOIN page AS p ON 1
+LEFT JOIN reactions AS r ON r.id = p.id
+ORDER BY p.part, p.article_id, p.position;
 
 -- name: search
 -- User text is turned into quoted FTS5 strings before it gets here (see SQLiteDialect.search_terms).

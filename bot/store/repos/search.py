@@ -1,18 +1,66 @@
-"""Search queries kept under a short key, for pager buttons that cannot carry them whole."""
+"""Full-text search of reactions, and search queries kept under a short key for pager buttons."""
 
 from __future__ import annotations
 
 from datetime import datetime, timedelta
 
+from bot.domain.records import SEARCH_CAP, SearchPage
 from bot.store.repos.base import StoreBase
-from bot.store.rules import check_aware
+from bot.store.rules import check_aware, check_page, scope
 
 KEEP_SEARCHES = timedelta(days=30)
 """How long a kept query outlives its last use; older pager buttons say it expired."""
 
 
 class SearchRepo(StoreBase):
-    """The kept-search-queries part of the store."""
+    """The search part of the store: matching reactions, and kept search queries."""
+
+    async def search_reactions(
+        self,
+        query: str,
+        guild_id: int | None,
+        *,
+        movie_id: int | None = None,
+        platform: str | None = None,
+        offset: int,
+        limit: int,
+    ) -> SearchPage:
+        """Return visible reactions whose text, author or handle hold every word of ``query``.
+
+        Words are matched as plain text (prefix and boolean syntax are not interpreted); a
+        query with no letters or digits matches nothing. Matches are counted up to
+        `SEARCH_CAP`: up to it they are all scored and the best come first; past it the
+        page is ``capped``, the newest come first (scoring every match of a word most
+        reactions hold is what made search slow), and only the first `SEARCH_CAP` can be
+        paged. An offset past the matches shown gives an empty page with the total.
+        """
+        check_page(offset, limit)
+        match = self._dialect.search_terms(query)
+        if not match:
+            return SearchPage(query=query, reactions=(), offset=offset, total=0)
+        params = {
+            "query": match,
+            "guild": scope(guild_id),
+            "movie_id": movie_id,
+            "platform": platform,
+        }
+        async with self._db.transaction(write=False) as s:
+            await s.run("plan_search_for_its_words")
+            found = await s.scalar("count_search_capped", {**params, "cap": SEARCH_CAP + 1})
+            capped = found > SEARCH_CAP
+            total = min(found, SEARCH_CAP)
+            rows = []
+            if offset < total:
+                statement = "search_newest" if capped else "search_ranked"
+                page = {**params, "offset": offset, "limit": min(limit, total - offset)}
+                rows = await s.all(statement, page)
+        return SearchPage(
+            query=query,
+            reactions=tuple(self._stored_reaction(row) for row in rows),
+            offset=offset,
+            total=total,
+            capped=capped,
+        )
 
     async def keep_search_query(self, key: str, query: str, *, now: datetime) -> None:
         """Keep ``query`` under ``key`` (marking it used now); forget long-unused ones."""

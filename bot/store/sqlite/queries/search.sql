@@ -1,4 +1,85 @@
--- Search queries kept under a short key (see migration 0005).
+-- Full-text search, and search queries kept under a short key (see migration 0006).
+--
+-- Member text arrives as quoted FTS5 strings (SQLiteDialect.search_terms), every word
+-- required. A match is shown when a global article or one of the guild's own
+-- quotes it and the guild has not hidden it. Matches are counted only up to :cap (the caller asks for one more than it
+-- shows, so reaching :cap means "more than that"); past it they are shown newest first.
+--
+-- CROSS JOIN keeps reactions_fts the outer loop (https://sqlite.org/optoverview.html#crossjoin),
+-- so FTS5 hands over matches in rowid order and LIMIT stops the walk: a word found in most
+-- reactions costs :cap matches, not all of them.
+
+-- name: plan_search_for_its_words!
+-- PostgreSQL's statement sets how a search is planned; SQLite plans a statement without
+-- looking at the values bound to it, so there is nothing to set here.
+SELECT 1;
+
+-- name: count_search_capped
+SELECT count(*) FROM (
+    SELECT 1
+    FROM reactions_fts AS f
+    CROSS JOIN reactions AS r ON r.id = f.rowid
+    WHERE reactions_fts MATCH :query
+      AND (:movie_id IS NULL OR r.movie_id = :movie_id)
+      AND (:platform IS NULL OR r.platform = :platform)
+      AND EXISTS (
+          SELECT 1 FROM article_reactions AS e
+          WHERE e.reaction_id = r.id AND e.guild_id IN (0, :guild)
+      )
+      AND NOT EXISTS (
+          SELECT 1 FROM reaction_state AS s
+          WHERE s.guild_id = :guild AND s.reaction_id = r.id AND s.hidden = 1
+      )
+    ORDER BY f.rowid DESC
+    LIMIT :cap
+);
+
+-- name: search_ranked
+-- At most SEARCH_CAP visible matches: each is scored (bm25, FTS5's rank), best first.
+SELECT r.id, r.movie_id, r.platform, r.text, r.author_name, r.handle, r.date, r.url,
+       EXISTS (
+           SELECT 1 FROM article_reactions AS e JOIN articles AS a ON a.id = e.article_id
+           WHERE e.reaction_id = r.id AND e.guild_id IN (0, :guild) AND a.spoiler = 1
+       ) AS spoiler,
+       coalesce(s.featured, 0) AS featured,
+       0 AS hidden
+FROM reactions_fts AS f
+CROSS JOIN reactions AS r ON r.id = f.rowid
+LEFT JOIN reaction_state AS s ON s.guild_id = :guild AND s.reaction_id = r.id
+WHERE reactions_fts MATCH :query
+  AND (:movie_id IS NULL OR r.movie_id = :movie_id)
+  AND (:platform IS NULL OR r.platform = :platform)
+  AND coalesce(s.hidden, 0) = 0
+  AND EXISTS (
+      SELECT 1 FROM article_reactions AS e
+      WHERE e.reaction_id = r.id AND e.guild_id IN (0, :guild)
+  )
+ORDER BY f.rank, r.id
+LIMIT :limit OFFSET :offset;
+
+-- name: search_newest
+-- More than SEARCH_CAP visible matches: newest (highest id) first, read in the index's
+-- own order, so nothing is scored or sorted and the walk stops after the page.
+SELECT r.id, r.movie_id, r.platform, r.text, r.author_name, r.handle, r.date, r.url,
+       EXISTS (
+           SELECT 1 FROM article_reactions AS e JOIN articles AS a ON a.id = e.article_id
+           WHERE e.reaction_id = r.id AND e.guild_id IN (0, :guild) AND a.spoiler = 1
+       ) AS spoiler,
+       coalesce(s.featured, 0) AS featured,
+       0 AS hidden
+FROM reactions_fts AS f
+CROSS JOIN reactions AS r ON r.id = f.rowid
+LEFT JOIN reaction_state AS s ON s.guild_id = :guild AND s.reaction_id = r.id
+WHERE reactions_fts MATCH :query
+  AND (:movie_id IS NULL OR r.movie_id = :movie_id)
+  AND (:platform IS NULL OR r.platform = :platform)
+  AND coalesce(s.hidden, 0) = 0
+  AND EXISTS (
+      SELECT 1 FROM article_reactions AS e
+      WHERE e.reaction_id = r.id AND e.guild_id IN (0, :guild)
+  )
+ORDER BY f.rowid DESC
+LIMIT :limit OFFSET :offset;
 
 -- name: upsert_search_query!
 INSERT INTO search_queries (key, query, used_at) VALUES (:key, :query, :used_at)

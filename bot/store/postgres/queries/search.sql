@@ -3,17 +3,18 @@
 -- Member text arrives as plain words (PostgresDialect.search_terms); plainto_tsquery in
 -- the 'simple' configuration (no stemming, no stop words: reactions come in many
 -- languages) asks for every one of them. A match is shown when a global article or one of
--- the guild's own quotes it and the guild has not hidden it. Matches are counted only up to :cap (the caller asks for one
--- more than it shows, so reaching :cap means "more than that"); past it they are shown
--- newest first. LIMIT lets the planner stop early: for a word most reactions hold it walks
--- the primary key backwards and stops after :cap matches, for a rarer one it reads the GIN
--- index. That choice depends on the words, so the planner must see them each time:
+-- the guild's own quotes it and the guild has not hidden it. Matches are counted only up
+-- to :cap (the caller asks for one more than it shows, so reaching :cap means "more than
+-- that"); past it they are shown newest first. LIMIT lets the planner stop early: for a
+-- word most reactions hold it walks the table or its primary key and stops after :cap
+-- matches, for a rarer one it reads the GIN index. Which is cheaper depends on the words,
+-- so the planner must see them each time:
 
 -- name: plan_search_for_its_words!
 -- Run first in a search's transaction. A prepared statement's plan is otherwise cached
--- after five runs as a generic one, blind to the words: a backward walk of the primary key
--- for a word in a few reactions reads the whole table (measured: 0.4 s at 1M). Each search's
--- work is bounded by SEARCH_CAP, so parallel workers would only add their start-up time.
+-- after five runs as a generic one, blind to the words: a backward walk of the primary
+-- key for a word few reactions hold reads the whole table (measured: 0.4 s at 1M). A
+-- search's work is bounded by SEARCH_CAP, so parallel workers only add their start-up.
 SELECT set_config('plan_cache_mode', 'force_custom_plan', true),
        set_config('max_parallel_workers_per_gather', '0', true);
 
@@ -32,12 +33,16 @@ SELECT count(*) FROM (
           SELECT 1 FROM reaction_state AS s
           WHERE s.guild_id = :guild AND s.reaction_id = r.id AND s.hidden
       )
-    ORDER BY r.id DESC
     LIMIT :cap
 ) AS found;
 
+-- name: count_word_capped
+-- ts_rank scores each match on its own, reading no other reaction (unlike SQLite's bm25),
+-- so no word costs more to rank than another: none counts as common.
+SELECT 0;
+
 -- name: search_ranked
--- At most SEARCH_CAP visible matches: each is scored (ts_rank), best first.
+-- At most SEARCH_CAP visible matches: each is scored (ts_rank over every word), best first.
 SELECT r.id, r.movie_id, r.platform, r.text, r.author_name, r.handle, r.date, r.url,
        EXISTS (
            SELECT 1 FROM article_reactions AS e JOIN articles AS a ON a.id = e.article_id

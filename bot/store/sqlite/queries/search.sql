@@ -1,13 +1,14 @@
 -- Full-text search, and search queries kept under a short key (see migration 0006).
 --
 -- Member text arrives as quoted FTS5 strings (SQLiteDialect.search_terms), every word
--- required. A match is shown when a global article or one of the guild's own
--- quotes it and the guild has not hidden it. Matches are counted only up to :cap (the caller asks for one more than it
--- shows, so reaching :cap means "more than that"); past it they are shown newest first.
+-- required. A match is shown when a global article or one of the guild's own quotes it
+-- and the guild has not hidden it. Matches are counted only up to :cap (the caller asks
+-- for one more than it shows, so reaching :cap means "more than that"); past it they are
+-- shown newest first.
 --
--- CROSS JOIN keeps reactions_fts the outer loop (https://sqlite.org/optoverview.html#crossjoin),
--- so FTS5 hands over matches in rowid order and LIMIT stops the walk: a word found in most
--- reactions costs :cap matches, not all of them.
+-- reactions_fts is the outer loop and every other table is read in a subquery, so FTS5
+-- hands over matches in rowid order and LIMIT stops the walk: a word most reactions hold
+-- costs :cap matches, not all of them. A page's columns are read for its rows alone.
 
 -- name: plan_search_for_its_words!
 -- PostgreSQL's statement sets how a search is planned; SQLite plans a statement without
@@ -18,24 +19,63 @@ SELECT 1;
 SELECT count(*) FROM (
     SELECT 1
     FROM reactions_fts AS f
-    CROSS JOIN reactions AS r ON r.id = f.rowid
     WHERE reactions_fts MATCH :query
-      AND (:movie_id IS NULL OR r.movie_id = :movie_id)
-      AND (:platform IS NULL OR r.platform = :platform)
+      AND (:movie_id IS NULL AND :platform IS NULL OR EXISTS (
+          SELECT 1 FROM reactions AS r
+          WHERE r.id = f.rowid
+            AND (:movie_id IS NULL OR r.movie_id = :movie_id)
+            AND (:platform IS NULL OR r.platform = :platform)
+      ))
       AND EXISTS (
           SELECT 1 FROM article_reactions AS e
-          WHERE e.reaction_id = r.id AND e.guild_id IN (0, :guild)
+          WHERE e.reaction_id = f.rowid AND e.guild_id IN (0, :guild)
       )
       AND NOT EXISTS (
           SELECT 1 FROM reaction_state AS s
-          WHERE s.guild_id = :guild AND s.reaction_id = r.id AND s.hidden = 1
+          WHERE s.guild_id = :guild AND s.reaction_id = f.rowid AND s.hidden = 1
       )
     ORDER BY f.rowid DESC
     LIMIT :cap
 );
 
+-- name: count_word_capped
+-- How many reactions hold one word, counted up to :cap. bm25 reads every reaction holding
+-- a word to weigh it (its inverse document frequency), so a word most reactions hold costs
+-- more to weigh than all the rest of a search.
+SELECT count(*) FROM (
+    SELECT 1 FROM reactions_fts WHERE reactions_fts MATCH :word LIMIT :cap
+);
+
 -- name: search_ranked
--- At most SEARCH_CAP visible matches: each is scored (bm25, FTS5's rank), best first.
+-- At most SEARCH_CAP visible matches, best first: bm25 (FTS5's rank) over the :ranking
+-- words, each match holding every word of :query. :ranking leaves out words so common that
+-- weighing them would cost more than the search (see SearchRepo); bm25 gives such a word
+-- little weight anyway. The unary + keeps the rowid test out of the FTS5 look-up, so the
+-- rows holding every word are listed once, not looked up one by one.
+WITH found (id, score) AS (
+    SELECT f.rowid, f.rank
+    FROM reactions_fts AS f
+    WHERE reactions_fts MATCH :ranking
+      AND (:ranking = :query OR +f.rowid IN (
+          SELECT rowid FROM reactions_fts WHERE reactions_fts MATCH :query
+      ))
+      AND (:movie_id IS NULL AND :platform IS NULL OR EXISTS (
+          SELECT 1 FROM reactions AS r
+          WHERE r.id = f.rowid
+            AND (:movie_id IS NULL OR r.movie_id = :movie_id)
+            AND (:platform IS NULL OR r.platform = :platform)
+      ))
+      AND EXISTS (
+          SELECT 1 FROM article_reactions AS e
+          WHERE e.reaction_id = f.rowid AND e.guild_id IN (0, :guild)
+      )
+      AND NOT EXISTS (
+          SELECT 1 FROM reaction_state AS s
+          WHERE s.guild_id = :guild AND s.reaction_id = f.rowid AND s.hidden = 1
+      )
+    ORDER BY f.rank, f.rowid
+    LIMIT :limit OFFSET :offset
+)
 SELECT r.id, r.movie_id, r.platform, r.text, r.author_name, r.handle, r.date, r.url,
        EXISTS (
            SELECT 1 FROM article_reactions AS e JOIN articles AS a ON a.id = e.article_id
@@ -43,23 +83,35 @@ SELECT r.id, r.movie_id, r.platform, r.text, r.author_name, r.handle, r.date, r.
        ) AS spoiler,
        coalesce(s.featured, 0) AS featured,
        0 AS hidden
-FROM reactions_fts AS f
-CROSS JOIN reactions AS r ON r.id = f.rowid
+FROM found
+CROSS JOIN reactions AS r ON r.id = found.id
 LEFT JOIN reaction_state AS s ON s.guild_id = :guild AND s.reaction_id = r.id
-WHERE reactions_fts MATCH :query
-  AND (:movie_id IS NULL OR r.movie_id = :movie_id)
-  AND (:platform IS NULL OR r.platform = :platform)
-  AND coalesce(s.hidden, 0) = 0
-  AND EXISTS (
-      SELECT 1 FROM article_reactions AS e
-      WHERE e.reaction_id = r.id AND e.guild_id IN (0, :guild)
-  )
-ORDER BY f.rank, r.id
-LIMIT :limit OFFSET :offset;
+ORDER BY found.score, found.id;
 
 -- name: search_newest
 -- More than SEARCH_CAP visible matches: newest (highest id) first, read in the index's
 -- own order, so nothing is scored or sorted and the walk stops after the page.
+WITH found (id) AS (
+    SELECT f.rowid
+    FROM reactions_fts AS f
+    WHERE reactions_fts MATCH :query
+      AND (:movie_id IS NULL AND :platform IS NULL OR EXISTS (
+          SELECT 1 FROM reactions AS r
+          WHERE r.id = f.rowid
+            AND (:movie_id IS NULL OR r.movie_id = :movie_id)
+            AND (:platform IS NULL OR r.platform = :platform)
+      ))
+      AND EXISTS (
+          SELECT 1 FROM article_reactions AS e
+          WHERE e.reaction_id = f.rowid AND e.guild_id IN (0, :guild)
+      )
+      AND NOT EXISTS (
+          SELECT 1 FROM reaction_state AS s
+          WHERE s.guild_id = :guild AND s.reaction_id = f.rowid AND s.hidden = 1
+      )
+    ORDER BY f.rowid DESC
+    LIMIT :limit OFFSET :offset
+)
 SELECT r.id, r.movie_id, r.platform, r.text, r.author_name, r.handle, r.date, r.url,
        EXISTS (
            SELECT 1 FROM article_reactions AS e JOIN articles AS a ON a.id = e.article_id
@@ -67,19 +119,10 @@ SELECT r.id, r.movie_id, r.platform, r.text, r.author_name, r.handle, r.date, r.
        ) AS spoiler,
        coalesce(s.featured, 0) AS featured,
        0 AS hidden
-FROM reactions_fts AS f
-CROSS JOIN reactions AS r ON r.id = f.rowid
+FROM found
+CROSS JOIN reactions AS r ON r.id = found.id
 LEFT JOIN reaction_state AS s ON s.guild_id = :guild AND s.reaction_id = r.id
-WHERE reactions_fts MATCH :query
-  AND (:movie_id IS NULL OR r.movie_id = :movie_id)
-  AND (:platform IS NULL OR r.platform = :platform)
-  AND coalesce(s.hidden, 0) = 0
-  AND EXISTS (
-      SELECT 1 FROM article_reactions AS e
-      WHERE e.reaction_id = r.id AND e.guild_id IN (0, :guild)
-  )
-ORDER BY f.rowid DESC
-LIMIT :limit OFFSET :offset;
+ORDER BY found.id DESC;
 
 -- name: upsert_search_query!
 INSERT INTO search_queries (key, query, used_at) VALUES (:key, :query, :used_at)

@@ -251,9 +251,9 @@ def render_page(
     )
 
 
-def _search_count(result: SearchPage) -> int | str:
-    """Return how many a search found as members read it: the number, or "1,000+" if capped."""
-    return f"{result.total:,}+" if result.capped else result.total
+def _search_count(result: SearchPage) -> str:
+    """Return how many a search found as members read it: "1,000", or "1,000+" if capped."""
+    return f"{result.total:,}+" if result.capped else f"{result.total:,}"
 
 
 def render_search(

@@ -1,0 +1,51 @@
+"""SQLite-only: search walks the FTS5 index in its own order and stops, never sorting it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from bot.store import Store
+from tests.unit.store_builders import article, db_path, post, query, statement_sql
+
+GUILD = 111
+PARAMS = {
+    "query": '"popcorn"',
+    "ranking": '"popcorn"',
+    "guild": GUILD,
+    "movie_id": None,
+    "platform": None,
+    "cap": 1001,
+    "offset": 0,
+    "limit": 5,
+}
+
+
+@pytest.fixture
+def backend() -> str:
+    """Run this module on SQLite only: it reads SQLite's query plans."""
+    return "sqlite"
+
+
+def plan_rows(tmp_path: Path, name: str) -> list[tuple[int, int, str]]:
+    """Return (id, parent, detail) of each step of the statement's query plan."""
+    rows = query(db_path(tmp_path), f"EXPLAIN QUERY PLAN {statement_sql(name)}", PARAMS)
+    return [(row[0], row[1], row[3]) for row in rows]
+
+
+@pytest.mark.parametrize("name", ["count_search_capped", "search_newest"])
+async def test_counting_and_the_newest_walk_the_index_newest_first_without_sorting(
+    store: Store, tmp_path: Path, name: str
+) -> None:
+    await store.ingest_article(article(post("popcorn", "a")), content_hash="a")
+
+    steps = plan_rows(tmp_path, name)
+
+    # The matches come from FTS5 in descending rowid order (it consumes the ORDER BY):
+    # no step of the walk sorts, so LIMIT stops it after the rows it needs.
+    walk = next(step_id for step_id, _, detail in steps if detail.startswith("CO-ROUTINE"))
+    inner = [detail for _, parent, detail in steps if parent == walk]
+    assert inner[0].startswith("SCAN f VIRTUAL TABLE"), steps
+    assert not any("TEMP B-TREE" in detail for detail in inner), steps
+    assert not any(detail.startswith("SCAN r") for _, _, detail in steps), steps

@@ -1,4 +1,4 @@
-"""SQLite-only: search walks the FTS5 index in its own order and stops, never sorting it."""
+"""SQLite-only: search walks the FTS5 index in its order and stops early, never sorting it."""
 
 from __future__ import annotations
 
@@ -17,6 +17,7 @@ PARAMS = {
     "movie_id": None,
     "platform": None,
     "cap": 1001,
+    "matches": "[1]",
     "offset": 0,
     "limit": 5,
 }
@@ -34,18 +35,28 @@ def plan_rows(tmp_path: Path, name: str) -> list[tuple[int, int, str]]:
     return [(row[0], row[1], row[3]) for row in rows]
 
 
-@pytest.mark.parametrize("name", ["count_search_capped", "search_newest"])
-async def test_counting_and_the_newest_walk_the_index_newest_first_without_sorting(
+@pytest.mark.parametrize("name", ["visible_matches", "search_newest"])
+async def test_listing_and_the_newest_walk_the_index_in_order_without_sorting(
     store: Store, tmp_path: Path, name: str
 ) -> None:
     await store.ingest_article(article(post("popcorn", "a")), content_hash="a")
 
     steps = plan_rows(tmp_path, name)
 
-    # The matches come from FTS5 in descending rowid order (it consumes the ORDER BY):
-    # no step of the walk sorts, so LIMIT stops it after the rows it needs.
-    walk = next(step_id for step_id, _, detail in steps if detail.startswith("CO-ROUTINE"))
-    inner = [detail for _, parent, detail in steps if parent == walk]
-    assert inner[0].startswith("SCAN f VIRTUAL TABLE"), steps
-    assert not any("TEMP B-TREE" in detail for detail in inner), steps
+    # The matches come from FTS5 in its own rowid order (search_newest's descending order
+    # too: FTS5 consumes the ORDER BY): nothing sorts, so LIMIT stops the walk early.
+    walks = [step_id for step_id, _, detail in steps if detail.startswith("CO-ROUTINE")]
+    walk = [detail for _, parent, detail in steps if parent == (walks[0] if walks else 0)]
+    assert walk[0].startswith("SCAN f VIRTUAL TABLE"), steps
+    assert not any("TEMP B-TREE" in detail for detail in walk), steps
     assert not any(detail.startswith("SCAN r") for _, _, detail in steps), steps
+
+
+async def test_ranking_reads_the_list_of_matches_once(store: Store, tmp_path: Path) -> None:
+    await store.ingest_article(article(post("popcorn", "a")), content_hash="a")
+
+    steps = [detail for _, _, detail in plan_rows(tmp_path, "rank_matches")]
+
+    # One FTS5 query for the ranking words, the ids checked against a list built once.
+    assert steps[0].startswith("SCAN f VIRTUAL TABLE"), steps
+    assert "LIST SUBQUERY 1" in steps, steps

@@ -51,16 +51,22 @@ class SearchRepo(StoreBase):
         }
         async with self._db.transaction(write=False) as s:
             await s.run("plan_search_for_its_words")
-            found = await s.scalar("count_search_capped", {**params, "cap": SEARCH_CAP + 1})
-            capped = found > SEARCH_CAP
-            total = min(found, SEARCH_CAP)
+            found = await s.all("visible_matches", {**params, "cap": SEARCH_CAP + 1})
+            capped = len(found) > SEARCH_CAP
+            total = min(len(found), SEARCH_CAP)
             rows = []
             page = {**params, "offset": offset, "limit": min(limit, total - offset)}
             if offset < total and capped:
                 rows = await s.all("search_newest", page)
             elif offset < total:
+                # Every visible match is listed: rank them alone, then read the page's rows.
+                matches = self._dialect.id_list([int(row["id"]) for row in found])
                 ranking = await self._ranking_terms(s, query)
-                rows = await s.all("search_ranked", {**page, "ranking": ranking})
+                ranked = await s.all(
+                    "rank_matches", {**page, "ranking": ranking, "matches": matches}
+                )
+                ids = self._dialect.id_list([int(row["id"]) for row in ranked])
+                rows = await s.all("reactions_by_ids", {"guild": params["guild"], "ids": ids})
         return SearchPage(
             query=query,
             reactions=tuple(self._stored_reaction(row) for row in rows),

@@ -18,31 +18,41 @@
 SELECT set_config('plan_cache_mode', 'force_custom_plan', true),
        set_config('max_parallel_workers_per_gather', '0', true);
 
--- name: count_search_capped
-SELECT count(*) FROM (
-    SELECT 1
-    FROM reactions AS r
-    WHERE r.search @@ plainto_tsquery('simple', :query::text)
-      AND (:movie_id::bigint IS NULL OR r.movie_id = :movie_id::bigint)
-      AND (:platform::text IS NULL OR r.platform = :platform::text)
-      AND EXISTS (
-          SELECT 1 FROM article_reactions AS e
-          WHERE e.reaction_id = r.id AND e.guild_id IN (0, :guild)
-      )
-      AND NOT EXISTS (
-          SELECT 1 FROM reaction_state AS s
-          WHERE s.guild_id = :guild AND s.reaction_id = r.id AND s.hidden
-      )
-    LIMIT :cap
-) AS found;
+-- name: visible_matches
+-- The ids of the visible matches, at most :cap of them, in no order: LIMIT alone lets
+-- the planner stop after :cap, which ordering them would not (search_newest orders).
+SELECT r.id
+FROM reactions AS r
+WHERE r.search @@ plainto_tsquery('simple', :query::text)
+  AND (:movie_id::bigint IS NULL OR r.movie_id = :movie_id::bigint)
+  AND (:platform::text IS NULL OR r.platform = :platform::text)
+  AND EXISTS (
+      SELECT 1 FROM article_reactions AS e
+      WHERE e.reaction_id = r.id AND e.guild_id IN (0, :guild)
+  )
+  AND NOT EXISTS (
+      SELECT 1 FROM reaction_state AS s
+      WHERE s.guild_id = :guild AND s.reaction_id = r.id AND s.hidden
+  )
+LIMIT :cap;
 
 -- name: count_word_capped
 -- ts_rank scores each match on its own, reading no other reaction (unlike SQLite's bm25),
 -- so no word costs more to rank than another: none counts as common.
 SELECT 0;
 
--- name: search_ranked
--- At most SEARCH_CAP visible matches: each is scored (ts_rank over every word), best first.
+-- name: rank_matches
+-- One page of the visible matches (:matches, their ids; at most SEARCH_CAP), best first:
+-- ts_rank over every word (:ranking is every word here: see count_word_capped).
+SELECT r.id
+FROM reactions AS r
+CROSS JOIN plainto_tsquery('simple', :ranking::text) AS q
+WHERE r.id = ANY (:matches::bigint[])
+ORDER BY ts_rank(r.search, q) DESC, r.id
+LIMIT :limit OFFSET :offset;
+
+-- name: reactions_by_ids
+-- The reactions of one page (:ids), in its order, with the guild's flags.
 SELECT r.id, r.movie_id, r.platform, r.text, r.author_name, r.handle, r.date, r.url,
        EXISTS (
            SELECT 1 FROM article_reactions AS e JOIN articles AS a ON a.id = e.article_id
@@ -50,19 +60,10 @@ SELECT r.id, r.movie_id, r.platform, r.text, r.author_name, r.handle, r.date, r.
        ) AS spoiler,
        coalesce(s.featured, false) AS featured,
        false AS hidden
-FROM reactions AS r
-CROSS JOIN plainto_tsquery('simple', :query::text) AS q
+FROM unnest(:ids::bigint[]) WITH ORDINALITY AS c (value, key)
+JOIN reactions AS r ON r.id = c.value
 LEFT JOIN reaction_state AS s ON s.guild_id = :guild AND s.reaction_id = r.id
-WHERE r.search @@ q
-  AND (:movie_id::bigint IS NULL OR r.movie_id = :movie_id::bigint)
-  AND (:platform::text IS NULL OR r.platform = :platform::text)
-  AND NOT coalesce(s.hidden, false)
-  AND EXISTS (
-      SELECT 1 FROM article_reactions AS e
-      WHERE e.reaction_id = r.id AND e.guild_id IN (0, :guild)
-  )
-ORDER BY ts_rank(r.search, q) DESC, r.id
-LIMIT :limit OFFSET :offset;
+ORDER BY c.key;
 
 -- name: search_newest
 -- More than SEARCH_CAP visible matches: newest (highest id) first, nothing scored.

@@ -9,34 +9,37 @@
 -- reactions_fts is the outer loop and every other table is read in a subquery, so FTS5
 -- hands over matches in rowid order and LIMIT stops the walk: a word most reactions hold
 -- costs :cap matches, not all of them. A page's columns are read for its rows alone.
+-- A search lists its visible matches (visible_matches); past SEARCH_CAP it shows the
+-- newest (search_newest), else it ranks the listed ones (rank_matches) and reads the
+-- page's reactions by id (reactions_by_ids).
 
 -- name: plan_search_for_its_words!
 -- PostgreSQL's statement sets how a search is planned; SQLite plans a statement without
 -- looking at the values bound to it, so there is nothing to set here.
 SELECT 1;
 
--- name: count_search_capped
-SELECT count(*) FROM (
-    SELECT 1
-    FROM reactions_fts AS f
-    WHERE reactions_fts MATCH :query
-      AND (:movie_id IS NULL AND :platform IS NULL OR EXISTS (
-          SELECT 1 FROM reactions AS r
-          WHERE r.id = f.rowid
-            AND (:movie_id IS NULL OR r.movie_id = :movie_id)
-            AND (:platform IS NULL OR r.platform = :platform)
-      ))
-      AND EXISTS (
-          SELECT 1 FROM article_reactions AS e
-          WHERE e.reaction_id = f.rowid AND e.guild_id IN (0, :guild)
-      )
-      AND NOT EXISTS (
-          SELECT 1 FROM reaction_state AS s
-          WHERE s.guild_id = :guild AND s.reaction_id = f.rowid AND s.hidden = 1
-      )
-    ORDER BY f.rowid DESC
-    LIMIT :cap
-);
+-- name: visible_matches
+-- The ids of the visible matches, at most :cap of them, in FTS5's own (ascending) order:
+-- it finds the rows holding every word fastest that way (measured: 3 ms, not 12, for two
+-- words in 30,000-40,000 reactions each). search_newest walks them the other way.
+SELECT f.rowid AS id
+FROM reactions_fts AS f
+WHERE reactions_fts MATCH :query
+  AND (:movie_id IS NULL AND :platform IS NULL OR EXISTS (
+      SELECT 1 FROM reactions AS r
+      WHERE r.id = f.rowid
+        AND (:movie_id IS NULL OR r.movie_id = :movie_id)
+        AND (:platform IS NULL OR r.platform = :platform)
+  ))
+  AND EXISTS (
+      SELECT 1 FROM article_reactions AS e
+      WHERE e.reaction_id = f.rowid AND e.guild_id IN (0, :guild)
+  )
+  AND NOT EXISTS (
+      SELECT 1 FROM reaction_state AS s
+      WHERE s.guild_id = :guild AND s.reaction_id = f.rowid AND s.hidden = 1
+  )
+LIMIT :cap;
 
 -- name: count_word_capped
 -- How many reactions hold one word, counted up to :cap. bm25 reads every reaction holding
@@ -46,36 +49,21 @@ SELECT count(*) FROM (
     SELECT 1 FROM reactions_fts WHERE reactions_fts MATCH :word LIMIT :cap
 );
 
--- name: search_ranked
--- At most SEARCH_CAP visible matches, best first: bm25 (FTS5's rank) over the :ranking
--- words, each match holding every word of :query. :ranking leaves out words so common that
--- weighing them would cost more than the search (see SearchRepo); bm25 gives such a word
--- little weight anyway. The unary + keeps the rowid test out of the FTS5 look-up, so the
--- rows holding every word are listed once, not looked up one by one.
-WITH found (id, score) AS (
-    SELECT f.rowid, f.rank
-    FROM reactions_fts AS f
-    WHERE reactions_fts MATCH :ranking
-      AND (:ranking = :query OR +f.rowid IN (
-          SELECT rowid FROM reactions_fts WHERE reactions_fts MATCH :query
-      ))
-      AND (:movie_id IS NULL AND :platform IS NULL OR EXISTS (
-          SELECT 1 FROM reactions AS r
-          WHERE r.id = f.rowid
-            AND (:movie_id IS NULL OR r.movie_id = :movie_id)
-            AND (:platform IS NULL OR r.platform = :platform)
-      ))
-      AND EXISTS (
-          SELECT 1 FROM article_reactions AS e
-          WHERE e.reaction_id = f.rowid AND e.guild_id IN (0, :guild)
-      )
-      AND NOT EXISTS (
-          SELECT 1 FROM reaction_state AS s
-          WHERE s.guild_id = :guild AND s.reaction_id = f.rowid AND s.hidden = 1
-      )
-    ORDER BY f.rank, f.rowid
-    LIMIT :limit OFFSET :offset
-)
+-- name: rank_matches
+-- One page of the visible matches (:matches, their ids as JSON; at most SEARCH_CAP), best
+-- first: bm25 (FTS5's rank) over the :ranking words. :ranking leaves out words so common
+-- that weighing them would cost more than the search (see SearchRepo); bm25 gives such a
+-- word little weight anyway. The unary + keeps the id list out of the FTS5 look-up: the
+-- list is read once, not looked up one id at a time.
+SELECT f.rowid AS id
+FROM reactions_fts AS f
+WHERE reactions_fts MATCH :ranking
+  AND +f.rowid IN (SELECT value FROM json_each(:matches))
+ORDER BY f.rank, f.rowid
+LIMIT :limit OFFSET :offset;
+
+-- name: reactions_by_ids
+-- The reactions of one page (:ids, JSON), in its order, with the guild's flags.
 SELECT r.id, r.movie_id, r.platform, r.text, r.author_name, r.handle, r.date, r.url,
        EXISTS (
            SELECT 1 FROM article_reactions AS e JOIN articles AS a ON a.id = e.article_id
@@ -83,10 +71,10 @@ SELECT r.id, r.movie_id, r.platform, r.text, r.author_name, r.handle, r.date, r.
        ) AS spoiler,
        coalesce(s.featured, 0) AS featured,
        0 AS hidden
-FROM found
-CROSS JOIN reactions AS r ON r.id = found.id
+FROM json_each(:ids) AS c
+CROSS JOIN reactions AS r ON r.id = c.value
 LEFT JOIN reaction_state AS s ON s.guild_id = :guild AND s.reaction_id = r.id
-ORDER BY found.score, found.id;
+ORDER BY c.key;
 
 -- name: search_newest
 -- More than SEARCH_CAP visible matches: newest (highest id) first, read in the index's

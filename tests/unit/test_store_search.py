@@ -64,15 +64,22 @@ async def posts_with(
     start: int = 0,
     guild_id: int | None = None,
     platform: str = "twitter",
-) -> None:
-    """Store one article quoting ``count`` posts "WORD number N", N from ``start`` up."""
+    movie: str = "12th Fail",
+) -> int:
+    """Store one article quoting ``count`` posts "WORD number N", N from ``start`` up.
+
+    Returns the movie's id.
+    """
     posts = [
         Reaction(platform=platform, text=f"{word} number {n}", handle=f"fan{n}")
         for n in range(start, start + count)
     ]
-    await store.ingest_article(
-        article(*posts), content_hash=f"{word}-{platform}-{start}", guild_id=guild_id
+    stored = await store.ingest_article(
+        article(*posts, movie=movie),
+        content_hash=f"{word}-{platform}-{start}-{movie}",
+        guild_id=guild_id,
     )
+    return stored.movie.id
 
 
 def texts(page: SearchPage) -> list[str]:
@@ -182,3 +189,22 @@ async def test_a_common_word_is_still_required_when_rarer_words_rank(
     # "the" (5 posts) is common, "zebra" (3) is not: zebra ranks, both are required.
     assert sorted(texts(found)) == ["the zebra", "zebra zebra and the"]
     assert (found.total, found.capped) == (2, False)
+
+
+async def test_one_movies_matches_are_capped_and_ranked_on_their_own(store: Store) -> None:
+    lagaan = await posts_with(store, "popcorn", SEARCH_CAP + 2, movie="Lagaan")
+    fail = await posts_with(store, "popcorn", 3, start=7000)
+    await store.ingest_article(article(post("popcorn popcorn", "z")), content_hash="best")
+
+    many = await store.search_reactions("popcorn", GUILD, movie_id=lagaan, offset=0, limit=2)
+    deep = await store.search_reactions(
+        "popcorn", GUILD, movie_id=lagaan, offset=SEARCH_CAP - 1, limit=5
+    )
+    few = await store.search_reactions("popcorn", GUILD, movie_id=fail, offset=0, limit=5)
+
+    assert (many.total, many.capped) == (SEARCH_CAP, True)
+    assert texts(many) == [f"popcorn number {SEARCH_CAP + 1}", f"popcorn number {SEARCH_CAP}"]
+    assert texts(deep) == ["popcorn number 2"]
+    assert (few.total, few.capped) == (4, False)
+    assert texts(few)[0] == "popcorn popcorn"
+    assert {r.movie_id for r in few.reactions} == {fail}

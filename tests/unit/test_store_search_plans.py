@@ -14,7 +14,7 @@ PARAMS = {
     "query": '"popcorn"',
     "ranking": '"popcorn"',
     "guild": GUILD,
-    "movie_id": None,
+    "movie_id": 1,
     "platform": None,
     "cap": 1001,
     "matches": "[1]",
@@ -60,3 +60,17 @@ async def test_ranking_reads_the_list_of_matches_once(store: Store, tmp_path: Pa
     # One FTS5 query for the ranking words, the ids checked against a list built once.
     assert steps[0].startswith("SCAN f VIRTUAL TABLE"), steps
     assert "LIST SUBQUERY 1" in steps, steps
+
+
+async def test_one_movies_matches_are_read_from_the_movies_reactions(
+    store: Store, tmp_path: Path
+) -> None:
+    await store.ingest_article(article(post("popcorn", "a")), content_hash="a")
+
+    steps = [detail for _, _, detail in plan_rows(tmp_path, "visible_matches_of_movie")]
+
+    # The movie's reactions by index, each looked up in FTS5 by rowid: a word most
+    # reactions hold costs the movie's reactions, not every reaction holding it.
+    assert steps[0].startswith("SEARCH r USING INDEX"), steps
+    assert "(movie_id=?)" in steps[0], steps
+    assert any(step.startswith("SCAN f VIRTUAL TABLE INDEX 0:=") for step in steps), steps

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from typing import Any
 
 from bot.domain.records import SEARCH_CAP, SearchPage
 from bot.store.port import Session
@@ -43,30 +44,32 @@ class SearchRepo(StoreBase):
         match = self._dialect.search_terms(query)
         if not match:
             return SearchPage(query=query, reactions=(), offset=offset, total=0)
-        params = {
+        params: dict[str, Any] = {
             "query": match,
             "guild": scope(guild_id),
             "movie_id": movie_id,
             "platform": platform,
+            "cap": SEARCH_CAP + 1,
         }
         async with self._db.transaction(write=False) as s:
             await s.run("plan_search_for_its_words")
-            found = await s.all("visible_matches", {**params, "cap": SEARCH_CAP + 1})
-            capped = len(found) > SEARCH_CAP
+            listing = "visible_matches" if movie_id is None else "visible_matches_of_movie"
+            found = [int(row["id"]) for row in await s.all(listing, params)]
             total = min(len(found), SEARCH_CAP)
-            rows = []
-            page = {**params, "offset": offset, "limit": min(limit, total - offset)}
-            if offset < total and capped:
-                rows = await s.all("search_newest", page)
-            elif offset < total:
-                # Every visible match is listed: rank them alone, then read the page's rows.
-                matches = self._dialect.id_list([int(row["id"]) for row in found])
-                ranking = await self._ranking_terms(s, query)
-                ranked = await s.all(
-                    "rank_matches", {**page, "ranking": ranking, "matches": matches}
+            capped = len(found) > SEARCH_CAP
+            limit = min(limit, total - offset)
+            chosen: list[int] = []
+            if limit > 0 and not capped:
+                chosen = await self._ranked(
+                    s, query, found, {**params, "offset": offset, "limit": limit}
                 )
-                ids = self._dialect.id_list([int(row["id"]) for row in ranked])
-                rows = await s.all("reactions_by_ids", {"guild": params["guild"], "ids": ids})
+            elif limit > 0 and movie_id is None:
+                newest = await s.all("search_newest", {**params, "offset": offset, "limit": limit})
+                chosen = [int(row["id"]) for row in newest]
+            elif limit > 0:  # one movie's matches are listed newest first
+                chosen = found[offset : offset + limit]
+            ids = {"guild": params["guild"], "ids": self._dialect.id_list(chosen)}
+            rows = await s.all("reactions_by_ids", ids) if chosen else []
         return SearchPage(
             query=query,
             reactions=tuple(self._stored_reaction(row) for row in rows),
@@ -74,6 +77,15 @@ class SearchRepo(StoreBase):
             total=total,
             capped=capped,
         )
+
+    async def _ranked(
+        self, s: Session, query: str, found: list[int], params: dict[str, Any]
+    ) -> list[int]:
+        """Return one page (``params``' offset and limit) of the ``found`` ids, best first."""
+        ranking = await self._ranking_terms(s, query)
+        matches = self._dialect.id_list(found)
+        rows = await s.all("rank_matches", {**params, "ranking": ranking, "matches": matches})
+        return [int(row["id"]) for row in rows]
 
     async def _ranking_terms(self, s: Session, query: str) -> str:
         """Return the words of ``query`` that rank its matches: all but the common ones.

@@ -24,7 +24,6 @@ SELECT set_config('plan_cache_mode', 'force_custom_plan', true),
 SELECT r.id
 FROM reactions AS r
 WHERE r.search @@ plainto_tsquery('simple', :query::text)
-  AND (:movie_id::bigint IS NULL OR r.movie_id = :movie_id::bigint)
   AND (:platform::text IS NULL OR r.platform = :platform::text)
   AND EXISTS (
       SELECT 1 FROM article_reactions AS e
@@ -34,6 +33,25 @@ WHERE r.search @@ plainto_tsquery('simple', :query::text)
       SELECT 1 FROM reaction_state AS s
       WHERE s.guild_id = :guild AND s.reaction_id = r.id AND s.hidden
   )
+LIMIT :cap;
+
+-- name: visible_matches_of_movie
+-- One movie's visible matches, newest first, at most :cap (the planner reads the movie's
+-- reactions, or the GIN index for a word rarer than the movie's reactions).
+SELECT r.id
+FROM reactions AS r
+WHERE r.movie_id = :movie_id
+  AND r.search @@ plainto_tsquery('simple', :query::text)
+  AND (:platform::text IS NULL OR r.platform = :platform::text)
+  AND EXISTS (
+      SELECT 1 FROM article_reactions AS e
+      WHERE e.reaction_id = r.id AND e.guild_id IN (0, :guild)
+  )
+  AND NOT EXISTS (
+      SELECT 1 FROM reaction_state AS s
+      WHERE s.guild_id = :guild AND s.reaction_id = r.id AND s.hidden
+  )
+ORDER BY r.id DESC
 LIMIT :cap;
 
 -- name: count_word_capped
@@ -66,23 +84,19 @@ LEFT JOIN reaction_state AS s ON s.guild_id = :guild AND s.reaction_id = r.id
 ORDER BY c.key;
 
 -- name: search_newest
--- More than SEARCH_CAP visible matches: newest (highest id) first, nothing scored.
-SELECT r.id, r.movie_id, r.platform, r.text, r.author_name, r.handle, r.date, r.url,
-       EXISTS (
-           SELECT 1 FROM article_reactions AS e JOIN articles AS a ON a.id = e.article_id
-           WHERE e.reaction_id = r.id AND e.guild_id IN (0, :guild) AND a.spoiler
-       ) AS spoiler,
-       coalesce(s.featured, false) AS featured,
-       false AS hidden
+-- More than SEARCH_CAP visible matches in all movies: one page of their ids, newest
+-- first, nothing scored.
+SELECT r.id
 FROM reactions AS r
-LEFT JOIN reaction_state AS s ON s.guild_id = :guild AND s.reaction_id = r.id
 WHERE r.search @@ plainto_tsquery('simple', :query::text)
-  AND (:movie_id::bigint IS NULL OR r.movie_id = :movie_id::bigint)
   AND (:platform::text IS NULL OR r.platform = :platform::text)
-  AND NOT coalesce(s.hidden, false)
   AND EXISTS (
       SELECT 1 FROM article_reactions AS e
       WHERE e.reaction_id = r.id AND e.guild_id IN (0, :guild)
+  )
+  AND NOT EXISTS (
+      SELECT 1 FROM reaction_state AS s
+      WHERE s.guild_id = :guild AND s.reaction_id = r.id AND s.hidden
   )
 ORDER BY r.id DESC
 LIMIT :limit OFFSET :offset;

@@ -9,9 +9,9 @@
 -- reactions_fts is the outer loop and every other table is read in a subquery, so FTS5
 -- hands over matches in rowid order and LIMIT stops the walk: a word most reactions hold
 -- costs :cap matches, not all of them. A page's columns are read for its rows alone.
--- A search lists its visible matches (visible_matches); past SEARCH_CAP it shows the
--- newest (search_newest), else it ranks the listed ones (rank_matches) and reads the
--- page's reactions by id (reactions_by_ids).
+-- A search lists its visible matches (visible_matches, or visible_matches_of_movie);
+-- past SEARCH_CAP it shows the newest (search_newest, or the movie's list), else it ranks
+-- the listed ones (rank_matches); the page's reactions are read by id (reactions_by_ids).
 
 -- name: plan_search_for_its_words!
 -- PostgreSQL's statement sets how a search is planned; SQLite plans a statement without
@@ -25,11 +25,8 @@ SELECT 1;
 SELECT f.rowid AS id
 FROM reactions_fts AS f
 WHERE reactions_fts MATCH :query
-  AND (:movie_id IS NULL AND :platform IS NULL OR EXISTS (
-      SELECT 1 FROM reactions AS r
-      WHERE r.id = f.rowid
-        AND (:movie_id IS NULL OR r.movie_id = :movie_id)
-        AND (:platform IS NULL OR r.platform = :platform)
+  AND (:platform IS NULL OR EXISTS (
+      SELECT 1 FROM reactions AS r WHERE r.id = f.rowid AND r.platform = :platform
   ))
   AND EXISTS (
       SELECT 1 FROM article_reactions AS e
@@ -39,6 +36,27 @@ WHERE reactions_fts MATCH :query
       SELECT 1 FROM reaction_state AS s
       WHERE s.guild_id = :guild AND s.reaction_id = f.rowid AND s.hidden = 1
   )
+LIMIT :cap;
+
+-- name: visible_matches_of_movie
+-- One movie's visible matches, newest first, at most :cap: read from the movie's own
+-- reactions, each looked up in FTS5 by its rowid, so a word most reactions hold costs
+-- the movie's reactions, not every reaction holding the word.
+SELECT r.id
+FROM reactions AS r
+CROSS JOIN reactions_fts AS f ON f.rowid = r.id
+WHERE r.movie_id = :movie_id
+  AND reactions_fts MATCH :query
+  AND (:platform IS NULL OR r.platform = :platform)
+  AND EXISTS (
+      SELECT 1 FROM article_reactions AS e
+      WHERE e.reaction_id = r.id AND e.guild_id IN (0, :guild)
+  )
+  AND NOT EXISTS (
+      SELECT 1 FROM reaction_state AS s
+      WHERE s.guild_id = :guild AND s.reaction_id = r.id AND s.hidden = 1
+  )
+ORDER BY r.id DESC
 LIMIT :cap;
 
 -- name: count_word_capped
@@ -77,40 +95,25 @@ LEFT JOIN reaction_state AS s ON s.guild_id = :guild AND s.reaction_id = r.id
 ORDER BY c.key;
 
 -- name: search_newest
--- More than SEARCH_CAP visible matches: newest (highest id) first, read in the index's
--- own order, so nothing is scored or sorted and the walk stops after the page.
-WITH found (id) AS (
-    SELECT f.rowid
-    FROM reactions_fts AS f
-    WHERE reactions_fts MATCH :query
-      AND (:movie_id IS NULL AND :platform IS NULL OR EXISTS (
-          SELECT 1 FROM reactions AS r
-          WHERE r.id = f.rowid
-            AND (:movie_id IS NULL OR r.movie_id = :movie_id)
-            AND (:platform IS NULL OR r.platform = :platform)
-      ))
-      AND EXISTS (
-          SELECT 1 FROM article_reactions AS e
-          WHERE e.reaction_id = f.rowid AND e.guild_id IN (0, :guild)
-      )
-      AND NOT EXISTS (
-          SELECT 1 FROM reaction_state AS s
-          WHERE s.guild_id = :guild AND s.reaction_id = f.rowid AND s.hidden = 1
-      )
-    ORDER BY f.rowid DESC
-    LIMIT :limit OFFSET :offset
-)
-SELECT r.id, r.movie_id, r.platform, r.text, r.author_name, r.handle, r.date, r.url,
-       EXISTS (
-           SELECT 1 FROM article_reactions AS e JOIN articles AS a ON a.id = e.article_id
-           WHERE e.reaction_id = r.id AND e.guild_id IN (0, :guild) AND a.spoiler = 1
-       ) AS spoiler,
-       coalesce(s.featured, 0) AS featured,
-       0 AS hidden
-FROM found
-CROSS JOIN reactions AS r ON r.id = found.id
-LEFT JOIN reaction_state AS s ON s.guild_id = :guild AND s.reaction_id = r.id
-ORDER BY found.id DESC;
+-- More than SEARCH_CAP visible matches in all movies: one page of their ids, newest
+-- first, read in the index's own order, so nothing is scored or sorted and the walk stops
+-- after the page.
+SELECT f.rowid AS id
+FROM reactions_fts AS f
+WHERE reactions_fts MATCH :query
+  AND (:platform IS NULL OR EXISTS (
+      SELECT 1 FROM reactions AS r WHERE r.id = f.rowid AND r.platform = :platform
+  ))
+  AND EXISTS (
+      SELECT 1 FROM article_reactions AS e
+      WHERE e.reaction_id = f.rowid AND e.guild_id IN (0, :guild)
+  )
+  AND NOT EXISTS (
+      SELECT 1 FROM reaction_state AS s
+      WHERE s.guild_id = :guild AND s.reaction_id = f.rowid AND s.hidden = 1
+  )
+ORDER BY f.rowid DESC
+LIMIT :limit OFFSET :offset;
 
 -- name: upsert_search_query!
 INSERT INTO search_queries (key, query, used_at) VALUES (:key, :query, :used_at)

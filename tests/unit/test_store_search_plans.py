@@ -18,6 +18,8 @@ PARAMS = {
     "platform": None,
     "cap": 1001,
     "matches": "[1]",
+    "terms": '["\\"popcorn\\""]',
+    "common": 20000,
     "offset": 0,
     "limit": 5,
 }
@@ -49,7 +51,9 @@ async def test_listing_and_the_newest_walk_the_index_in_order_without_sorting(
     walk = [detail for _, parent, detail in steps if parent == (walks[0] if walks else 0)]
     assert walk[0].startswith("SCAN f VIRTUAL TABLE"), steps
     assert not any("TEMP B-TREE" in detail for detail in walk), steps
-    assert not any(detail.startswith("SCAN r") for _, _, detail in steps), steps
+    assert not any(detail.startswith(("SCAN r ", "SCAN reactions ")) for _, _, detail in steps), (
+        steps
+    )
 
 
 async def test_ranking_reads_the_list_of_matches_once(store: Store, tmp_path: Path) -> None:
@@ -58,8 +62,9 @@ async def test_ranking_reads_the_list_of_matches_once(store: Store, tmp_path: Pa
     steps = [detail for _, _, detail in plan_rows(tmp_path, "rank_matches")]
 
     # One FTS5 query for the ranking words, the ids checked against a list built once.
-    assert steps[0].startswith("SCAN f VIRTUAL TABLE"), steps
-    assert "LIST SUBQUERY 1" in steps, steps
+    assert any(step.startswith("SCAN f VIRTUAL TABLE") for step in steps), steps
+    assert any(step.startswith("LIST SUBQUERY") for step in steps), steps
+    assert not any(step.startswith(("SCAN r ", "SCAN reactions ")) for step in steps), steps
 
 
 async def test_one_movies_matches_are_read_from_the_movies_reactions(

@@ -6,7 +6,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from bot.domain.records import SEARCH_CAP, SearchPage
-from bot.store.port import Session
+from bot.store.port import Row
 from bot.store.repos.base import StoreBase
 from bot.store.rules import check_aware, check_page, scope
 
@@ -14,8 +14,8 @@ KEEP_SEARCHES = timedelta(days=30)
 """How long a kept query outlives its last use; older pager buttons say it expired."""
 COMMON_WORD = 20 * SEARCH_CAP
 """A word held by this many reactions or more is left out of ranking a search with rarer
-words. Weighing a word costs SQLite's bm25 one step per reaction holding it (the most
-frequent word of 1M reactions: 25 ms), and it weighs such a word little anyway."""
+words where weighing a word reads every reaction holding it (SQLite's bm25: the most
+frequent word of 1M reactions costs 25 ms), which weighs such a word little anyway."""
 
 
 class SearchRepo(StoreBase):
@@ -58,18 +58,23 @@ class SearchRepo(StoreBase):
             total = min(len(found), SEARCH_CAP)
             capped = len(found) > SEARCH_CAP
             limit = min(limit, total - offset)
-            chosen: list[int] = []
+            page = {**params, "offset": offset, "limit": limit}
+            rows: list[Row] = []
             if limit > 0 and not capped:
-                chosen = await self._ranked(
-                    s, query, found, {**params, "offset": offset, "limit": limit}
-                )
+                words = [word for word in query.split() if self._dialect.search_terms(word)]
+                ranking = {
+                    "matches": self._dialect.id_list(found),
+                    "terms": self._dialect.text_list(
+                        [self._dialect.search_terms(word) for word in words]
+                    ),
+                    "common": COMMON_WORD,
+                }
+                rows = await s.all("rank_matches", {**page, **ranking})
             elif limit > 0 and movie_id is None:
-                newest = await s.all("search_newest", {**params, "offset": offset, "limit": limit})
-                chosen = [int(row["id"]) for row in newest]
+                rows = await s.all("search_newest", page)
             elif limit > 0:  # one movie's matches are listed newest first
-                chosen = found[offset : offset + limit]
-            ids = {"guild": params["guild"], "ids": self._dialect.id_list(chosen)}
-            rows = await s.all("reactions_by_ids", ids) if chosen else []
+                ids = self._dialect.id_list(found[offset : offset + limit])
+                rows = await s.all("reactions_by_ids", {"guild": params["guild"], "ids": ids})
         return SearchPage(
             query=query,
             reactions=tuple(self._stored_reaction(row) for row in rows),
@@ -77,31 +82,6 @@ class SearchRepo(StoreBase):
             total=total,
             capped=capped,
         )
-
-    async def _ranked(
-        self, s: Session, query: str, found: list[int], params: dict[str, Any]
-    ) -> list[int]:
-        """Return one page (``params``' offset and limit) of the ``found`` ids, best first."""
-        ranking = await self._ranking_terms(s, query)
-        matches = self._dialect.id_list(found)
-        rows = await s.all("rank_matches", {**params, "ranking": ranking, "matches": matches})
-        return [int(row["id"]) for row in rows]
-
-    async def _ranking_terms(self, s: Session, query: str) -> str:
-        """Return the words of ``query`` that rank its matches: all but the common ones.
-
-        When every word is common, all of them rank: leaving them all out would rank nothing.
-        """
-        terms = [term for word in query.split() if (term := self._dialect.search_terms(word))]
-        if len(terms) > 1:
-            rare = [
-                term
-                for term in terms
-                if await s.scalar("count_word_capped", {"word": term, "cap": COMMON_WORD})
-                < COMMON_WORD
-            ]
-            terms = rare or terms
-        return " ".join(terms)
 
     async def keep_search_query(self, key: str, query: str, *, now: datetime) -> None:
         """Keep ``query`` under ``key`` (marking it used now); forget long-unused ones."""

@@ -54,20 +54,29 @@ WHERE r.movie_id = :movie_id
 ORDER BY r.id DESC
 LIMIT :cap;
 
--- name: count_word_capped
--- ts_rank scores each match on its own, reading no other reaction (unlike SQLite's bm25),
--- so no word costs more to rank than another: none counts as common.
-SELECT 0;
-
 -- name: rank_matches
 -- One page of the visible matches (:matches, their ids; at most SEARCH_CAP), best first:
--- ts_rank over every word (:ranking is every word here: see count_word_capped).
-SELECT r.id
-FROM reactions AS r
-CROSS JOIN plainto_tsquery('simple', :ranking::text) AS q
-WHERE r.id = ANY (:matches::bigint[])
-ORDER BY ts_rank(r.search, q) DESC, r.id
-LIMIT :limit OFFSET :offset;
+-- ts_rank over every word. ts_rank scores each match on its own, reading no other
+-- reaction (unlike SQLite's bm25), so no word is too common to weigh.
+WITH found (id, score) AS (
+    SELECT r.id, ts_rank(r.search, q)
+    FROM reactions AS r
+    CROSS JOIN plainto_tsquery('simple', :query::text) AS q
+    WHERE r.id = ANY (:matches::bigint[])
+    ORDER BY 2 DESC, r.id
+    LIMIT :limit OFFSET :offset
+)
+SELECT r.id, r.movie_id, r.platform, r.text, r.author_name, r.handle, r.date, r.url,
+       EXISTS (
+           SELECT 1 FROM article_reactions AS e JOIN articles AS a ON a.id = e.article_id
+           WHERE e.reaction_id = r.id AND e.guild_id IN (0, :guild) AND a.spoiler
+       ) AS spoiler,
+       coalesce(s.featured, false) AS featured,
+       false AS hidden
+FROM found
+JOIN reactions AS r ON r.id = found.id
+LEFT JOIN reaction_state AS s ON s.guild_id = :guild AND s.reaction_id = r.id
+ORDER BY found.score DESC, found.id;
 
 -- name: reactions_by_ids
 -- The reactions of one page (:ids), in its order, with the guild's flags.
@@ -84,19 +93,23 @@ LEFT JOIN reaction_state AS s ON s.guild_id = :guild AND s.reaction_id = r.id
 ORDER BY c.key;
 
 -- name: search_newest
--- More than SEARCH_CAP visible matches in all movies: one page of their ids, newest
+-- More than SEARCH_CAP visible matches in all movies: one page, newest (highest id)
 -- first, nothing scored.
-SELECT r.id
+SELECT r.id, r.movie_id, r.platform, r.text, r.author_name, r.handle, r.date, r.url,
+       EXISTS (
+           SELECT 1 FROM article_reactions AS e JOIN articles AS a ON a.id = e.article_id
+           WHERE e.reaction_id = r.id AND e.guild_id IN (0, :guild) AND a.spoiler
+       ) AS spoiler,
+       coalesce(s.featured, false) AS featured,
+       false AS hidden
 FROM reactions AS r
+LEFT JOIN reaction_state AS s ON s.guild_id = :guild AND s.reaction_id = r.id
 WHERE r.search @@ plainto_tsquery('simple', :query::text)
   AND (:platform::text IS NULL OR r.platform = :platform::text)
+  AND NOT coalesce(s.hidden, false)
   AND EXISTS (
       SELECT 1 FROM article_reactions AS e
       WHERE e.reaction_id = r.id AND e.guild_id IN (0, :guild)
-  )
-  AND NOT EXISTS (
-      SELECT 1 FROM reaction_state AS s
-      WHERE s.guild_id = :guild AND s.reaction_id = r.id AND s.hidden
   )
 ORDER BY r.id DESC
 LIMIT :limit OFFSET :offset;

@@ -10,8 +10,8 @@
 -- hands over matches in rowid order and LIMIT stops the walk: a word most reactions hold
 -- costs :cap matches, not all of them. A page's columns are read for its rows alone.
 -- A search lists its visible matches (visible_matches, or visible_matches_of_movie);
--- past SEARCH_CAP it shows the newest (search_newest, or the movie's list), else it ranks
--- the listed ones (rank_matches); the page's reactions are read by id (reactions_by_ids).
+-- past SEARCH_CAP it shows the newest (search_newest; one movie's: reactions_by_ids on
+-- its list), else it ranks the listed ones (rank_matches).
 
 -- name: plan_search_for_its_words!
 -- PostgreSQL's statement sets how a search is planned; SQLite plans a statement without
@@ -59,26 +59,40 @@ WHERE r.movie_id = :movie_id
 ORDER BY r.id DESC
 LIMIT :cap;
 
--- name: count_word_capped
--- How many reactions hold one word, counted up to :cap. bm25 reads every reaction holding
--- a word to weigh it (its inverse document frequency), so a word most reactions hold costs
--- more to weigh than all the rest of a search.
-SELECT count(*) FROM (
-    SELECT 1 FROM reactions_fts WHERE reactions_fts MATCH :word LIMIT :cap
-);
-
 -- name: rank_matches
 -- One page of the visible matches (:matches, their ids as JSON; at most SEARCH_CAP), best
--- first: bm25 (FTS5's rank) over the :ranking words. :ranking leaves out words so common
--- that weighing them would cost more than the search (see SearchRepo); bm25 gives such a
--- word little weight anyway. The unary + keeps the id list out of the FTS5 look-up: the
--- list is read once, not looked up one id at a time.
-SELECT f.rowid AS id
-FROM reactions_fts AS f
-WHERE reactions_fts MATCH :ranking
-  AND +f.rowid IN (SELECT value FROM json_each(:matches))
-ORDER BY f.rank, f.rowid
-LIMIT :limit OFFSET :offset;
+-- first: bm25 (FTS5's rank) over the words of :terms (JSON) that fewer than :common
+-- reactions hold, or over all of :query when every word is that common. bm25 weighs a
+-- word by reading every reaction that holds it (the most frequent word of 1M reactions:
+-- 25 ms), and gives a word most reactions hold little weight anyway; counting up to
+-- :common bounds what finding the common ones costs. The unary + keeps the id list out
+-- of the FTS5 look-up: the list is read once, not looked up one id at a time.
+WITH words (term) AS (SELECT value FROM json_each(:terms)),
+rare (term) AS (
+    SELECT term FROM words
+    WHERE (SELECT count(*) FROM (
+        SELECT 1 FROM reactions_fts WHERE reactions_fts MATCH words.term LIMIT :common
+    )) < :common
+),
+found (id, score) AS (
+    SELECT f.rowid, f.rank
+    FROM reactions_fts AS f
+    WHERE reactions_fts MATCH coalesce((SELECT group_concat(term, ' ') FROM rare), :query)
+      AND +f.rowid IN (SELECT value FROM json_each(:matches))
+    ORDER BY f.rank, f.rowid
+    LIMIT :limit OFFSET :offset
+)
+SELECT r.id, r.movie_id, r.platform, r.text, r.author_name, r.handle, r.date, r.url,
+       EXISTS (
+           SELECT 1 FROM article_reactions AS e JOIN articles AS a ON a.id = e.article_id
+           WHERE e.reaction_id = r.id AND e.guild_id IN (0, :guild) AND a.spoiler = 1
+       ) AS spoiler,
+       coalesce(s.featured, 0) AS featured,
+       0 AS hidden
+FROM found
+CROSS JOIN reactions AS r ON r.id = found.id
+LEFT JOIN reaction_state AS s ON s.guild_id = :guild AND s.reaction_id = r.id
+ORDER BY found.score, found.id;
 
 -- name: reactions_by_ids
 -- The reactions of one page (:ids, JSON), in its order, with the guild's flags.
@@ -95,25 +109,38 @@ LEFT JOIN reaction_state AS s ON s.guild_id = :guild AND s.reaction_id = r.id
 ORDER BY c.key;
 
 -- name: search_newest
--- More than SEARCH_CAP visible matches in all movies: one page of their ids, newest
+-- More than SEARCH_CAP visible matches in all movies: one page, newest (highest id)
 -- first, read in the index's own order, so nothing is scored or sorted and the walk stops
 -- after the page.
-SELECT f.rowid AS id
-FROM reactions_fts AS f
-WHERE reactions_fts MATCH :query
-  AND (:platform IS NULL OR EXISTS (
-      SELECT 1 FROM reactions AS r WHERE r.id = f.rowid AND r.platform = :platform
-  ))
-  AND EXISTS (
-      SELECT 1 FROM article_reactions AS e
-      WHERE e.reaction_id = f.rowid AND e.guild_id IN (0, :guild)
-  )
-  AND NOT EXISTS (
-      SELECT 1 FROM reaction_state AS s
-      WHERE s.guild_id = :guild AND s.reaction_id = f.rowid AND s.hidden = 1
-  )
-ORDER BY f.rowid DESC
-LIMIT :limit OFFSET :offset;
+WITH found (id) AS (
+    SELECT f.rowid
+    FROM reactions_fts AS f
+    WHERE reactions_fts MATCH :query
+      AND (:platform IS NULL OR EXISTS (
+          SELECT 1 FROM reactions AS r WHERE r.id = f.rowid AND r.platform = :platform
+      ))
+      AND EXISTS (
+          SELECT 1 FROM article_reactions AS e
+          WHERE e.reaction_id = f.rowid AND e.guild_id IN (0, :guild)
+      )
+      AND NOT EXISTS (
+          SELECT 1 FROM reaction_state AS s
+          WHERE s.guild_id = :guild AND s.reaction_id = f.rowid AND s.hidden = 1
+      )
+    ORDER BY f.rowid DESC
+    LIMIT :limit OFFSET :offset
+)
+SELECT r.id, r.movie_id, r.platform, r.text, r.author_name, r.handle, r.date, r.url,
+       EXISTS (
+           SELECT 1 FROM article_reactions AS e JOIN articles AS a ON a.id = e.article_id
+           WHERE e.reaction_id = r.id AND e.guild_id IN (0, :guild) AND a.spoiler = 1
+       ) AS spoiler,
+       coalesce(s.featured, 0) AS featured,
+       0 AS hidden
+FROM found
+CROSS JOIN reactions AS r ON r.id = found.id
+LEFT JOIN reaction_state AS s ON s.guild_id = :guild AND s.reaction_id = r.id
+ORDER BY found.id DESC;
 
 -- name: upsert_search_query!
 INSERT INTO search_queries (key, query, used_at) VALUES (:key, :query, :used_at)

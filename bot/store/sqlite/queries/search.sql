@@ -6,9 +6,10 @@
 -- for one more than it shows, so reaching :cap means "more than that"); past it they are
 -- shown newest first.
 --
--- reactions_fts is the outer loop and every other table is read in a subquery, so FTS5
--- hands over matches in rowid order and LIMIT stops the walk: a word most reactions hold
--- costs :cap matches, not all of them. A page's columns are read for its rows alone.
+-- Searching every movie, reactions_fts is the outer loop and every other table is read in
+-- a subquery, so FTS5 hands over matches in rowid order and LIMIT stops the walk: a word
+-- most reactions hold costs :cap matches, not all of them (one movie's search starts from
+-- the movie's reactions instead). A page's columns are read for its rows alone.
 -- A search lists its visible matches (visible_matches, or visible_matches_of_movie);
 -- past SEARCH_CAP it shows the newest (search_newest; one movie's: reactions_by_ids on
 -- its list), else it ranks the listed ones (rank_matches).

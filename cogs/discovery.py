@@ -86,7 +86,11 @@ class Discovery(MemberCog):
     @commands.command(name="search")
     @prefix_cooldown()
     async def search_prefix(self, ctx: commands.Context[ReelBot], *, text: str) -> None:
-        """Search the text and authors of all reactions: `search <words> [platform:bluesky]`."""
+        """Search the text and authors of all reactions: `search <words> [platform:bluesky]`.
+
+        Best matches first. Past 1,000 matches the count reads "1,000+" and the newest 1,000
+        are paged: add a word to find fewer.
+        """
         platform, words = split_platform(text)
         guild_id = ctx.guild.id if ctx.guild else None
         await reply_in_time(ctx, self._search(words, None, guild_id, platform))
@@ -107,7 +111,7 @@ class Discovery(MemberCog):
         movie: str | None = None,
         platform: str | None = None,
     ) -> None:
-        """Search reactions; results page with ◀ ▶ buttons."""
+        """Search reactions; results page with ◀ ▶ buttons (the newest 1,000 past 1,000)."""
         work = self._search(text, movie, interaction.guild_id, platform)
         await answer_in_time(interaction, work)
 

@@ -147,7 +147,7 @@ def reaction_embed(
     *,
     movie: Movie,
     number: int | None = None,
-    total: int | None = None,
+    total: int | str | None = None,
     spoiler: bool,
     budget: int = MAX_DESCRIPTION,
 ) -> discord.Embed:
@@ -229,7 +229,7 @@ def _embeds_within_total(
     flags: Sequence[bool],
     *,
     offset: int,
-    total: int,
+    total: int | str,
 ) -> list[discord.Embed]:
     """Render one embed per reaction so that all of them fit one message's 6,000 characters."""
     titles = {movie_id: _footer_title(movie) for movie_id, movie in movies.items()}
@@ -286,6 +286,11 @@ def render_page(
     )
 
 
+def _search_count(result: SearchPage) -> str:
+    """Return how many a search found as members read it: "1,000", or "1,000+" if capped."""
+    return f"{result.total:,}+" if result.capped else f"{result.total:,}"
+
+
 def render_search(
     result: SearchPage,
     movies: Mapping[int, Movie],
@@ -293,19 +298,25 @@ def render_search(
     page_size: int,
     spoilers: Sequence[bool] | bool = True,
 ) -> RenderedPage:
-    """Render a page of search results; ``movies`` names the movie of each reaction."""
+    """Render a page of search results; ``movies`` names the movie of each reaction.
+
+    A capped search counts "1,000+" and says its matches come newest first.
+    """
     reactions = result.reactions[:MAX_EMBEDS]
+    found = _search_count(result)
     embeds = _embeds_within_total(
         reactions,
         movies,
         _spoiler_flags(len(reactions), spoilers),
         offset=result.offset,
-        total=result.total,
+        total=found,
     )
     query = escape(" ".join(result.query.split())[:100])
     if reactions:
         first, last = result.offset + 1, result.offset + len(reactions)
-        content = f"Reactions matching “{query}” — {first}–{last} of {result.total}"
+        content = f"Reactions matching “{query}” — {first}–{last} of {found}"
+        if result.capped:
+            content += ", newest first"
     else:
         content = f"No reactions match “{query}”."
     return RenderedPage(

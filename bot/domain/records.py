@@ -14,6 +14,10 @@ DEFAULT_PAGE_SIZE: Final = 5
 MIN_PAGE_SIZE: Final = 1
 MAX_PAGE_SIZE: Final = 10
 TOP_AUTHORS: Final = 5
+SEARCH_CAP: Final = 1_000
+"""A search counts its matches up to this many and pages through only these; past it the
+count reads "1,000+" and the newest come first (ranking every match of a frequent word
+would take too long)."""
 
 
 OPERATOR_ID: Final = 0
@@ -111,12 +115,17 @@ class GuildPage:
 
 @dataclass(frozen=True, slots=True)
 class SearchPage:
-    """One page of the reactions a full-text search found, and how many it found in all."""
+    """One page of the reactions a full-text search found, and how many it found in all.
+
+    ``capped`` says it found more than `SEARCH_CAP`: ``total`` is then `SEARCH_CAP`, the
+    matches are the newest first, and only the first `SEARCH_CAP` of them can be paged.
+    """
 
     query: str
     reactions: tuple[StoredReaction, ...]
     offset: int
     total: int
+    capped: bool = False
 
 
 @dataclass(frozen=True, slots=True)

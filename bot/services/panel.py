@@ -31,7 +31,8 @@ class PanelPage:
     ``numbers`` are the reactions' places among all the movie's (or the search's) as members
     see them, the "n of ``total``" of their footers; ``matches`` is how many the listing
     holds, which the pages are cut from. ``partial`` says a platform filter read only the
-    first `PLATFORM_SCAN` reactions.
+    first `PLATFORM_SCAN` reactions; ``capped`` that a search found more than it counts
+    (`SEARCH_CAP`: ``total`` is then the cap, newest first).
     """
 
     movie: Movie
@@ -45,18 +46,19 @@ class PanelPage:
     query: str
     platform: str | None
     partial: bool = False
+    capped: bool = False
 
 
 async def _read(
     store: ReactionStore, guild_id: int, movie: Movie, query: str, offset: int, limit: int
-) -> tuple[tuple[StoredReaction, ...], int, Movie]:
+) -> tuple[tuple[StoredReaction, ...], int, Movie, bool]:
     if query:
         found = await store.search_reactions(
             query, guild_id, movie_id=movie.id, offset=offset, limit=limit
         )
-        return found.reactions, found.total, movie
+        return found.reactions, found.total, movie, found.capped
     shown = await store.reaction_page(movie.id, guild_id, offset=offset, limit=limit)
-    return shown.reactions, shown.total, shown.movie
+    return shown.reactions, shown.total, shown.movie, False
 
 
 async def curation_page(
@@ -79,7 +81,7 @@ async def curation_page(
     platform = checked_platform(platform)
     page = max(1, page)
     if platform is not None:
-        every, total, movie = await _read(store, guild_id, movie, query, 0, PLATFORM_SCAN)
+        every, total, movie, capped = await _read(store, guild_id, movie, query, 0, PLATFORM_SCAN)
         kept = [
             (number, reaction)
             for number, reaction in enumerate(every, start=1)
@@ -92,13 +94,13 @@ async def curation_page(
         numbers = tuple(number for number, _ in chosen)
         partial = total > PLATFORM_SCAN
     else:
-        reactions, total, movie = await _read(
+        reactions, total, movie, capped = await _read(
             store, guild_id, movie, query, offset_of(page, per_page), per_page
         )
         if total and not reactions:
             # Asked past the end (reactions hidden since the link was made): the last page.
             page = checked_page(page, total, per_page, clamp=True, what="this list")
-            reactions, total, movie = await _read(
+            reactions, total, movie, capped = await _read(
                 store, guild_id, movie, query, offset_of(page, per_page), per_page
             )
         first = offset_of(page, per_page) + 1
@@ -116,6 +118,7 @@ async def curation_page(
         query=query,
         platform=platform,
         partial=partial,
+        capped=capped,
     )
 
 

@@ -14,6 +14,7 @@ from bot.domain.errors import InvalidInput, NotFound
 from bot.domain.markdown import escape, name_markdown
 from bot.domain.paging import checked_page, offset_of, page_count
 from bot.domain.records import (
+    SEARCH_CAP,
     GuildSettings,
     Movie,
     MovieSummary,
@@ -153,7 +154,8 @@ async def search(
 ) -> SearchResults:
     """Return page ``page`` of the reactions matching ``query`` (of one platform, if named).
 
-    No match is an empty page.
+    No match is an empty page. Past `SEARCH_CAP` matches only the first `SEARCH_CAP` (the
+    newest) are paged: a page past them is refused (or, with ``clamp``, the last one).
     """
     settings = await store.get_guild_settings(guild_id)
     size = settings.page_size
@@ -168,7 +170,12 @@ async def search(
         limit=size,
     )
     if result.total and not result.reactions:
-        checked = checked_page(page, result.total, size, clamp=clamp, what="this search")
+        what = (
+            f"a search shows its first {SEARCH_CAP:,} matches, so it"
+            if result.capped
+            else "this search"
+        )
+        checked = checked_page(page, result.total, size, clamp=clamp, what=what)
         result = await store.search_reactions(
             query,
             guild_id,

@@ -66,6 +66,9 @@ class Dialect(Protocol):
     def id_list(self, ids: Sequence[int]) -> Any:
         """Return ids as one parameter a statement can read as a list (JSON text, array)."""
 
+    def text_list(self, texts: Sequence[str]) -> Any:
+        """Return texts as one parameter a statement can read as a list (JSON text, array)."""
+
     def flag(self, value: bool | None) -> Any:
         """Return a boolean parameter as the backend stores it (None stays None)."""
 

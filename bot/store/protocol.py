@@ -132,7 +132,11 @@ class ReadingStore(Protocol):
         offset: int,
         limit: int,
     ) -> SearchPage:
-        """Return visible reactions whose text, author or handle hold every word of ``query``."""
+        """Return visible reactions whose text, author or handle hold every word of ``query``.
+
+        Best first up to `SEARCH_CAP` matches; past it ``capped``, newest first, and only
+        the first `SEARCH_CAP` are paged.
+        """
 
     async def random_reaction(
         self, guild_id: int | None, *, movie_id: int | None = None, rng_seed: int | None = None

@@ -92,7 +92,11 @@ async def movie_in(request: web.Request, guild_id: int) -> Movie:
 
 
 def _card(
-    reaction: StoredReaction, movie: Movie, number: int | None, total: int | None, spoiler: bool
+    reaction: StoredReaction,
+    movie: Movie,
+    number: int | None,
+    total: int | str | None,
+    spoiler: bool,
 ) -> tuple[StoredReaction, EmbedView]:
     embed = reaction_embed(reaction, movie=movie, number=number, total=total, spoiler=spoiler)
     return reaction, embed_view(embed.to_dict())  # type: ignore[arg-type]
@@ -133,7 +137,7 @@ async def reactions(request: web.Request) -> web.StreamResponse:
         await flash(request, error.message, error=True)
         raise web.HTTPSeeOther(f"/g/{guild.id}/m/{movie.slug}") from None
     cards = [
-        _card(reaction, shown.movie, number, shown.total, spoiler)
+        _card(reaction, shown.movie, number, _count(shown), spoiler)
         for reaction, number, spoiler in zip(
             shown.reactions, shown.numbers, shown.spoilers, strict=True
         )
@@ -174,18 +178,24 @@ async def _as_discord_shows_it(
     )
 
 
+def _count(shown: panel_service.PanelPage) -> int | str:
+    """Return the list's total as the bot writes it: "1,000+" for a capped search."""
+    return f"{shown.total:,}+" if shown.capped else shown.total
+
+
 def _content_line(shown: panel_service.PanelPage) -> str:
     """Return the line above the page, as the bot writes it above its embeds."""
     if shown.platform:
         label = next(p.label for p in PLATFORMS if p.name == shown.platform)
-        return f"{shown.matches} of {shown.total} reaction(s) are from {label}."
+        return f"{shown.matches} of {_count(shown)} reaction(s) are from {label}."
     first = shown.numbers[0] if shown.numbers else 0
     last = shown.numbers[-1] if shown.numbers else 0
     if shown.query:
         quoted = escape(shown.query)
         if not shown.reactions:
             return f"No reactions match “{quoted}”."
-        return f"Reactions matching “{quoted}” — {first}–{last} of {shown.total}"
+        newest = ", newest first" if shown.capped else ""
+        return f"Reactions matching “{quoted}” — {first}–{last} of {_count(shown)}{newest}"
     if not shown.reactions:
         return f"**{title_markdown(shown.movie)}** has no reactions to show."
     return header(shown.movie, first, last, shown.total)

@@ -195,14 +195,16 @@ async def test_200_concurrent_reactions_are_answered_within_3_s(
     assert " ERROR " not in bot_process.log_text(log_start)
 
 
-async def test_slow_searches_are_deferred_in_time_and_answered_once(
+async def test_a_burst_of_searches_is_answered_in_time_and_once(
     fake_discord: FakeDiscord, guild: Guild, fans: list[Member], bot_process: BotProcess
 ) -> None:
-    # A common word matches most of 100,000 reactions: ~0.1 s of SQLite each, one at a
-    # time on the bot's one connection, so 40 at once outlast Discord's 3 s unless deferred.
+    # 40 searches of common words at once, one at a time on the bot's one connection. A
+    # search counts at most 1,001 matches (issue 15), so this burst no longer has to be
+    # deferred; any that is (a loaded machine) is answered by editing its "thinking…".
+    # Deferring slow work is tested with a deliberately slow bot (test_discord_deadlines),
+    # a 429 on that edit in test_faults.
     driver = fake_discord.driver
     since = driver.mark()
-    fake_discord.rate_limit_next(EDIT_ORIGINAL, retry_after=0.2)
     askers = fans[:40]
     handles = await asyncio.gather(
         *(driver.slash("search", {"text": WORDS[n % 4]}, fan) for n, fan in enumerate(askers))
@@ -212,7 +214,6 @@ async def test_slow_searches_are_deferred_in_time_and_answered_once(
     deferred = [h for c, h in zip(callbacks, handles, strict=True) if c.json["type"] == 5]
     log.info("40 /search: %s, %d deferred", summary(latencies), len(deferred))
     assert max(latencies) < DEADLINE, summary(latencies)
-    assert deferred, "the searches were quick enough not to need deferring"
     for n, (handle, callback) in enumerate(zip(handles, callbacks, strict=True)):
         if callback.json["type"] == 5:
             data = await deferred_answer(fake_discord, handle)
@@ -220,7 +221,7 @@ async def test_slow_searches_are_deferred_in_time_and_answered_once(
             data = interaction_data(callback.json)
         assert data["content"].startswith(f"Reactions matching “{WORDS[n % 4]}” — 1–5 of ")
     edits = driver.calls(EDIT_ORIGINAL, since=since)
-    assert sorted(call.status for call in edits) == [200] * len(deferred) + [429]
+    assert sorted(call.status for call in edits) == [200] * len(deferred)
     assert fake_discord.expired == []
 
 

@@ -1,4 +1,4 @@
-"""Search queries kept under a short key for pager buttons (issue 12).
+"""Full-text search with capped counts (issue 15), and queries kept for pager buttons (12).
 
 A contract test: it runs on every backend through the ``store`` fixture.
 """
@@ -9,11 +9,18 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from bot.domain.errors import NotFound
+from bot.domain.errors import NotFound, PageOutOfRange
+from bot.domain.models import Reaction
+from bot.domain.records import SEARCH_CAP, SearchPage
+from bot.services import reading
 from bot.services.searches import keep_search, kept_search, search_key
 from bot.store import Store
+from bot.store.repos import search as search_repo
 from bot.store.repos.search import KEEP_SEARCHES
+from tests.unit.store_builders import article, post
 
+GUILD = 111
+OTHER_GUILD = 222
 NOW = datetime(2024, 5, 1, 8, 30, tzinfo=UTC)
 LONG = " ".join(["quokka marmot ocelot tapir gibbon"] * 5)
 
@@ -43,3 +50,161 @@ async def test_queries_unused_for_long_are_forgotten(store: Store) -> None:
     fresh = await keep_search(store, LONG, later)
     assert await store.kept_search_query(old) is None
     assert await store.kept_search_query(fresh) == LONG
+
+
+# Capped counts (issue 15): a search counts matches up to SEARCH_CAP; past it the page is
+# capped, newest first, and only the first SEARCH_CAP are paged.
+
+
+async def posts_with(
+    store: Store,
+    word: str,
+    count: int,
+    *,
+    start: int = 0,
+    guild_id: int | None = None,
+    platform: str = "twitter",
+    movie: str = "12th Fail",
+) -> int:
+    """Store one article quoting ``count`` posts "WORD number N", N from ``start`` up.
+
+    Returns the movie's id.
+    """
+    posts = [
+        Reaction(platform=platform, text=f"{word} number {n}", handle=f"fan{n}")
+        for n in range(start, start + count)
+    ]
+    stored = await store.ingest_article(
+        article(*posts, movie=movie),
+        content_hash=f"{word}-{platform}-{start}-{movie}",
+        guild_id=guild_id,
+    )
+    return stored.movie.id
+
+
+def texts(page: SearchPage) -> list[str]:
+    return [reaction.text for reaction in page.reactions]
+
+
+async def test_up_to_the_cap_matches_are_counted_exactly_and_ranked_best_first(
+    store: Store,
+) -> None:
+    await store.ingest_article(article(post("popcorn popcorn")), content_hash="best")
+    await posts_with(store, "popcorn", SEARCH_CAP - 1)
+
+    ranked = await store.search_reactions("popcorn", GUILD, offset=0, limit=3)
+
+    assert (ranked.total, ranked.capped) == (SEARCH_CAP, False)
+    assert texts(ranked)[0] == "popcorn popcorn"
+
+
+async def test_past_the_cap_the_count_is_capped_and_the_newest_come_first(
+    store: Store,
+) -> None:
+    await store.ingest_article(article(post("popcorn popcorn")), content_hash="best")
+    await posts_with(store, "popcorn", SEARCH_CAP)
+
+    newest = await store.search_reactions("popcorn", GUILD, offset=0, limit=3)
+
+    assert (newest.total, newest.capped) == (SEARCH_CAP, True)
+    last = SEARCH_CAP - 1
+    assert texts(newest) == [f"popcorn number {n}" for n in (last, last - 1, last - 2)]
+
+
+async def test_only_the_first_cap_matches_are_paged(store: Store) -> None:
+    await posts_with(store, "popcorn", SEARCH_CAP + 5)
+
+    last = await store.search_reactions("popcorn", GUILD, offset=SEARCH_CAP - 2, limit=5)
+    past = await store.search_reactions("popcorn", GUILD, offset=SEARCH_CAP, limit=5)
+
+    # The newest first: the 999th and 1,000th newest of 1,005 are numbers 6 and 5.
+    assert texts(last) == ["popcorn number 6", "popcorn number 5"]
+    assert (last.total, last.capped) == (SEARCH_CAP, True)
+    assert (past.reactions, past.total, past.capped) == ((), SEARCH_CAP, True)
+
+
+async def test_a_page_past_the_cap_is_refused_saying_why(store: Store) -> None:
+    await posts_with(store, "popcorn", SEARCH_CAP + 5)
+
+    with pytest.raises(PageOutOfRange) as refused:
+        await reading.search(store, "popcorn", GUILD, 201)
+    clamped = await reading.search(store, "popcorn", GUILD, 201, clamp=True)
+
+    assert str(refused.value) == (
+        "There is no page 201: a search shows its first 1,000 matches, so it has 200 pages."
+    )
+    assert (clamped.page, clamped.pages, len(clamped.data.reactions)) == (200, 200, 5)
+
+
+async def test_the_cap_counts_only_what_the_server_sees(store: Store) -> None:
+    await posts_with(store, "popcorn", SEARCH_CAP - 2)
+    await posts_with(store, "popcorn", 5, start=5000, guild_id=GUILD)
+
+    before = await store.search_reactions("popcorn", GUILD, offset=0, limit=4)
+    for reaction in before.reactions:
+        await store.set_reaction_state(GUILD, reaction.id, hidden=True)
+    after = await store.search_reactions("popcorn", GUILD, offset=0, limit=SEARCH_CAP)
+    elsewhere = await store.search_reactions("popcorn", OTHER_GUILD, offset=0, limit=1)
+
+    # The server's own five are its newest; hiding four leaves 998 + 1 below the cap.
+    assert texts(before) == [f"popcorn number {n}" for n in (5004, 5003, 5002, 5001)]
+    assert (before.total, before.capped) == (SEARCH_CAP, True)
+    assert (after.total, after.capped) == (SEARCH_CAP - 1, False)
+    assert {r.id for r in after.reactions}.isdisjoint(r.id for r in before.reactions)
+    assert "popcorn number 5000" in texts(after)
+    assert (elsewhere.total, elsewhere.capped) == (SEARCH_CAP - 2, False)
+
+
+async def test_a_platform_filter_counts_that_platform_alone(store: Store) -> None:
+    await posts_with(store, "popcorn", SEARCH_CAP + 1)
+    await posts_with(store, "popcorn", 3, start=9000, platform="bluesky")
+
+    bluesky = await store.search_reactions("popcorn", GUILD, platform="bluesky", offset=0, limit=5)
+    twitter = await store.search_reactions("popcorn", GUILD, platform="twitter", offset=0, limit=5)
+
+    assert (bluesky.total, bluesky.capped) == (3, False)
+    assert {r.platform for r in bluesky.reactions} == {"bluesky"}
+    assert (twitter.total, twitter.capped) == (SEARCH_CAP, True)
+    assert texts(twitter)[0] == f"popcorn number {SEARCH_CAP}"
+
+
+async def test_a_common_word_is_still_required_when_rarer_words_rank(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(search_repo, "COMMON_WORD", 4)
+    await store.ingest_article(
+        article(
+            post("the owl", "a"),
+            post("the cat", "b"),
+            post("the dog", "c"),
+            post("zebra alone", "d"),
+            post("the zebra", "e"),
+            post("zebra zebra and the", "f"),
+        ),
+        content_hash="common",
+    )
+
+    found = await store.search_reactions("the zebra", GUILD, offset=0, limit=10)
+
+    # "the" (5 posts) is common, "zebra" (3) is not: zebra ranks, both are required.
+    assert sorted(texts(found)) == ["the zebra", "zebra zebra and the"]
+    assert (found.total, found.capped) == (2, False)
+
+
+async def test_one_movies_matches_are_capped_and_ranked_on_their_own(store: Store) -> None:
+    lagaan = await posts_with(store, "popcorn", SEARCH_CAP + 2, movie="Lagaan")
+    fail = await posts_with(store, "popcorn", 3, start=7000)
+    await store.ingest_article(article(post("popcorn popcorn", "z")), content_hash="best")
+
+    many = await store.search_reactions("popcorn", GUILD, movie_id=lagaan, offset=0, limit=2)
+    deep = await store.search_reactions(
+        "popcorn", GUILD, movie_id=lagaan, offset=SEARCH_CAP - 1, limit=5
+    )
+    few = await store.search_reactions("popcorn", GUILD, movie_id=fail, offset=0, limit=5)
+
+    assert (many.total, many.capped) == (SEARCH_CAP, True)
+    assert texts(many) == [f"popcorn number {SEARCH_CAP + 1}", f"popcorn number {SEARCH_CAP}"]
+    assert texts(deep) == ["popcorn number 2"]
+    assert (few.total, few.capped) == (4, False)
+    assert texts(few)[0] == "popcorn popcorn"
+    assert {r.movie_id for r in few.reactions} == {fail}

@@ -9,7 +9,8 @@ from urllib.parse import parse_qs, urlsplit
 import aiohttp
 import pytest
 
-from bot.domain.records import GuildSettings
+from bot.domain.models import Article, MovieRef, Reaction
+from bot.domain.records import SEARCH_CAP, GuildSettings
 from bot.services import reading
 from bot.web.security import RateLimiter
 from tests.web.harness import (
@@ -546,3 +547,26 @@ async def test_many_refusals_keep_the_session_cookie_small(world: World) -> None
         assert page.count('class="flash error"') == 3
         assert "There is no reaction" in page
         assert "Log out" in page  # still logged in
+
+
+async def test_a_search_past_the_cap_reads_1000_plus_newest_first(world: World) -> None:
+    posts = tuple(
+        Reaction(platform="twitter", text=f"popcorn post {n}", handle=f"fan{n}")
+        for n in range(SEARCH_CAP + 1)
+    )
+    article = Article(
+        title=None,
+        movie=MovieRef.from_title("Popcorn Film"),
+        spoiler=False,
+        published=None,
+        source=None,
+        reactions=posts,
+    )
+    stored = await world.store.ingest_article(article, content_hash="popcorn")
+    async with panel_client(world) as client:
+        await log_in(client, world, world.home.moderator)
+        base = f"/g/{world.home.id}/m/{stored.movie.slug}"
+        found = await (await client.get(base + "?q=popcorn")).text()
+    assert "1–20 of 1,000+, newest first" in found
+    assert "1 of 1,000+" in found
+    assert f"popcorn post {SEARCH_CAP}" in found

@@ -24,6 +24,10 @@ class PostgresDialect:
         """Return ids as a list, sent as one int8 array (``unnest ... WITH ORDINALITY``)."""
         return list(ids)
 
+    def text_list(self, texts: Sequence[str]) -> list[str]:
+        """Return texts as a list, sent as one text array."""
+        return list(texts)
+
     def flag(self, value: bool | None) -> bool | None:
         """Return the boolean as it is: PostgreSQL has the type."""
         return value

@@ -1,4 +1,4 @@
-"""Reading reactions: one reaction, a movie's pages, search, a random pick and stats."""
+"""Reading reactions: one reaction, a movie's pages, a random pick and stats."""
 
 from __future__ import annotations
 
@@ -14,7 +14,6 @@ from bot.domain.records import (
     GuildPage,
     Movie,
     ReactionPage,
-    SearchPage,
     Stats,
     StoredReaction,
 )
@@ -99,44 +98,6 @@ class ReadingRepo(StoreBase):
                 offset=header["skip"],
                 total=header["total"],
             ),
-        )
-
-    async def search_reactions(
-        self,
-        query: str,
-        guild_id: int | None,
-        *,
-        movie_id: int | None = None,
-        platform: str | None = None,
-        offset: int,
-        limit: int,
-    ) -> SearchPage:
-        """Return visible reactions whose text, author or handle hold every word of ``query``.
-
-        Best matches first. Words are matched as plain text (prefix and boolean syntax are
-        not interpreted); a query with no letters or digits matches nothing.
-        """
-        check_page(offset, limit)
-        match = self._dialect.search_terms(query)
-        if not match:
-            return SearchPage(query=query, reactions=(), offset=offset, total=0)
-        guild = scope(guild_id)
-        params = {
-            "query": match,
-            "guild": guild,
-            "movie_id": movie_id,
-            "platform": platform,
-            "offset": offset,
-            "limit": limit,
-        }
-        async with self._db.transaction(write=False) as s:
-            total = await s.scalar("count_search", params)
-            rows = await s.all("search", params)
-        return SearchPage(
-            query=query,
-            reactions=tuple(self._stored_reaction(row) for row in rows),
-            offset=offset,
-            total=total,
         )
 
     async def random_reaction(

@@ -1,18 +1,87 @@
-"""Search queries kept under a short key, for pager buttons that cannot carry them whole."""
+"""Full-text search of reactions, and search queries kept under a short key for pager buttons."""
 
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from typing import Any
 
+from bot.domain.records import SEARCH_CAP, SearchPage
+from bot.store.port import Row
 from bot.store.repos.base import StoreBase
-from bot.store.rules import check_aware
+from bot.store.rules import check_aware, check_page, scope
 
 KEEP_SEARCHES = timedelta(days=30)
 """How long a kept query outlives its last use; older pager buttons say it expired."""
+COMMON_WORD = 20 * SEARCH_CAP
+"""A word held by this many reactions or more is left out of ranking a search with rarer
+words where weighing a word reads every reaction holding it (SQLite's bm25: the most
+frequent word of 1M reactions costs 25 ms), which weighs such a word little anyway."""
 
 
 class SearchRepo(StoreBase):
-    """The kept-search-queries part of the store."""
+    """The search part of the store: matching reactions, and kept search queries."""
+
+    async def search_reactions(
+        self,
+        query: str,
+        guild_id: int | None,
+        *,
+        movie_id: int | None = None,
+        platform: str | None = None,
+        offset: int,
+        limit: int,
+    ) -> SearchPage:
+        """Return visible reactions whose text, author or handle hold every word of ``query``.
+
+        Words are matched as plain text (prefix and boolean syntax are not interpreted); a
+        query with no letters or digits matches nothing. Matches are counted up to
+        `SEARCH_CAP`: up to it they are all scored and the best come first; past it the
+        page is ``capped``, the newest come first (scoring every match of a word most
+        reactions hold is what made search slow), and only the first `SEARCH_CAP` can be
+        paged. An offset past the matches shown gives an empty page with the total.
+        """
+        check_page(offset, limit)
+        match = self._dialect.search_terms(query)
+        if not match:
+            return SearchPage(query=query, reactions=(), offset=offset, total=0)
+        params: dict[str, Any] = {
+            "query": match,
+            "guild": scope(guild_id),
+            "movie_id": movie_id,
+            "platform": platform,
+            "cap": SEARCH_CAP + 1,
+        }
+        async with self._db.transaction(write=False) as s:
+            await s.run("plan_search_for_its_words")
+            listing = "visible_matches" if movie_id is None else "visible_matches_of_movie"
+            found = [int(row["id"]) for row in await s.all(listing, params)]
+            total = min(len(found), SEARCH_CAP)
+            capped = len(found) > SEARCH_CAP
+            limit = min(limit, total - offset)
+            page = {**params, "offset": offset, "limit": limit}
+            rows: list[Row] = []
+            if limit > 0 and not capped:
+                words = [word for word in query.split() if self._dialect.search_terms(word)]
+                ranking = {
+                    "matches": self._dialect.id_list(found),
+                    "terms": self._dialect.text_list(
+                        [self._dialect.search_terms(word) for word in words]
+                    ),
+                    "common": COMMON_WORD,
+                }
+                rows = await s.all("rank_matches", {**page, **ranking})
+            elif limit > 0 and movie_id is None:
+                rows = await s.all("search_newest", page)
+            elif limit > 0:  # one movie's matches are listed newest first
+                ids = self._dialect.id_list(found[offset : offset + limit])
+                rows = await s.all("reactions_by_ids", {"guild": params["guild"], "ids": ids})
+        return SearchPage(
+            query=query,
+            reactions=tuple(self._stored_reaction(row) for row in rows),
+            offset=offset,
+            total=total,
+            capped=capped,
+        )
 
     async def keep_search_query(self, key: str, query: str, *, now: datetime) -> None:
         """Keep ``query`` under ``key`` (marking it used now); forget long-unused ones."""

@@ -26,6 +26,10 @@ class SQLiteDialect:
         """Return ids as JSON text, read in SQL by ``json_each`` (``key`` keeps their order)."""
         return json.dumps(list(ids))
 
+    def text_list(self, texts: Sequence[str]) -> str:
+        """Return texts as JSON text, read in SQL by ``json_each``."""
+        return json.dumps(list(texts))
+
     def flag(self, value: bool | None) -> int | None:
         """Return 1/0 (SQLite has no boolean type); None stays None."""
         return None if value is None else int(value)

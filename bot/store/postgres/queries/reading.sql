@@ -1,4 +1,4 @@
--- Reading reactions: pages, search, random picks and stats.
+-- Reading reactions: pages, random picks and stats (search is in search.sql).
 -- Named parameters throughout; ``:guild`` is a guild id, or 0 for "no guild", so
 -- ``guild_id IN (0, :guild)`` reads "global, or this guild's". A parameter compared with
 -- nothing but a constant carries a cast, so PostgreSQL does not guess a narrower type.
@@ -102,46 +102,6 @@ CROSS JOIN counts AS c
 LEFT JOIN page AS p ON true
 LEFT JOIN reactions AS r ON r.id = p.id
 ORDER BY p.part, p.article_id, p.position;
-
--- name: search
--- Member text arrives as plain words (PostgresDialect.search_terms); plainto_tsquery in
--- the 'simple' configuration (no stemming, no stop words: reactions come in many
--- languages) asks for every one of them.
-SELECT r.id, r.movie_id, r.platform, r.text, r.author_name, r.handle, r.date, r.url,
-       EXISTS (
-           SELECT 1 FROM article_reactions AS e JOIN articles AS a ON a.id = e.article_id
-           WHERE e.reaction_id = r.id AND e.guild_id IN (0, :guild) AND a.spoiler
-       ) AS spoiler,
-       coalesce(s.featured, false) AS featured,
-       false AS hidden
-FROM reactions AS r
-CROSS JOIN plainto_tsquery('simple', :query::text) AS q
-LEFT JOIN reaction_state AS s ON s.guild_id = :guild AND s.reaction_id = r.id
-WHERE r.search @@ q
-  AND (:movie_id::bigint IS NULL OR r.movie_id = :movie_id::bigint)
-  AND (:platform::text IS NULL OR r.platform = :platform::text)
-  AND NOT coalesce(s.hidden, false)
-  AND EXISTS (
-      SELECT 1 FROM article_reactions AS e
-      WHERE e.reaction_id = r.id AND e.guild_id IN (0, :guild)
-  )
-ORDER BY ts_rank(r.search, q) DESC, r.id
-LIMIT :limit OFFSET :offset;
-
--- name: count_search
-SELECT count(*)
-FROM reactions AS r
-WHERE r.search @@ plainto_tsquery('simple', :query::text)
-  AND (:movie_id::bigint IS NULL OR r.movie_id = :movie_id::bigint)
-  AND (:platform::text IS NULL OR r.platform = :platform::text)
-  AND EXISTS (
-      SELECT 1 FROM article_reactions AS e
-      WHERE e.reaction_id = r.id AND e.guild_id IN (0, :guild)
-  )
-  AND NOT EXISTS (
-      SELECT 1 FROM reaction_state AS s
-      WHERE s.guild_id = :guild AND s.reaction_id = r.id AND s.hidden
-  );
 
 -- name: select_reaction_for_guild
 -- One reaction with the guild's flags, hidden or not, if the guild can see a source of it.

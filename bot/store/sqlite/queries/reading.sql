@@ -1,4 +1,4 @@
--- Reading reactions: pages, search, random picks and stats.
+-- Reading reactions: pages, random picks and stats (search is in search.sql).
 -- Named parameters throughout; ``:guild`` is a guild id, or 0 for "no guild", so
 -- ``guild_id IN (0, :guild)`` reads "global, or this guild's".
 --
@@ -117,45 +117,6 @@ CROSS JOIN counts AS c
 LEFT JOIN page AS p ON 1
 LEFT JOIN reactions AS r ON r.id = p.id
 ORDER BY p.part, p.article_id, p.position;
-
--- name: search
--- User text is turned into quoted FTS5 strings before it gets here (see SQLiteDialect.search_terms).
-SELECT r.id, r.movie_id, r.platform, r.text, r.author_name, r.handle, r.date, r.url,
-       EXISTS (
-           SELECT 1 FROM article_reactions AS e JOIN articles AS a ON a.id = e.article_id
-           WHERE e.reaction_id = r.id AND e.guild_id IN (0, :guild) AND a.spoiler = 1
-       ) AS spoiler,
-       coalesce(s.featured, 0) AS featured,
-       0 AS hidden
-FROM reactions_fts AS f
-JOIN reactions AS r ON r.id = f.rowid
-LEFT JOIN reaction_state AS s ON s.guild_id = :guild AND s.reaction_id = r.id
-WHERE reactions_fts MATCH :query
-  AND (:movie_id IS NULL OR r.movie_id = :movie_id)
-  AND (:platform IS NULL OR r.platform = :platform)
-  AND coalesce(s.hidden, 0) = 0
-  AND EXISTS (
-      SELECT 1 FROM article_reactions AS e
-      WHERE e.reaction_id = r.id AND e.guild_id IN (0, :guild)
-  )
-ORDER BY f.rank, r.id
-LIMIT :limit OFFSET :offset;
-
--- name: count_search
-SELECT count(*)
-FROM reactions_fts AS f
-JOIN reactions AS r ON r.id = f.rowid
-WHERE reactions_fts MATCH :query
-  AND (:movie_id IS NULL OR r.movie_id = :movie_id)
-  AND (:platform IS NULL OR r.platform = :platform)
-  AND EXISTS (
-      SELECT 1 FROM article_reactions AS e
-      WHERE e.reaction_id = r.id AND e.guild_id IN (0, :guild)
-  )
-  AND NOT EXISTS (
-      SELECT 1 FROM reaction_state AS s
-      WHERE s.guild_id = :guild AND s.reaction_id = r.id AND s.hidden = 1
-  );
 
 -- name: select_reaction_for_guild
 -- One reaction with the guild's flags, hidden or not, if the guild can see a source of it.

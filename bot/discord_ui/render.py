@@ -172,7 +172,7 @@ def _embed(
     title: str,
     *,
     number: int | None,
-    total: int | None,
+    total: int | str | None,
     spoiler: bool,
     budget: int,
 ) -> discord.Embed:

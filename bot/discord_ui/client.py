@@ -21,8 +21,8 @@ from bot.ingest.files import ingest_paths
 from bot.ingest.worker import shutdown_worker
 from bot.store import ReactionStore
 from bot.store import open_store as open_backend
-from bot.store.coordination import IdentifyTurns, identify_turns
-from bot.store.factory import database_label
+from bot.store.coordination import IdentifyTurns
+from bot.store.factory import database_label, identify_turns
 from bot.store.sqlite.migrate import sqlite_library_version
 
 log = logging.getLogger(__name__)

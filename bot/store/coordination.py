@@ -18,10 +18,7 @@ import time
 from typing import Protocol
 
 from bot.domain.errors import StoreError
-from bot.store.postgres.coordination import AdvisoryTurns
-from bot.store.postgres.database import PostgresDatabase
-from bot.store.protocol import MetaStore, ReactionStore
-from bot.store.repos.store import Store
+from bot.store.protocol import MetaStore
 
 log = logging.getLogger(__name__)
 
@@ -95,11 +92,3 @@ class ProcessTurns:
 
 def _free_key(bucket: int) -> str:
     return f"identify_free_at.{bucket}"
-
-
-def identify_turns(store: ReactionStore) -> IdentifyTurns:
-    """Return the turns the processes sharing ``store``'s database take to IDENTIFY."""
-    database = store.database if isinstance(store, Store) else None
-    if isinstance(database, PostgresDatabase):
-        return AdvisoryTurns(database.pool, hold=IDENTIFY_HOLD, fallback=ProcessTurns())
-    return ProcessTurns(store)

@@ -6,7 +6,10 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from bot.config import Settings
-from bot.store.postgres.database import open_postgres_store, safe_url
+from bot.store.coordination import IDENTIFY_HOLD, IdentifyTurns, ProcessTurns
+from bot.store.postgres.coordination import AdvisoryTurns
+from bot.store.postgres.database import PostgresDatabase, open_postgres_store, safe_url
+from bot.store.protocol import ReactionStore
 from bot.store.repos.store import Store
 from bot.store.sqlite.database import open_sqlite_store
 
@@ -36,3 +39,11 @@ async def opened_store(settings: Settings) -> AsyncIterator[Store]:
         yield store
     finally:
         await store.close()
+
+
+def identify_turns(store: ReactionStore) -> IdentifyTurns:
+    """Return the turns the processes sharing ``store``'s database take to IDENTIFY."""
+    database = store.database if isinstance(store, Store) else None
+    if isinstance(database, PostgresDatabase):
+        return AdvisoryTurns(database.pool, hold=IDENTIFY_HOLD, fallback=ProcessTurns())
+    return ProcessTurns(store)

@@ -16,7 +16,8 @@ import asyncpg
 import pytest
 
 from bot.store import Store, open_sqlite_store
-from bot.store.coordination import IDENTIFY_INTERVAL, ProcessTurns, identify_turns
+from bot.store.coordination import IDENTIFY_INTERVAL, ProcessTurns
+from bot.store.factory import identify_turns
 from bot.store.postgres import PostgresDatabase, open_postgres_store
 from bot.store.postgres.coordination import IDENTIFY_LOCK, AdvisoryTurns
 from tests.pg_server import PostgresServer

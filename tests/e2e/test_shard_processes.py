@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
+import itertools
 from collections.abc import AsyncIterator, Callable, Iterator, Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -32,7 +33,7 @@ from bot.store.postgres import open_postgres_store
 from tests.conftest import postgres_server
 from tests.e2e.conftest import PHASE_REPORTS, format_violations
 from tests.e2e.fake_discord import BotProcess, Call, Channel, FakeDiscord, Guild
-from tests.e2e.fake_discord.gateway import shard_of
+from tests.e2e.fake_discord.gateway import IDENTIFY_INTERVAL, shard_of
 
 pytestmark = [pytest.mark.e2e, pytest.mark.asyncio(loop_scope="module")]
 
@@ -184,6 +185,19 @@ def text_of(call: Call) -> str:
     body = call.json or {}
     embeds = body.get("embeds") or [{}]
     return str(body.get("content") or "") + str(embeds[0].get("description") or "")
+
+
+async def test_processes_started_together_identify_one_at_a_time(
+    fake_discord: FakeDiscord, bots: list[BotProcess]
+) -> None:
+    # max_concurrency is 1: the three shards share one bucket, and the fake, like Discord,
+    # refuses a session start less than 5 s after the bucket's last one. The processes took
+    # turns through the database's advisory lock, so none was refused.
+    accepted = [call for call in fake_discord.driver.calls("WS IDENTIFY", since=0) if call.ok]
+    assert sorted(call.json["shard"][0] for call in accepted) == list(range(SHARDS))
+    assert fake_discord.gateway.identify_refusals == []
+    times = sorted(call.at for call in accepted)
+    assert all(later - earlier >= IDENTIFY_INTERVAL for earlier, later in itertools.pairwise(times))
 
 
 async def test_each_command_is_answered_once_by_the_process_of_its_shard(

@@ -25,7 +25,7 @@ from tests.pg_server import PostgresServer
 EARLY = 0.01
 """How early asyncio may wake a sleeper (its clock's resolution, and rounding): lower bounds
 of the short test holds allow that much."""
-HOLD = 2.0
+HOLD = 1.0
 """A shorter hold than Discord's window, for the tests that are not about its length."""
 LOCKS = """
 SELECT objid::bigint AS bucket, granted FROM pg_locks

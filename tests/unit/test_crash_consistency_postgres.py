@@ -22,7 +22,7 @@ import asyncpg
 
 from bot.store.postgres import open_postgres_store
 from tests.pg_server import PostgresServer
-from tests.unit.test_crash_consistency import build_article, committed
+from tests.unit.test_crash_consistency import build_article, committed, wait_ready
 
 REPO = Path(__file__).resolve().parents[2]
 NEEDS_POSTGRESQL = True
@@ -56,12 +56,6 @@ def spawn_child(url: str, first: int, count: int) -> subprocess.Popen[str]:
     return subprocess.Popen(
         argv, cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
     )
-
-
-def wait_ready(child: subprocess.Popen[str]) -> None:
-    assert child.stdout is not None
-    line = child.stdout.readline()
-    assert line == "ready\n", (line, child.stderr.read() if child.stderr else "")
 
 
 def hidden(output: str) -> set[int]:

@@ -240,6 +240,46 @@ async def test_connections_ended_by_the_server_are_replaced(
     assert await pg_store.get_meta("k") == "v"
 
 
+async def test_reads_give_their_connection_back_without_a_reset(
+    pg_store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    await pg_store.set_meta("k", "v")
+    sent: list[str] = []
+    execute = asyncpg.Connection.execute
+
+    async def recording(connection: asyncpg.Connection, query: str, *args: object) -> str:
+        sent.append(query)
+        return await execute(connection, query, *args)
+
+    monkeypatch.setattr(asyncpg.Connection, "execute", recording)
+    database = pg_store.database
+    assert isinstance(database, PostgresDatabase)
+    async with database.pool.acquire() as connection:
+        reset = connection.get_reset_query()
+    sent.clear()
+
+    assert await pg_store.get_meta("k") == "v"
+    await pg_store.set_meta("k", "w")
+    await database.read("find_movie", {"slug": "nothing", "guild": GUILD})
+
+    assert reset not in sent
+
+
+async def test_a_connection_used_outside_the_store_is_reset_when_given_back(
+    pg_server: PostgresServer, pg_store: Store
+) -> None:
+    database = pg_store.database
+    assert isinstance(database, PostgresDatabase)
+    async with database.pool.acquire() as connection:
+        await connection.execute("SELECT pg_advisory_lock(4242)")  # session-level
+    admin = await asyncpg.connect(pg_server.url())
+    try:
+        held = "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND objid = 4242"
+        assert await admin.fetchval(held) == 0
+    finally:
+        await admin.close()
+
+
 # Choosing the backend.
 def test_database_url_must_be_postgresql() -> None:
     with pytest.raises(ConfigError, match=r"postgresql://") as raised:

@@ -26,9 +26,9 @@ from tests.unit.test_crash_consistency import build_article, committed, wait_rea
 
 REPO = Path(__file__).resolve().parents[2]
 NEEDS_POSTGRESQL = True
-KILLS = 6
+KILLS = 4
 SEED = 14
-POSTS = 3_000
+POSTS = 2_000
 ARTICLES_PER_CHILD = 4
 GUILD = 4242
 _TITLE = re.compile(r"^crash (\d+) of (\d+) posts$")

@@ -21,7 +21,7 @@ from bs4 import BeautifulSoup, Tag
 from benchmarks.results import ANY, Row, median, ratio_text
 from bot.domain.errors import NoReactions, ReelError
 from bot.parsing import parse
-from bot.parsing.decode import decode_document
+from bot.parsing.decode import decode_bytes
 from bot.parsing.html import EMBEDS
 from tests.corpus import corpus_dir
 
@@ -92,7 +92,7 @@ def _bs_post(node: Tag) -> dict[str, str | None]:
 
 def beautifulsoup(page: Page) -> int:
     """Extract the same embeds with BeautifulSoup; return how many posts had text."""
-    soup = BeautifulSoup(decode_document(page.data), "html.parser")
+    soup = BeautifulSoup(decode_bytes(page.data).text, "html.parser")
     posts: list[dict[str, str | None]] = []
     inside: set[int] = set()
     for node in soup.select(EMBEDS):

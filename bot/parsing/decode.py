@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from bot.domain.errors import ParseError
 
-__all__ = ["ASCII_SUPERSETS", "Decoded", "decode_bytes", "decode_document"]
+__all__ = ["ASCII_SUPERSETS", "Decoded", "decode_bytes"]
 
 _META_CHARSET = re.compile(
     rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9._:-]+)""", re.IGNORECASE
@@ -46,11 +46,6 @@ class Decoded:
 
     text: str
     utf8: bytes | None = None
-
-
-def decode_document(data: bytes, charset: str | None = None) -> str:
-    """Return the text of ``data``, decoded as `decode_bytes` does."""
-    return decode_bytes(data, charset).text
 
 
 def decode_bytes(data: bytes, charset: str | None = None) -> Decoded:

@@ -161,29 +161,25 @@ async def search(
     size = settings.page_size
     query = search_query(query)
     platform = checked_platform(platform)
-    result = await store.search_reactions(
-        query,
-        guild_id,
-        movie_id=movie_id,
-        platform=platform,
-        offset=offset_of(page, size),
-        limit=size,
-    )
+
+    async def read(number: int) -> SearchPage:
+        return await store.search_reactions(
+            query,
+            guild_id,
+            movie_id=movie_id,
+            platform=platform,
+            offset=offset_of(number, size),
+            limit=size,
+        )
+
+    result = await read(page)
     if result.total and not result.reactions:
         what = (
             f"a search shows its first {SEARCH_CAP:,} matches, so it"
             if result.capped
             else "this search"
         )
-        checked = checked_page(page, result.total, size, clamp=clamp, what=what)
-        result = await store.search_reactions(
-            query,
-            guild_id,
-            movie_id=movie_id,
-            platform=platform,
-            offset=offset_of(checked, size),
-            limit=size,
-        )
+        result = await read(checked_page(page, result.total, size, clamp=clamp, what=what))
     return SearchResults(
         data=result,
         movies=await movies_of(store, result.reactions, guild_id),

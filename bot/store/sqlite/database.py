@@ -151,6 +151,7 @@ class SQLiteDatabase:
         self._dialect = SQLiteDialect()
         self._changes = ChangeLog()
         self._data_version: int | None = None
+        self._reader_seen: int | None = None
         # One connection gives no isolation between coroutines: a read between two
         # statements of an ingest would see half an article, and a second BEGIN would fail.
         # Every transaction, read or write, runs under this lock.
@@ -189,11 +190,18 @@ class SQLiteDatabase:
             self._changes.record(self._session.changes)
 
     async def caught_up(self) -> bool:
-        """Make every cached view stale if another connection committed since last asked.
+        """Make every cached view stale if another process committed since last asked.
 
-        ``PRAGMA data_version`` is one read of the connection's own state: it tells that
-        someone else committed, not what, so everything goes stale.
+        ``PRAGMA data_version`` tells that another connection committed, not what, so
+        everything goes stale. Asked of the writer connection, it ignores this process's
+        own commits (the change log records those), but each question is a trip to
+        aiosqlite's thread, which costs more than the reads the caches save. So the event
+        loop's reader is asked first: while its version is the one seen at the last
+        check, no connection at all committed since, and the answer needs no trip.
         """
+        seen = self._reader_version()
+        if seen is not None and seen == self._reader_seen:
+            return True
         async with self._lock:
             try:
                 rows = await self._connection.execute_fetchall(_DATA_VERSION)
@@ -203,7 +211,18 @@ class SQLiteDatabase:
         if version != self._data_version:
             self._data_version = version
             self._changes.everything()
+        # Read before the writer's version: a commit in between changes both, next time.
+        self._reader_seen = seen
         return True
+
+    def _reader_version(self) -> int | None:
+        """Return the reader's data version, or None without a reader or when it is busy."""
+        if self._reader is None:
+            return None
+        try:
+            return int(self._reader.execute(_DATA_VERSION).fetchall()[0][0])
+        except sqlite3.OperationalError:
+            return None  # busy (WAL recovery): the writer's thread waits it out
 
     async def read(self, name: str, params: Params | None = None) -> list[Row]:
         """Run one short reading statement, on the event loop's thread when it can.

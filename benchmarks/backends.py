@@ -10,7 +10,6 @@ its rows say "skipped: no PostgreSQL".
 from __future__ import annotations
 
 import asyncio
-
 from dataclasses import dataclass, field
 
 from benchmarks import postgres

@@ -1,18 +1,18 @@
 """Per-server caches of what the store reads on every command, never served stale.
 
-A value is kept with the stamp of its view (bot/store/changes.py) taken before it was
-read, and served only while the stamp is unchanged. Every write this process commits
-changes the stamps of the views it touched; before serving, the database brings the
-stamps up to date with what other processes committed (PostgreSQL notifications, SQLite's
-data version), and answers False when it cannot tell, in which case nothing is served from
-memory. Callers that miss together wait for one load.
+A value is kept with the stamps of the views it is read from (bot/store/changes.py),
+taken before it was read, and served only while the stamps are unchanged. Every write
+this process commits changes the stamps of the views it touched; before serving, the
+database brings the stamps up to date with what other processes committed (PostgreSQL
+notifications, SQLite's data version), and answers False when it cannot tell, in which
+case nothing is served from memory. Callers that miss together wait for one load.
 """
 
 from __future__ import annotations
 
 import asyncio
 from collections import OrderedDict
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Hashable
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
@@ -21,11 +21,28 @@ from bot.store.port import Database
 
 T = TypeVar("T")
 
-KEPT = {View.DIRECTORY: 16, View.SETTINGS: 4096}
-"""Servers kept per view, least recently used dropped first (a directory of 10,000
-movies takes about 5 MB)."""
 
-Stamp = tuple[int, int]
+@dataclass(frozen=True, slots=True)
+class Kept:
+    """One kind of value the cache keeps: the views it is read from, and how many at most."""
+
+    name: str
+    views: tuple[View, ...]
+    most: int
+    """Values kept, least recently used dropped first."""
+
+
+DIRECTORIES = Kept("directory", (View.DIRECTORY,), 16)
+"""A server's movies and names (a directory of 10,000 movies takes about 5 MB)."""
+SETTINGS = Kept("settings", (View.SETTINGS,), 4096)
+"""A server's settings row."""
+MOVIES_BY_NAME = Kept("movie by name", (View.DIRECTORY,), 4096)
+"""The movie a name finds in a server (or that none does), by the name's slug."""
+PAGES = Kept("page", (View.DIRECTORY, View.SETTINGS), 512)
+"""A page of a movie as a server sees it, with the settings it was paged by (a few kB)."""
+
+Stamp = tuple[tuple[int, int], ...]
+_Key = tuple[int, Hashable]
 
 
 @dataclass(slots=True)
@@ -41,49 +58,58 @@ class _Load:
 
 
 class StoreCache:
-    """Values of each view per guild, for one database, in this process."""
+    """Values of each kind per guild (and key), for one database, in this process."""
 
     def __init__(self, database: Database) -> None:
         """Cache for ``database``, whose change log says what went stale."""
         self._db = database
-        self._entries: dict[View, OrderedDict[int, _Entry]] = {view: OrderedDict() for view in View}
-        self._loads: dict[tuple[View, int], _Load] = {}
+        self._entries: dict[Kept, OrderedDict[_Key, _Entry]] = {}
+        self._loads: dict[tuple[Kept, _Key], _Load] = {}
 
-    async def get(self, view: View, guild: int, load: Callable[[], Awaitable[T]]) -> T:
-        """Return ``view`` of ``guild``: kept if still valid, else what ``load`` reads."""
+    def _stamp(self, kept: Kept, guild: int) -> Stamp:
+        changes = self._db.changes
+        return tuple(changes.stamp(view, guild) for view in kept.views)
+
+    async def get(
+        self,
+        kept: Kept,
+        guild: int,
+        load: Callable[[], Awaitable[T]],
+        *,
+        key: Hashable = None,
+    ) -> T:
+        """Return the ``kept`` value of ``guild`` (and ``key``): kept while valid, else loaded."""
         if not await self._db.caught_up():
             return await load()
-        changes = self._db.changes
-        stamp = changes.stamp(view, guild)
-        entries = self._entries[view]
-        entry = entries.get(guild)
+        stamp = self._stamp(kept, guild)
+        entries = self._entries.setdefault(kept, OrderedDict())
+        at: _Key = (guild, key)
+        entry = entries.get(at)
         if entry is not None and entry.stamp == stamp:
-            entries.move_to_end(guild)
+            entries.move_to_end(at)
             value: T = entry.value
             return value
-        key = (view, guild)
-        pending = self._loads.get(key)
+        pending = self._loads.get((kept, at))
         if pending is None or pending.stamp != stamp:
             pending = _Load(stamp, asyncio.ensure_future(load()))
-            pending.task.add_done_callback(self._finished(key, pending))
-            self._loads[key] = pending
+            pending.task.add_done_callback(self._finished(kept, at, pending))
+            self._loads[(kept, at)] = pending
         # Shielded: a caller that gives up leaves the load to the others waiting on it.
         loaded: T = await asyncio.shield(pending.task)
         return loaded
 
-    def _finished(self, key: tuple[View, int], load: _Load) -> Callable[[asyncio.Task[Any]], None]:
+    def _finished(self, kept: Kept, at: _Key, load: _Load) -> Callable[[asyncio.Task[Any]], None]:
         def keep(task: asyncio.Task[Any]) -> None:
-            if self._loads.get(key) is load:
-                del self._loads[key]
+            if self._loads.get((kept, at)) is load:
+                del self._loads[(kept, at)]
             if task.cancelled() or task.exception() is not None:
                 return  # each waiter has the error; nothing is kept
-            view, guild = key
-            if self._db.changes.stamp(view, guild) != load.stamp:
+            if self._stamp(kept, at[0]) != load.stamp:
                 return  # a write landed while it was read: stale already
-            entries = self._entries[view]
-            entries[guild] = _Entry(load.stamp, task.result())
-            entries.move_to_end(guild)
-            while len(entries) > KEPT[view]:
+            entries = self._entries.setdefault(kept, OrderedDict())
+            entries[at] = _Entry(load.stamp, task.result())
+            entries.move_to_end(at)
+            while len(entries) > kept.most:
                 entries.popitem(last=False)
 
         return keep

@@ -1,15 +1,15 @@
 """What a write changes, for the caches: which cached views of which servers it makes stale.
 
-The store keeps two views per server in memory (bot/store/cache.py): its movie directory
-(which movies it sees, under which names and aliases, with their counts) and its
-settings. Rather than trusting every write method to say what it touched, each named
-statement is classified once from its SQL: the tables it inserts into, updates or deletes
-from. A write to a table a view is read from makes that view stale, for the one server
-named by the statement's ``:guild`` when the table's rows each belong to one server, and
-for every server otherwise (only a change of existing rows, for the shared movies and
-posts, which a server sees through its articles' rows alone). A table this module does not
-know makes every view of every server stale: a new table costs reloads until it is listed
-here, never a stale answer.
+The store's caches (bot/store/cache.py) keep values read from two views per server: its
+movies (which movies it sees, under which names and aliases, with their posts as it sees
+them: counts, pages, curation) and its settings. Rather than trusting every write method
+to say what it touched, each named statement is classified once from its SQL: the tables
+it inserts into, updates or deletes from. A write to a table a view is read from makes
+that view stale, for the one server named by the statement's ``:guild`` when the table's
+rows each belong to one server, and for every server otherwise (only a change of existing
+rows, for the shared movies and posts, which a server sees through its articles' rows
+alone). A table this module does not know makes every view of every server stale: a new
+table costs reloads until it is listed here, never a stale answer.
 """
 
 from __future__ import annotations
@@ -27,7 +27,7 @@ class View(StrEnum):
     """A cached view of one server."""
 
     DIRECTORY = "directory"
-    """Movies the server sees: titles, aliases, its own titles, visible counts."""
+    """Movies the server sees: titles, aliases, its own titles, their posts and curation."""
     SETTINGS = "settings"
     """The server's settings row."""
 

@@ -64,6 +64,12 @@ async def suggestions(store: Store, typo: str, guild: int | None = GUILD) -> tup
     return unknown.value.suggestions
 
 
+async def page_texts(store: Store, movie_id: int, guild: int = GUILD, page: int = 1) -> list[str]:
+    """Return the texts of a page of the movie as the server sees it."""
+    read = await store.guild_page(movie_id, guild, page=page)
+    return [reaction.text for reaction in read.page.reactions]
+
+
 async def seed(store: Store) -> int:
     """Store one global article about 12th Fail with two posts; return the movie's id."""
     stored = await store.ingest_article(
@@ -191,6 +197,75 @@ async def test_views_are_kept_until_a_write_touches_them(store: Store) -> None:
     assert await store.get_guild_settings(GUILD) is settings
 
 
+async def test_a_page_shows_curation_renames_and_settings_at_once(store: Store) -> None:
+    movie_id = await seed(store)
+    await caching(store)
+    first = await store.guild_page(movie_id, GUILD, page=1)
+    assert await store.guild_page(movie_id, GUILD, page=1) is first  # kept
+    assert await page_texts(store, movie_id) == ["Loved it", "Wept"]
+    loved, wept = (reaction.id for reaction in first.page.reactions)
+
+    assert await store.set_reaction_state(GUILD, wept, featured=True)
+    assert await page_texts(store, movie_id) == ["Wept", "Loved it"]
+    assert await store.set_reaction_state(GUILD, loved, hidden=True)
+    assert await page_texts(store, movie_id) == ["Wept"]
+    assert await page_texts(store, movie_id, OTHER_GUILD) == ["Loved it", "Wept"]
+
+    await store.rename_movie(movie_id, GUILD, "Twelfth Failure")
+    assert await store.add_alias(movie_id, "Barah Fail", guild_id=GUILD)
+    movie = (await store.guild_page(movie_id, GUILD, page=1)).page.movie
+    assert (movie.title, movie.aliases) == ("Twelfth Failure", ("Barah Fail",))
+
+    await store.update_guild_settings(GUILD, page_size=1, spoiler_mode="always")
+    assert await store.set_reaction_state(GUILD, loved, hidden=False)
+    read = await store.guild_page(movie_id, GUILD, page=2)
+    assert (read.settings.page_size, read.settings.spoiler_mode) == (1, "always")
+    assert ([r.text for r in read.page.reactions], read.page.total) == (["Loved it"], 2)
+
+
+async def test_a_page_shows_articles_added_and_removed_at_once(store: Store) -> None:
+    movie_id = await seed(store)
+    await caching(store)
+    assert await page_texts(store, movie_id) == ["Loved it", "Wept"]
+
+    added = await store.ingest_article(
+        article(post("Goosebumps", "c")), content_hash="more", guild_id=GUILD
+    )
+    assert await page_texts(store, movie_id) == ["Loved it", "Wept", "Goosebumps"]
+    assert await page_texts(store, movie_id, OTHER_GUILD) == ["Loved it", "Wept"]
+
+    await store.remove_article(added.article_id, GUILD)
+    assert await page_texts(store, movie_id) == ["Loved it", "Wept"]
+
+
+async def test_a_name_finds_its_movie_as_soon_as_it_is_one(store: Store) -> None:
+    movie_id = await seed(store)
+    await caching(store)
+    assert await store.find_movie("Barah Fail", GUILD) is None
+    assert await store.find_movie("Dune", GUILD) is None
+
+    assert await store.add_alias(movie_id, "Barah Fail", guild_id=GUILD)
+    await store.ingest_article(
+        article(post("Sand", "c"), movie="Dune"), content_hash="dune", guild_id=OTHER_GUILD
+    )
+    found = await store.find_movie("barah-fail", GUILD)
+    assert found is not None
+    assert found.aliases == ("Barah Fail",)
+    assert await store.find_movie("Dune", GUILD) is None  # another server's movie
+
+    await store.rename_movie(movie_id, GUILD, "Twelfth Failure")
+    renamed = await store.find_movie("12th Fail", GUILD)
+    assert renamed is not None
+    assert renamed.title == "Twelfth Failure"
+
+    ours = await store.ingest_article(
+        article(post("Spice", "d"), movie="Dune"), content_hash="ours", guild_id=GUILD
+    )
+    assert await store.find_movie("Dune", GUILD) is not None
+    await store.remove_article(ours.article_id, GUILD)
+    assert await store.find_movie("Dune", GUILD) is None
+
+
 # Another process's writes.
 
 
@@ -232,6 +307,28 @@ async def test_another_process_hide_and_settings_reach_the_next_read(
 
     await operator.update_guild_settings(GUILD, page_size=7)
     assert (await bot.get_guild_settings(GUILD)).page_size == 7
+
+
+async def test_another_process_curation_reaches_the_next_page_and_name(
+    other: tuple[Store, Store],
+) -> None:
+    bot, operator = other
+    movie_id = await seed(operator)
+    await caching(bot)
+    assert await page_texts(bot, movie_id) == ["Loved it", "Wept"]
+    assert await bot.find_movie("Barah Fail", GUILD) is None
+    loved = (await bot.guild_page(movie_id, GUILD, page=1)).page.reactions[0].id
+
+    await operator.set_reaction_state(GUILD, loved, hidden=True)
+    assert await page_texts(bot, movie_id) == ["Wept"]
+    await operator.add_alias(movie_id, "Barah Fail")
+    found = await bot.find_movie("Barah Fail", GUILD)
+    assert found is not None
+    assert found.id == movie_id
+    await operator.update_guild_settings(GUILD, spoiler_mode="always")
+    read = await bot.guild_page(movie_id, GUILD, page=1)
+    assert read.settings.spoiler_mode == "always"
+    assert read.page.movie.aliases == ("Barah Fail",)
 
 
 @pytest.mark.parametrize("backend", ["postgresql"], indirect=True)

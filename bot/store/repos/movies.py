@@ -6,7 +6,7 @@ import asyncio
 
 from bot.domain.models import slugify
 from bot.domain.records import Movie, MovieSummary
-from bot.store.changes import View
+from bot.store.cache import DIRECTORIES, MOVIES_BY_NAME
 from bot.store.directory import MovieDirectory
 from bot.store.repos.base import StoreBase
 from bot.store.rules import GLOBAL_SCOPE, scope
@@ -35,12 +35,19 @@ class MovieRepo(StoreBase):
         the same key. The movie's own slug wins, then the guild's display title, the
         guild's aliases, titles the guild used before, and global aliases. Only movies with
         an article visible in the guild are found: another server's movie stays unknown
-        here (``get_movie`` without a guild finds any movie by id).
+        here (``get_movie`` without a guild finds any movie by id). Kept in memory per
+        guild and name until a write (of any process) changes the guild's movies.
         """
         slug = slugify(key)
         if not slug:
             return None
-        rows = await self._db.read("find_movie", {"slug": slug, "guild": scope(guild_id)})
+        guild = scope(guild_id)
+        return await self._cache.get(
+            MOVIES_BY_NAME, guild, lambda: self._find_movie(slug, guild), key=slug
+        )
+
+    async def _find_movie(self, slug: str, guild: int) -> Movie | None:
+        rows = await self._db.read("find_movie", {"slug": slug, "guild": guild})
         return self._movie_from_row(rows[0]) if rows else None
 
     async def movie_directory(self, guild_id: int | None) -> MovieDirectory:
@@ -50,7 +57,7 @@ class MovieRepo(StoreBase):
         see bot/store/cache.py.
         """
         guild = scope(guild_id)
-        return await self._cache.get(View.DIRECTORY, guild, lambda: self._read_directory(guild))
+        return await self._cache.get(DIRECTORIES, guild, lambda: self._read_directory(guild))
 
     async def movie_names(self, guild_id: int | None) -> list[tuple[Movie, str]]:
         """Return ``(movie, name)`` for every title and visible alias, for fuzzy matching.

@@ -17,6 +17,7 @@ from bot.domain.records import (
     Stats,
     StoredReaction,
 )
+from bot.store.cache import PAGES
 from bot.store.repos.base import StoreBase
 from bot.store.rules import author_label, check_page, movie_bounds, scope
 
@@ -50,12 +51,19 @@ class ReadingRepo(StoreBase):
     async def guild_page(self, movie_id: int, guild_id: int | None, *, page: int) -> GuildPage:
         """Return page ``page`` (1-based) of a movie at the guild's page size, and its settings.
 
-        One statement answers it all (one round trip). Raises UnknownMovie when no movie
-        has this id; a page past the end is empty, with the real total; pages below 1
-        count as 1.
+        One statement answers it all (one round trip), and the answer is kept in memory
+        until a write (of any process) changes the guild's movies or settings: members
+        ask for the first page of the same few movies over and over. Raises UnknownMovie
+        when no movie has this id; a page past the end is empty, with the real total;
+        pages below 1 count as 1.
         """
         page = min(max(page, 1), MAX_PAGE_NUMBER)
-        return await self._page(movie_id, guild_id, offset=None, limit=None, page=page)
+        return await self._cache.get(
+            PAGES,
+            scope(guild_id),
+            lambda: self._page(movie_id, guild_id, offset=None, limit=None, page=page),
+            key=(movie_id, page),
+        )
 
     async def _page(
         self,

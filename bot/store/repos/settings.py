@@ -13,7 +13,7 @@ from bot.domain.records import (
     GuildSettings,
     Unset,
 )
-from bot.store.changes import View
+from bot.store.cache import SETTINGS
 from bot.store.repos.base import StoreBase
 from bot.store.rules import (
     check_aware,
@@ -34,7 +34,7 @@ class SettingsRepo(StoreBase):
         Kept in memory per guild until a write (of any process) changes them.
         """
         guild = scope(guild_id)
-        return await self._cache.get(View.SETTINGS, guild, lambda: self._read_settings(guild))
+        return await self._cache.get(SETTINGS, guild, lambda: self._read_settings(guild))
 
     async def _read_settings(self, guild: int) -> GuildSettings:
         async with self._db.transaction(write=False) as s:

@@ -11,13 +11,12 @@ from discord.ext import commands
 
 from bot.discord_ui.answers import answer_in_time
 from bot.discord_ui.client import ReelBot
-from bot.discord_ui.pages import movie_page
+from bot.discord_ui.pages import named_movie_page
 from bot.discord_ui.render import MAX_DESCRIPTION
 from bot.discord_ui.views import pager_view
 from bot.domain.markdown import name_markdown
 from bot.domain.paging import MAX_PAGE_NUMBER
 from bot.services import reading
-from bot.services.lookup import resolve_movie
 from cogs._choices import movie_choices
 from cogs._member import MemberCog, prefix_cooldown, slash_cooldown
 
@@ -38,8 +37,7 @@ class Reactions(MemberCog):
     async def _page_message(
         self, query: str, guild_id: int | None, page: int
     ) -> tuple[str, list[discord.Embed], discord.ui.View | None]:
-        movie = await resolve_movie(self.bot.store, query, guild_id)
-        rendered = await movie_page(self.bot.store, movie, guild_id, page)
+        movie, rendered = await named_movie_page(self.bot.store, query, guild_id, page)
         return rendered.content, rendered.embeds, pager_view(movie.id, rendered)
 
     @commands.command(name="reactions", aliases=["r"])

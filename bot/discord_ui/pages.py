@@ -23,6 +23,15 @@ async def movie_page(
     return render_page(shown.data, page_size=shown.page_size, spoilers=shown.spoilers)
 
 
+async def named_movie_page(
+    store: ReactionStore, query: str, guild_id: int | None, page: int
+) -> tuple[Movie, RenderedPage]:
+    """Render page ``page`` of the movie a member named; return the movie too."""
+    shown = await reading.named_movie_page(store, query, guild_id, page)
+    rendered = render_page(shown.data, page_size=shown.page_size, spoilers=shown.spoilers)
+    return shown.data.movie, rendered
+
+
 async def search_page(
     store: ReactionStore,
     query: str,

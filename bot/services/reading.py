@@ -15,6 +15,7 @@ from bot.domain.markdown import escape, name_markdown
 from bot.domain.paging import checked_page, offset_of, page_count
 from bot.domain.records import (
     SEARCH_CAP,
+    GuildPage,
     GuildSettings,
     Movie,
     MovieSummary,
@@ -24,6 +25,7 @@ from bot.domain.records import (
     StoredReaction,
 )
 from bot.platforms import PLATFORMS, get
+from bot.services.lookup import MAX_QUERY, movie_id_of, resolve_movie
 from bot.store.protocol import ReactionStore
 
 SPOILERS_ALWAYS = "always"
@@ -115,12 +117,36 @@ async def movie_page(
     # One read gives the settings, the total and the page asked for: a second read only
     # for a page that is gone.
     read = await store.guild_page(movie.id, guild_id, page=page)
+    return await _checked(store, read, guild_id, page, clamp=clamp)
+
+
+async def named_movie_page(
+    store: ReactionStore, query: str, guild_id: int | None, page: int
+) -> MoviePage:
+    """Return page ``page`` of the movie a member named: a title, an alias or ``#id``.
+
+    A name goes from name to page in one (cached) look-up; an id, or a name that finds
+    nothing, goes through `resolve_movie`, which raises `UnknownMovie` with suggestions.
+    """
+    name = " ".join(query.split())
+    if movie_id_of(name) is None and len(name) <= MAX_QUERY:
+        read = await store.guild_page_by_name(name, guild_id, page=page)
+        if read is not None:
+            return await _checked(store, read, guild_id, page, clamp=False)
+    movie = await resolve_movie(store, name, guild_id)
+    return await movie_page(store, movie, guild_id, page)
+
+
+async def _checked(
+    store: ReactionStore, read: GuildPage, guild_id: int | None, page: int, *, clamp: bool
+) -> MoviePage:
+    """Return the page read, or the one `checked_page` turns a page past the end into."""
     settings, data = read.settings, read.page
     size = settings.page_size
-    what = f"**{name_markdown(movie.title)}**"
+    what = f"**{name_markdown(data.movie.title)}**"
     checked = checked_page(page, data.total, size, clamp=clamp, what=what)
     if checked != page:
-        data = (await store.guild_page(movie.id, guild_id, page=checked)).page
+        data = (await store.guild_page(data.movie.id, guild_id, page=checked)).page
     return MoviePage(
         data=data,
         page=checked,

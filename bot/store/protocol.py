@@ -122,6 +122,11 @@ class ReadingStore(Protocol):
     async def guild_page(self, movie_id: int, guild_id: int | None, *, page: int) -> GuildPage:
         """Return page ``page`` of a movie at the guild's page size, with its settings."""
 
+    async def guild_page_by_name(
+        self, key: str, guild_id: int | None, *, page: int
+    ) -> GuildPage | None:
+        """Return page ``page`` of the movie ``key`` names (as find_movie), or None."""
+
     async def search_reactions(
         self,
         query: str,

@@ -331,6 +331,21 @@ async def test_another_process_curation_reaches_the_next_page_and_name(
     assert read.page.movie.aliases == ("Barah Fail",)
 
 
+async def test_pages_are_served_while_this_process_writes(other: tuple[Store, Store]) -> None:
+    # A long ingest holds the bot's one writer: a member's page must not wait for it, even
+    # when another process committed just before the ingest began.
+    bot, operator = other
+    movie_id = await seed(operator)
+    await caching(bot)
+    assert await page_texts(bot, movie_id) == ["Loved it", "Wept"]
+    await operator.update_guild_settings(OTHER_GUILD, page_size=2)
+
+    async with bot.database.transaction(write=True):
+        async with asyncio.timeout(10):
+            assert await page_texts(bot, movie_id) == ["Loved it", "Wept"]
+            assert await page_texts(bot, movie_id) == ["Loved it", "Wept"]
+
+
 @pytest.mark.parametrize("backend", ["postgresql"], indirect=True)
 async def test_a_lost_listener_turns_caching_off_until_it_is_back(
     other: tuple[Store, Store],

@@ -99,6 +99,11 @@ class StoreBase:
         row = await s.one("select_movie_for_guild", {"movie_id": movie_id, "guild": guild})
         return None if row is None else self._movie_from_row(row)
 
+    async def _find_movie(self, slug: str, guild: int) -> Movie | None:
+        """Return the movie a slug names in the guild (see `find_movie`), read now."""
+        rows = await self._db.read("find_movie", {"slug": slug, "guild": guild})
+        return self._movie_from_row(rows[0]) if rows else None
+
     @staticmethod
     def _movie_from_row(row: Row) -> Movie:
         """Build the Movie of a row with the guild's display ``title`` and ``aliases`` (JSON)."""

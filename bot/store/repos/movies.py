@@ -46,10 +46,6 @@ class MovieRepo(StoreBase):
             MOVIES_BY_NAME, guild, lambda: self._find_movie(slug, guild), key=slug
         )
 
-    async def _find_movie(self, slug: str, guild: int) -> Movie | None:
-        rows = await self._db.read("find_movie", {"slug": slug, "guild": guild})
-        return self._movie_from_row(rows[0]) if rows else None
-
     async def movie_directory(self, guild_id: int | None) -> MovieDirectory:
         """Return the guild's movies and all their names, indexed for look-ups by name.
 

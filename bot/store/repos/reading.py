@@ -7,6 +7,7 @@ import random
 from typing import Any
 
 from bot.domain.errors import StoreError, UnknownMovie
+from bot.domain.models import slugify
 from bot.domain.paging import MAX_PAGE_NUMBER
 from bot.domain.records import (
     DEFAULT_PAGE_SIZE,
@@ -64,6 +65,29 @@ class ReadingRepo(StoreBase):
             lambda: self._page(movie_id, guild_id, offset=None, limit=None, page=page),
             key=(movie_id, page),
         )
+
+    async def guild_page_by_name(
+        self, key: str, guild_id: int | None, *, page: int
+    ) -> GuildPage | None:
+        """Return page ``page`` of the movie ``key`` names (as `find_movie`), or None.
+
+        What ``!reactions 12th fail`` asks: kept in memory like `guild_page`, by the name's
+        slug, so that a member asking again costs one look-up, not two.
+        """
+        slug = slugify(key)
+        if not slug:
+            return None
+        page = min(max(page, 1), MAX_PAGE_NUMBER)
+        guild = scope(guild_id)
+
+        async def load() -> GuildPage | None:
+            movie = await self._find_movie(slug, guild)
+            if movie is None:
+                return None
+            return await self._page(movie.id, guild_id, offset=None, limit=None, page=page)
+
+        # Keyed by the slug (a str), apart from guild_page's keys (by the movie's id).
+        return await self._cache.get(PAGES, guild, load, key=(slug, page))
 
     async def _page(
         self,

@@ -179,6 +179,10 @@ class SQLiteDatabase:
             try:
                 await self._connection.execute_fetchall(_BEGIN_WRITE if write else _BEGIN_READ)
                 try:
+                    if write:
+                        # No other connection commits until this one does: caught up
+                        # here, caches serve on the reader's version all through an ingest.
+                        await self._catch_up(self._reader_version())
                     yield self._session
                 except BaseException:
                     if self._connection.in_transaction:
@@ -203,17 +207,27 @@ class SQLiteDatabase:
         if seen is not None and seen == self._reader_seen:
             return True
         async with self._lock:
-            try:
-                rows = await self._connection.execute_fetchall(_DATA_VERSION)
-            except sqlite3.DatabaseError as error:
-                raise _fault(error) from error
+            # Callers that queued together are served by the first one's trip.
+            seen = self._reader_version()
+            if seen is None or seen != self._reader_seen:
+                await self._catch_up(seen)
+        return True
+
+    async def _catch_up(self, seen: int | None) -> None:
+        """Ask the writer (under the lock) whether another process committed.
+
+        ``seen`` is the reader's version read before: a commit in between changes both,
+        and the next check comes here again.
+        """
+        try:
+            rows = await self._connection.execute_fetchall(_DATA_VERSION)
+        except sqlite3.DatabaseError as error:
+            raise _fault(error) from error
         version = int(next(iter(rows))[0])
         if version != self._data_version:
             self._data_version = version
             self._changes.everything()
-        # Read before the writer's version: a commit in between changes both, next time.
         self._reader_seen = seen
-        return True
 
     def _reader_version(self) -> int | None:
         """Return the reader's data version, or None without a reader or when it is busy."""

@@ -36,7 +36,7 @@ class Reactions(MemberCog):
 
     async def _page_message(
         self, query: str, guild_id: int | None, page: int
-    ) -> tuple[str, list[discord.Embed], discord.ui.View | None]:
+    ) -> tuple[str, tuple[discord.Embed, ...], discord.ui.View | None]:
         movie, rendered = await named_movie_page(self.bot.store, query, guild_id, page)
         return rendered.content, rendered.embeds, pager_view(movie.id, rendered)
 

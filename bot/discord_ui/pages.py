@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 import discord
 
 from bot.discord_ui.render import RenderedPage, reaction_embed, render_page, render_search
-from bot.domain.records import Movie, StoredReaction
+from bot.domain.records import Movie, ReactionPage, StoredReaction
 from bot.services import reading
 from bot.store.protocol import ReactionStore
+
+RENDERED_KEPT = 256
+"""Rendered pages kept, least recently used dropped first (a few kB each)."""
 
 
 async def movie_page(
@@ -20,7 +25,7 @@ async def movie_page(
 ) -> RenderedPage:
     """Render page ``page`` (1-based) of ``movie`` as the guild sees it."""
     shown = await reading.movie_page(store, movie, guild_id, page, clamp=clamp)
-    return render_page(shown.data, page_size=shown.page_size, spoilers=shown.spoilers)
+    return _rendered(shown.data, shown.page_size, shown.spoilers)
 
 
 async def named_movie_page(
@@ -28,8 +33,17 @@ async def named_movie_page(
 ) -> tuple[Movie, RenderedPage]:
     """Render page ``page`` of the movie a member named; return the movie too."""
     shown = await reading.named_movie_page(store, query, guild_id, page)
-    rendered = render_page(shown.data, page_size=shown.page_size, spoilers=shown.spoilers)
-    return shown.data.movie, rendered
+    return shown.data.movie, _rendered(shown.data, shown.page_size, shown.spoilers)
+
+
+@lru_cache(maxsize=RENDERED_KEPT)
+def _rendered(page: ReactionPage, page_size: int, spoilers: tuple[bool, ...]) -> RenderedPage:
+    """`render_page`, kept for the pages members ask for again.
+
+    Rendering five embeds costs more than the rest of a cached ``!reactions``; the store
+    keeps a page's data while it is valid, and equal data renders the same.
+    """
+    return render_page(page, page_size=page_size, spoilers=spoilers)
 
 
 async def search_page(

@@ -201,10 +201,10 @@ def _embed(
 
 @dataclass(frozen=True, slots=True)
 class RenderedPage:
-    """The content line and embeds of one page of reactions."""
+    """The content line and embeds of one page of reactions (shared: never changed)."""
 
     content: str
-    embeds: list[discord.Embed]
+    embeds: tuple[discord.Embed, ...]
     page: int
     pages: int
 
@@ -280,7 +280,7 @@ def render_page(
     )
     return RenderedPage(
         content=content,
-        embeds=embeds,
+        embeds=tuple(embeds),
         page=page.offset // page_size + 1,
         pages=page_count(page.total, page_size),
     )
@@ -321,7 +321,7 @@ def render_search(
         content = f"No reactions match “{query}”."
     return RenderedPage(
         content=content[:MAX_CONTENT],
-        embeds=embeds,
+        embeds=tuple(embeds),
         page=result.offset // page_size + 1,
         pages=page_count(result.total, page_size),
     )

@@ -42,6 +42,14 @@ _URL_SAFE = "-._~:/?#[]@!$&'()*+,;=%"
 _HAS_HOST = re.compile(r"https?://[^/?#\s]", re.IGNORECASE)
 # One label of a host name as Discord takes it: letters, digits and inner hyphens.
 _HOST_LABEL = re.compile(r"(?!-)[A-Za-z0-9-]{1,63}(?<!-)")
+# A link `safe_url` would return unchanged: lower-case http(s), a lower-case ASCII host of
+# valid labels and no port, then only characters it keeps, with no empty "?" or "#" that
+# urlunsplit would drop. Most posts' links are such; they skip the general path.
+_LABEL = r"[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?"
+_KEPT = r"[A-Za-z0-9\-._~:/@!$&'()*+,;=%]"
+_PLAIN_URL = re.compile(
+    rf"https?://(?:{_LABEL}\.)*{_LABEL}(?:/{_KEPT}*)?(?:\?(?:{_KEPT}|\?)+)?(?:#(?:{_KEPT}|[?#])+)?"
+)
 
 
 def _clean(text: str) -> str:
@@ -158,6 +166,13 @@ def safe_url(url: str | None) -> str | None:
     characters once percent-encoded (issue 12).
     """
     raw = (url or "").strip()
+    if len(raw) <= MAX_URL and _PLAIN_URL.fullmatch(raw):
+        return raw
+    return _normalized_url(raw)
+
+
+def _normalized_url(raw: str) -> str | None:
+    """`safe_url` of any stripped link: parsed, its host IDNA-encoded, the rest quoted."""
     if not _HAS_HOST.match(raw):
         return None
     try:

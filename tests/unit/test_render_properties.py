@@ -30,7 +30,7 @@ from bot.discord_ui.render import (
     render_page,
     render_search,
 )
-from bot.domain.markdown import escape
+from bot.domain.markdown import _normalized_url, escape, safe_url
 from bot.domain.records import Movie, ReactionPage, SearchPage, StoredReaction
 from tests.e2e.fake_discord.validate import message_problems
 
@@ -438,3 +438,25 @@ def test_masked_link_and_mention_in_plain_fields_are_caught() -> None:
     assert plain_text_problems("Name (@everyone)")
     assert plain_text_problems("<@&1>")
     assert plain_text_problems("Name (@\u200beveryone) [x]\u200b(y)") == []
+
+
+# A link as posts carry them: scheme, host labels, then path, query and fragment made of
+# the characters a link may keep, and some it may not.
+_LINK_PART = st.text(alphabet="abcXYZ019-._~:/@!$&'()*+,;=%?# |é", max_size=30)
+_LINK = st.builds(
+    lambda scheme, labels, rest: f"{scheme}://{'.'.join(labels)}{rest}",
+    st.sampled_from(["http", "https", "HTTPS"]),
+    st.lists(st.from_regex(r"[a-zA-Z0-9-]{1,64}", fullmatch=True), min_size=1, max_size=4),
+    _LINK_PART,
+)
+
+
+@PROPERTY
+@given(link=_LINK)
+@example(link="https://x.com/a?")
+@example(link="https://x.com/a#")
+@example(link="https://x.com?q#f")
+def test_a_plain_link_is_kept_as_the_general_path_would_make_it(link: str) -> None:
+    # safe_url returns most links unchanged without parsing them: exactly when parsing,
+    # encoding the host and quoting the rest would give the same link.
+    assert safe_url(link) == _normalized_url(link.strip())

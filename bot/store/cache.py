@@ -38,6 +38,8 @@ SETTINGS = Kept("settings", (View.SETTINGS,), 4096)
 """A server's settings row."""
 MOVIES_BY_NAME = Kept("movie by name", (View.DIRECTORY,), 4096)
 """The movie a name finds in a server (or that none does), by the name's slug."""
+MOVIES_BY_ID = Kept("movie by id", (View.DIRECTORY,), 4096)
+"""A movie as a server sees it (or that it does not), by id: what a page button names."""
 PAGES = Kept("page", (View.DIRECTORY, View.SETTINGS), 512)
 """A page of a movie as a server sees it, with the settings it was paged by (a few kB)."""
 

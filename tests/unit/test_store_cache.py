@@ -266,6 +266,34 @@ async def test_a_name_finds_its_movie_as_soon_as_it_is_one(store: Store) -> None
     assert await store.find_movie("Dune", GUILD) is None
 
 
+async def test_a_movie_by_id_follows_renames_aliases_and_articles_at_once(store: Store) -> None:
+    movie_id = await seed(store)
+    dune = await store.ingest_article(
+        article(post("Sand", "c"), movie="Dune"), content_hash="dune", guild_id=GUILD
+    )
+    await caching(store)
+    movie = await store.get_movie(movie_id, GUILD)
+    assert movie is not None
+    assert await store.get_movie(movie_id, GUILD) is movie  # kept
+    assert await store.get_movie(dune.movie.id, OTHER_GUILD) is None
+
+    await store.rename_movie(movie_id, GUILD, "Twelfth Failure")
+    assert await store.add_alias(movie_id, "Barah Fail")
+    renamed = await store.get_movie(movie_id, GUILD)
+    assert renamed is not None
+    assert (renamed.title, renamed.aliases) == ("Twelfth Failure", ("Barah Fail",))
+    unrenamed = await store.get_movie(movie_id, OTHER_GUILD)
+    assert unrenamed is not None
+    assert unrenamed.title == "12th Fail"
+
+    await store.ingest_article(
+        article(post("Spice", "d"), movie="Dune"), content_hash="theirs", guild_id=OTHER_GUILD
+    )
+    assert await store.get_movie(dune.movie.id, OTHER_GUILD) is not None
+    await store.remove_article(dune.article_id, GUILD)
+    assert await store.get_movie(dune.movie.id, GUILD) is None
+
+
 # Another process's writes.
 
 

@@ -6,7 +6,7 @@ import asyncio
 
 from bot.domain.models import slugify
 from bot.domain.records import Movie, MovieSummary
-from bot.store.cache import DIRECTORIES, MOVIES_BY_NAME
+from bot.store.cache import DIRECTORIES, MOVIES_BY_ID, MOVIES_BY_NAME
 from bot.store.directory import MovieDirectory
 from bot.store.repos.base import StoreBase
 from bot.store.rules import GLOBAL_SCOPE, scope
@@ -21,8 +21,14 @@ class MovieRepo(StoreBase):
         With no guild: any movie, under its own title and with global aliases. With a
         guild: under that guild's title and with its aliases too, and None unless an
         article the guild can see is about it (another server's movie stays unknown).
+        Kept in memory like `find_movie`: every page button names its movie by id.
         """
         guild = scope(guild_id)
+        return await self._cache.get(
+            MOVIES_BY_ID, guild, lambda: self._read_movie(movie_id, guild), key=movie_id
+        )
+
+    async def _read_movie(self, movie_id: int, guild: int) -> Movie | None:
         async with self._db.transaction(write=False) as s:
             if guild != GLOBAL_SCOPE and not await self._movie_visible(s, movie_id, guild):
                 return None

@@ -135,6 +135,12 @@ def check_database(path: Path) -> Check:
             " WHERE a.reaction_id = r.id AND a.guild_id = 0)"
         ).fetchone()[0]
         assert drifted == 0
+        miscounted = connection.execute(
+            "SELECT count(*) FROM movies AS m WHERE m.global_reactions <> "
+            "(SELECT count(*) FROM reactions AS r "
+            " WHERE r.movie_id = m.id AND r.global_sources > 0)"
+        ).fetchone()[0]
+        assert miscounted == 0
         connection.execute("INSERT INTO reactions_fts (reactions_fts) VALUES ('integrity-check')")
         articles = connection.execute("SELECT count(*) FROM articles").fetchone()[0]
         reactions = connection.execute("SELECT count(*) FROM reactions").fetchone()[0]

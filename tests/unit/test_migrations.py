@@ -221,3 +221,29 @@ async def test_migrations_leave_wal_mode_and_foreign_keys_intact(tmp_path: Path)
     assert read(path, "PRAGMA journal_mode") == [("wal",)]
     assert read(path, "PRAGMA foreign_key_check") == []
     assert read(path, "PRAGMA integrity_check") == [("ok",)]
+
+
+async def test_movie_global_reactions_are_counted_for_existing_rows(
+    connection: aiosqlite.Connection,
+) -> None:
+    # A database from before 0010: one movie's posts quoted by a global article, a guild's
+    # article, or both; another movie's post only by the guild.
+    await migrate(connection, [m for m in REAL if m.version < 10])
+    await connection.executescript(
+        """
+        INSERT INTO movies (id, title, slug) VALUES (1, 'One', 'one'), (2, 'Two', 'two');
+        INSERT INTO articles (id, guild_id, content_hash, movie_id)
+        VALUES (1, 0, 'g', 1), (2, 7, 'own', 1), (3, 7, 'own two', 2);
+        INSERT INTO reactions (id, movie_id, key_hash, platform, text)
+        VALUES (1, 1, zeroblob(32), 'x', 'both'), (2, 1, randomblob(32), 'x', 'global'),
+               (3, 1, randomblob(32), 'x', 'guild'), (4, 2, randomblob(32), 'x', 'guild');
+        INSERT INTO article_reactions (article_id, position, reaction_id, movie_id, guild_id)
+        VALUES (1, 0, 1, 1, 0), (1, 1, 2, 1, 0), (2, 0, 1, 1, 7), (2, 1, 3, 1, 7),
+               (3, 0, 4, 2, 7);
+        """
+    )
+
+    await migrate(connection, REAL)
+
+    async with connection.execute("SELECT id, global_reactions FROM movies ORDER BY id") as rows:
+        assert [tuple(row) for row in await rows.fetchall()] == [(1, 2), (2, 0)]

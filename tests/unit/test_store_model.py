@@ -1,5 +1,8 @@
 """Model check: pages, totals and the movie list against a plain-Python model.
 
+Articles are stored, some removed again, then curated: the counts the store keeps at write
+time (a reaction's global sources, a movie's global reactions) must follow every step.
+
 A contract test: each hypothesis example opens a fresh store of the backend under test.
 """
 
@@ -13,6 +16,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from bot.domain.records import RemoveOutcome
 from bot.store import Store
 from tests.conftest import open_backend
 from tests.unit.store_builders import article, post
@@ -39,6 +43,10 @@ articles_strategy = st.lists(
 )
 
 
+removals_strategy = st.sets(st.integers(0, 5), max_size=3)
+"""Which of the stored articles (by number) are removed again before any curation."""
+
+
 states_strategy = st.lists(
     st.tuples(
         st.sampled_from([GUILD, OTHER_GUILD]),
@@ -53,6 +61,7 @@ states_strategy = st.lists(
 
 def expected_pages(
     articles: list[tuple[int, int, bool, list[int]]],
+    removed: set[int],
     states: dict[tuple[int, int, int], tuple[bool, bool]],
     viewer: int | None,
 ) -> dict[int, list[tuple[str, bool, bool]]]:
@@ -60,7 +69,7 @@ def expected_pages(
     scope = viewer or 0
     found: dict[tuple[int, int], dict[str, Any]] = {}
     for number, (movie, guild, spoiler, posts) in enumerate(articles):
-        if guild not in (0, scope):
+        if guild not in (0, scope) or number in removed:
             continue
         for place, p in enumerate(posts):
             if posts.index(p) != place:
@@ -102,11 +111,12 @@ async def reaction_ids(store: Store, movie_ids: Iterable[int]) -> dict[tuple[int
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
 )
-@given(articles=articles_strategy, state_calls=states_strategy)
+@given(articles=articles_strategy, removals=removals_strategy, state_calls=states_strategy)
 def test_pages_totals_and_lists_match_a_model(
     backend: str,
     tmp_path_factory: pytest.TempPathFactory,
     articles: list[tuple[int, int, bool, list[int]]],
+    removals: set[int],
     state_calls: list[tuple[int, int, int, bool | None, bool | None]],
 ) -> None:
     folder = tmp_path_factory.mktemp("model")
@@ -115,6 +125,7 @@ def test_pages_totals_and_lists_match_a_model(
         opened = await open_backend(backend, folder)
         try:
             movie_ids: dict[int, int] = {}
+            article_ids: list[int] = []
             for number, (movie, guild, spoiler, posts) in enumerate(articles):
                 result = await opened.ingest_article(
                     article(
@@ -126,6 +137,14 @@ def test_pages_totals_and_lists_match_a_model(
                     guild_id=guild or None,
                 )
                 movie_ids[movie] = result.movie.id
+                article_ids.append(result.article_id)
+            removed = {number for number in removals if number < len(articles)}
+            for number in sorted(removed):
+                owner = articles[number][1] or None
+                removal = await opened.remove_article(
+                    article_ids[number], owner, include_global=True
+                )
+                assert removal.outcome is RemoveOutcome.REMOVED
             ids = await reaction_ids(opened, movie_ids.values())
             states: dict[tuple[int, int, int], tuple[bool, bool]] = {}
             for guild, movie, p, hidden, featured in state_calls:
@@ -143,7 +162,7 @@ def test_pages_totals_and_lists_match_a_model(
                     old_featured if featured is None else featured,
                 )
             for viewer in VIEWERS:
-                expected = expected_pages(articles, states, viewer)
+                expected = expected_pages(articles, removed, states, viewer)
                 listed = {s.movie.id: s.reaction_count for s in await opened.list_movies(viewer)}
                 assert listed == {movie_ids[m]: len(rows) for m, rows in expected.items() if rows}
                 for movie, movie_id in movie_ids.items():

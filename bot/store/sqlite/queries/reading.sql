@@ -50,17 +50,18 @@ featured (id, first_article, first_position) AS (
       AND ar.guild_id IN (0, :guild)
     GROUP BY s.reaction_id
 ),
--- Visible reactions of the movie = those a global article quotes (reactions_movie_global)
--- + those only the guild's own articles quote - those the guild hid.
+-- Visible reactions of the movie = those a global article quotes (movies.global_reactions,
+-- kept by triggers) + those only the guild's own articles quote (articles_guild_movie: the
+-- redundant ``a.guild_id <> 0`` is the partial index's own term, which lets SQLite use it,
+-- https://sqlite.org/partialindex.html#queries_using_partial_indexes) - those it hid.
 counts (total, featured) AS (
     SELECT
-        (SELECT count(*) FROM reactions AS r
-         WHERE r.movie_id = :movie_id AND r.global_sources > 0)
+        (SELECT m.global_reactions FROM movies AS m WHERE m.id = :movie_id)
       + (SELECT count(DISTINCT ar.reaction_id)
          FROM articles AS a
          CROSS JOIN article_reactions AS ar ON ar.article_id = a.id
          CROSS JOIN reactions AS r ON r.id = ar.reaction_id
-         WHERE :guild <> 0 AND a.movie_id = :movie_id AND a.guild_id = :guild
+         WHERE a.guild_id = :guild AND a.guild_id <> 0 AND a.movie_id = :movie_id
            AND r.global_sources = 0)
       - (SELECT count(*)
          FROM reaction_state AS s

@@ -226,9 +226,9 @@ async def test_migrations_leave_wal_mode_and_foreign_keys_intact(tmp_path: Path)
 async def test_movie_global_reactions_are_counted_for_existing_rows(
     connection: aiosqlite.Connection,
 ) -> None:
-    # A database from before 0010: one movie's posts quoted by a global article, a guild's
+    # A database from before 0009: one movie's posts quoted by a global article, a guild's
     # article, or both; another movie's post only by the guild.
-    await migrate(connection, [m for m in REAL if m.version < 10])
+    await migrate(connection, [m for m in REAL if m.version < 9])
     await connection.executescript(
         """
         INSERT INTO movies (id, title, slug) VALUES (1, 'One', 'one'), (2, 'Two', 'two');

@@ -1,4 +1,4 @@
--- 0010_movie_global_reactions: the count behind a page's total, kept at write time (issue 15).
+-- 0009_movie_global_reactions: the count behind a page's total, kept at write time (issue 15).
 --
 -- A page's total starts from "how many of the movie's reactions does every server see",
 -- the reactions a global article quotes. Counting them read the movie's whole range of

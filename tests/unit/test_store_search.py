@@ -191,6 +191,29 @@ async def test_a_common_word_is_still_required_when_rarer_words_rank(
     assert (found.total, found.capped) == (2, False)
 
 
+async def test_when_every_word_is_common_matches_are_still_ranked_and_all_required(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(search_repo, "COMMON_WORD", 2)
+    await store.ingest_article(
+        article(
+            post("owl alone", "a"),
+            post("cat alone", "b"),
+            post("owl and a cat on a long walk by the river", "c"),
+            post("owl cat cat", "d"),
+            post("owl too", "e"),
+        ),
+        content_hash="common",
+    )
+
+    found = await store.search_reactions("owl cat", GUILD, offset=0, limit=10)
+
+    # Both words have two matches or more: both are still required, and the match that
+    # holds them more often in fewer words comes first.
+    assert texts(found) == ["owl cat cat", "owl and a cat on a long walk by the river"]
+    assert (found.total, found.capped) == (2, False)
+
+
 async def test_one_movies_matches_are_capped_and_ranked_on_their_own(store: Store) -> None:
     lagaan = await posts_with(store, "popcorn", SEARCH_CAP + 2, movie="Lagaan")
     fail = await posts_with(store, "popcorn", 3, start=7000)

@@ -62,25 +62,36 @@ LIMIT :cap;
 
 -- name: rank_matches
 -- One page of the visible matches (:matches, their ids as JSON; at most SEARCH_CAP), best
--- first: bm25 (FTS5's rank) over the words of :terms (JSON) that fewer than :common
--- reactions hold, or over all of :query when every word is that common. bm25 weighs a
--- word by reading every reaction that holds it (the most frequent word of 1M reactions:
--- 25 ms), and gives a word most reactions hold little weight anyway; counting up to
--- :common bounds what finding the common ones costs. The unary + keeps the id list out
--- of the FTS5 look-up: the list is read once, not looked up one id at a time.
+-- first by bm25 over the ranking words. bm25 weighs a word by walking every reaction that
+-- holds it (FTS5's xQueryPhrase: the most frequent word of 1M reactions costs 80 ms), and
+-- the page walks the ranking words' reactions again to keep the listed ones, so the
+-- ranking words are the cheap ones: those of :terms (JSON) with fewer than :common
+-- matches, found by asking for the :common-th match (a walk of :common entries, not a
+-- count of them all); when every word has that many, the one whose :common-th match
+-- comes latest, i.e. the rarest if a word's reactions are spread over time. Every word of
+-- the query is still required: :matches hold them all. bm25 is scored in the select
+-- list, so only the listed matches are scored, and the unary + keeps the id list out of
+-- the FTS5 look-up: the list is read once, not looked up one id at a time.
 WITH words (term) AS (SELECT value FROM json_each(:terms)),
-rare (term) AS (
-    SELECT term FROM words
-    WHERE (SELECT count(*) FROM (
-        SELECT 1 FROM reactions_fts WHERE reactions_fts MATCH words.term LIMIT :common
-    )) < :common
+marks (term, mark) AS (
+    SELECT term, (
+        SELECT rowid FROM reactions_fts WHERE reactions_fts MATCH words.term
+        LIMIT 1 OFFSET :common - 1
+    )
+    FROM words
+),
+ranking (terms) AS (
+    SELECT coalesce(
+        (SELECT group_concat(term, ' ') FROM marks WHERE mark IS NULL),
+        (SELECT term FROM marks ORDER BY mark DESC LIMIT 1)
+    )
 ),
 found (id, score) AS (
-    SELECT f.rowid, f.rank
+    SELECT f.rowid, bm25(reactions_fts)
     FROM reactions_fts AS f
-    WHERE reactions_fts MATCH coalesce((SELECT group_concat(term, ' ') FROM rare), :query)
+    WHERE reactions_fts MATCH (SELECT terms FROM ranking)
       AND +f.rowid IN (SELECT value FROM json_each(:matches))
-    ORDER BY f.rank, f.rowid
+    ORDER BY 2, 1
     LIMIT :limit OFFSET :offset
 )
 SELECT r.id, r.movie_id, r.platform, r.text, r.author_name, r.handle, r.date, r.url,

@@ -16,7 +16,7 @@ COMMON_WORD = 2 * SEARCH_CAP
 """A word held by this many reactions or more is left out of ranking a search with rarer
 words, and when every word is that common the rarest ranks alone: on SQLite, bm25 weighs
 a word by walking every reaction that holds it (the most frequent word of 1M reactions:
-80 ms), and telling that a word is this common walks this many of them."""
+~30 ms), and telling that a word is this common walks this many of them."""
 
 
 class SearchRepo(StoreBase):

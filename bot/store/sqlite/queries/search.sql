@@ -63,7 +63,7 @@ LIMIT :cap;
 -- name: rank_matches
 -- One page of the visible matches (:matches, their ids as JSON; at most SEARCH_CAP), best
 -- first by bm25 over the ranking words. bm25 weighs a word by walking every reaction that
--- holds it (FTS5's xQueryPhrase: the most frequent word of 1M reactions costs 80 ms), and
+-- holds it (FTS5's xQueryPhrase: the most frequent word of 1M reactions costs ~30 ms), and
 -- the page walks the ranking words' reactions again to keep the listed ones, so the
 -- ranking words are the cheap ones: those of :terms (JSON) with fewer than :common
 -- matches, found by asking for the :common-th match (a walk of :common entries, not a

@@ -21,7 +21,9 @@ SELECT set_config('plan_cache_mode', 'force_custom_plan', true),
 -- name: visible_matches
 -- The ids of the visible matches, at most :cap of them, in no order: LIMIT alone lets
 -- the planner stop after :cap, which ordering them would not (search_newest orders).
-SELECT r.id
+-- ranked: up to :cap matches are always ranked here (rank_matches: ts_rank reads no other
+-- reaction, so no word is too common to weigh).
+SELECT r.id, true AS ranked
 FROM reactions AS r
 WHERE r.search @@ plainto_tsquery('simple', :query::text)
   AND (:platform::text IS NULL OR r.platform = :platform::text)
@@ -37,8 +39,9 @@ LIMIT :cap;
 
 -- name: visible_matches_of_movie
 -- One movie's visible matches, newest first, at most :cap (the planner reads the movie's
--- reactions, or the GIN index for a word rarer than the movie's reactions).
-SELECT r.id
+-- reactions, or the GIN index for a word rarer than the movie's reactions). ranked: as
+-- visible_matches.
+SELECT r.id, true AS ranked
 FROM reactions AS r
 WHERE r.movie_id = :movie_id
   AND r.search @@ plainto_tsquery('simple', :query::text)

@@ -191,6 +191,54 @@ async def test_a_common_word_is_still_required_when_rarer_words_rank(
     assert (found.total, found.capped) == (2, False)
 
 
+async def test_when_every_word_is_common_all_are_required_and_sqlite_lists_newest_first(
+    store: Store, backend: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(search_repo, "COMMON_WORD", 2)
+    await store.ingest_article(
+        article(
+            post("owl alone", "a"),
+            post("cat alone", "b"),
+            post("owl cat cat", "c"),
+            post("owl and a cat on a long walk by the river", "d"),
+            post("owl too", "e"),
+        ),
+        content_hash="common",
+    )
+
+    found = await store.search_reactions("owl cat", GUILD, offset=0, limit=10)
+    second = await store.search_reactions("owl cat", GUILD, offset=1, limit=10)
+
+    # Both words have two matches or more: both are still required. SQLite's bm25 would
+    # walk every reaction holding each word to weigh it, so it lists them newest first;
+    # PostgreSQL's ts_rank reads no other reaction and still ranks them.
+    newest = ["owl and a cat on a long walk by the river", "owl cat cat"]
+    expected = newest if backend == "sqlite" else newest[::-1]
+    assert texts(found) == expected
+    assert texts(second) == expected[1:]
+    assert (found.total, found.capped) == (2, False)
+
+
+async def test_a_rare_word_ranks_when_the_others_are_common(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(search_repo, "COMMON_WORD", 3)
+    await store.ingest_article(
+        article(
+            post("owl one", "a"),
+            post("owl two", "b"),
+            post("owl cat cat", "c"),
+            post("owl and a cat on a long walk by the river", "d"),
+        ),
+        content_hash="rare",
+    )
+
+    found = await store.search_reactions("owl cat", GUILD, offset=0, limit=10)
+
+    # "owl" (4 posts) is common, "cat" (2) is not: the matches are ranked, best first.
+    assert texts(found) == ["owl cat cat", "owl and a cat on a long walk by the river"]
+
+
 async def test_one_movies_matches_are_capped_and_ranked_on_their_own(store: Store) -> None:
     lagaan = await posts_with(store, "popcorn", SEARCH_CAP + 2, movie="Lagaan")
     fail = await posts_with(store, "popcorn", 3, start=7000)

@@ -12,10 +12,11 @@ from bot.store.rules import check_aware, check_page, scope
 
 KEEP_SEARCHES = timedelta(days=30)
 """How long a kept query outlives its last use; older pager buttons say it expired."""
-COMMON_WORD = 20 * SEARCH_CAP
+COMMON_WORD = 2 * SEARCH_CAP
 """A word held by this many reactions or more is left out of ranking a search with rarer
-words where weighing a word reads every reaction holding it (SQLite's bm25: the most
-frequent word of 1M reactions costs 25 ms), which weighs such a word little anyway."""
+words, and on SQLite a search whose every word is that common is not ranked: bm25 weighs
+a word by walking every reaction that holds it (the most frequent word of 1M reactions:
+~30 ms), and telling that a word is this common walks this many of them."""
 
 
 class SearchRepo(StoreBase):
@@ -38,42 +39,44 @@ class SearchRepo(StoreBase):
         `SEARCH_CAP`: up to it they are all scored and the best come first; past it the
         page is ``capped``, the newest come first (scoring every match of a word most
         reactions hold is what made search slow), and only the first `SEARCH_CAP` can be
-        paged. An offset past the matches shown gives an empty page with the total.
+        paged. An offset past the matches shown gives an empty page with the total. The
+        backend may also list up to `SEARCH_CAP` matches newest first when every word is
+        common (held by `COMMON_WORD` reactions or more): SQLite does, whose bm25 walks
+        every reaction holding a word to weigh it.
         """
         check_page(offset, limit)
         match = self._dialect.search_terms(query)
         if not match:
             return SearchPage(query=query, reactions=(), offset=offset, total=0)
+        words = [word for word in query.split() if self._dialect.search_terms(word)]
         params: dict[str, Any] = {
             "query": match,
             "guild": scope(guild_id),
             "movie_id": movie_id,
             "platform": platform,
             "cap": SEARCH_CAP + 1,
+            "terms": self._dialect.text_list([self._dialect.search_terms(w) for w in words]),
+            "common": COMMON_WORD,
         }
         async with self._db.transaction(write=False) as s:
             await s.run("plan_search_for_its_words")
             listing = "visible_matches" if movie_id is None else "visible_matches_of_movie"
-            found = [int(row["id"]) for row in await s.all(listing, params)]
+            listed = await s.all(listing, params)
+            found = [int(row["id"]) for row in listed]
+            ranked = not listed or bool(listed[0]["ranked"])
             total = min(len(found), SEARCH_CAP)
             capped = len(found) > SEARCH_CAP
             limit = min(limit, total - offset)
             page = {**params, "offset": offset, "limit": limit}
             rows: list[Row] = []
-            if limit > 0 and not capped:
-                words = [word for word in query.split() if self._dialect.search_terms(word)]
-                ranking = {
-                    "matches": self._dialect.id_list(found),
-                    "terms": self._dialect.text_list(
-                        [self._dialect.search_terms(word) for word in words]
-                    ),
-                    "common": COMMON_WORD,
-                }
-                rows = await s.all("rank_matches", {**page, **ranking})
-            elif limit > 0 and movie_id is None:
+            if limit > 0 and not capped and ranked:
+                matches = self._dialect.id_list(found)
+                rows = await s.all("rank_matches", {**page, "matches": matches})
+            elif limit > 0 and capped and movie_id is None:
                 rows = await s.all("search_newest", page)
-            elif limit > 0:  # one movie's matches are listed newest first
-                ids = self._dialect.id_list(found[offset : offset + limit])
+            elif limit > 0:  # the listed matches, newest first
+                newest = sorted(found, reverse=True)[offset : offset + limit]
+                ids = self._dialect.id_list(newest)
                 rows = await s.all("reactions_by_ids", {"guild": params["guild"], "ids": ids})
         return SearchPage(
             query=query,

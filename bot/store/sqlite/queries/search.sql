@@ -12,7 +12,17 @@
 -- the movie's reactions instead). A page's columns are read for its rows alone.
 -- A search lists its visible matches (visible_matches, or visible_matches_of_movie);
 -- past SEARCH_CAP it shows the newest (search_newest; one movie's: reactions_by_ids on
--- its list), else it ranks the listed ones (rank_matches).
+-- its list), else it ranks the listed ones (rank_matches) or, when every word is
+-- common, shows the newest of them (reactions_by_ids).
+--
+-- Up to :cap matches are ranked only when the query has a rare word: one of :terms
+-- (JSON) with fewer than :common matches, found by asking for the :common-th (a walk of
+-- :common entries, not a count of them all). bm25 weighs a word by walking every reaction
+-- that holds it (FTS5's xQueryPhrase: the most frequent word of 1M reactions costs
+-- ~30 ms), and the ranking walks the ranking words' reactions again to keep the listed
+-- ones, so only rare words can rank cheaply. When every word is common, the matches come
+-- newest first, as past :cap (two words in 30,000-80,000 reactions each that share under
+-- 1,000: ranking them cost 14 ms of a 25 ms search at 1M).
 
 -- name: plan_search_for_its_words!
 -- PostgreSQL's statement sets how a search is planned; SQLite plans a statement without
@@ -23,7 +33,16 @@ SELECT 1;
 -- The ids of the visible matches, at most :cap of them, in FTS5's own (ascending) order:
 -- it finds the rows holding every word fastest that way (measured: 3 ms, not 12, for two
 -- words in 30,000-40,000 reactions each). search_newest walks them the other way.
-SELECT f.rowid AS id
+-- ranked: whether the query has a rare word (see the top of this file; the subquery
+-- names no outer column, so it runs once).
+SELECT f.rowid AS id,
+       EXISTS (
+           SELECT 1 FROM json_each(:terms) AS w
+           WHERE (
+               SELECT rowid FROM reactions_fts WHERE reactions_fts MATCH w.value
+               LIMIT 1 OFFSET :common - 1
+           ) IS NULL
+       ) AS ranked
 FROM reactions_fts AS f
 WHERE reactions_fts MATCH :query
   AND (:platform IS NULL OR EXISTS (
@@ -42,8 +61,15 @@ LIMIT :cap;
 -- name: visible_matches_of_movie
 -- One movie's visible matches, newest first, at most :cap: read from the movie's own
 -- reactions, each looked up in FTS5 by its rowid, so a word most reactions hold costs
--- the movie's reactions, not every reaction holding the word.
-SELECT r.id
+-- the movie's reactions, not every reaction holding the word. ranked: as visible_matches.
+SELECT r.id,
+       EXISTS (
+           SELECT 1 FROM json_each(:terms) AS w
+           WHERE (
+               SELECT rowid FROM reactions_fts WHERE reactions_fts MATCH w.value
+               LIMIT 1 OFFSET :common - 1
+           ) IS NULL
+       ) AS ranked
 FROM reactions AS r
 CROSS JOIN reactions_fts AS f ON f.rowid = r.id
 WHERE r.movie_id = :movie_id
@@ -62,25 +88,24 @@ LIMIT :cap;
 
 -- name: rank_matches
 -- One page of the visible matches (:matches, their ids as JSON; at most SEARCH_CAP), best
--- first: bm25 (FTS5's rank) over the words of :terms (JSON) that fewer than :common
--- reactions hold, or over all of :query when every word is that common. bm25 weighs a
--- word by reading every reaction that holds it (the most frequent word of 1M reactions:
--- 25 ms), and gives a word most reactions hold little weight anyway; counting up to
--- :common bounds what finding the common ones costs. The unary + keeps the id list out
--- of the FTS5 look-up: the list is read once, not looked up one id at a time.
-WITH words (term) AS (SELECT value FROM json_each(:terms)),
-rare (term) AS (
-    SELECT term FROM words
-    WHERE (SELECT count(*) FROM (
-        SELECT 1 FROM reactions_fts WHERE reactions_fts MATCH words.term LIMIT :common
-    )) < :common
+-- first by bm25 over the rare words of :terms (JSON): those with fewer than :common
+-- matches (the caller ranks only a query that has one). Every word is still required:
+-- :matches hold them all. bm25 is scored in the select list, so only the listed matches
+-- are scored, and the unary + keeps the id list out of the FTS5 look-up: the list is read
+-- once, not looked up one id at a time.
+WITH rare (term) AS (
+    SELECT value FROM json_each(:terms) AS w
+    WHERE (
+        SELECT rowid FROM reactions_fts WHERE reactions_fts MATCH w.value
+        LIMIT 1 OFFSET :common - 1
+    ) IS NULL
 ),
 found (id, score) AS (
-    SELECT f.rowid, f.rank
+    SELECT f.rowid, bm25(reactions_fts)
     FROM reactions_fts AS f
-    WHERE reactions_fts MATCH coalesce((SELECT group_concat(term, ' ') FROM rare), :query)
+    WHERE reactions_fts MATCH (SELECT group_concat(term, ' ') FROM rare)
       AND +f.rowid IN (SELECT value FROM json_each(:matches))
-    ORDER BY f.rank, f.rowid
+    ORDER BY 2, 1
     LIMIT :limit OFFSET :offset
 )
 SELECT r.id, r.movie_id, r.platform, r.text, r.author_name, r.handle, r.date, r.url,

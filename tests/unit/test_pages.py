@@ -62,5 +62,5 @@ async def test_search_finds_by_word_and_author_and_no_match_is_empty(store: Stor
     by_author = await search_page(store, "Fan 2", GUILD, 1)
     assert [e.author.name for e in by_author.embeds] == ["Fan 2"]
     nothing = await search_page(store, "zebra", GUILD, 1)
-    assert nothing.embeds == []
+    assert nothing.embeds == ()
     assert nothing.content == "No reactions match “zebra”."

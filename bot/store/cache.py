@@ -40,8 +40,9 @@ MOVIES_BY_NAME = Kept("movie by name", (View.DIRECTORY,), 4096)
 """The movie a name finds in a server (or that none does), by the name's slug."""
 MOVIES_BY_ID = Kept("movie by id", (View.DIRECTORY,), 4096)
 """A movie as a server sees it (or that it does not), by id: what a page button names."""
-PAGES = Kept("page", (View.DIRECTORY, View.SETTINGS), 512)
-"""A page of a movie as a server sees it, with the settings it was paged by (a few kB)."""
+PAGES = Kept("page", (View.DIRECTORY, View.SETTINGS), 256)
+"""A page of a movie as a server sees it, with the settings it was paged by: a few kB, and
+at most 10 posts of 4,000 characters (about 40 MB for all of them, even in emoji)."""
 
 Stamp = tuple[tuple[int, int], ...]
 _Key = tuple[int, Hashable]

@@ -48,14 +48,15 @@ class SearchRepo(StoreBase):
         match = self._dialect.search_terms(query)
         if not match:
             return SearchPage(query=query, reactions=(), offset=offset, total=0)
-        words = [word for word in query.split() if self._dialect.search_terms(word)]
+        # Each word on its own, for telling whether every word is common.
+        terms = [term for term in map(self._dialect.search_terms, query.split()) if term]
         params: dict[str, Any] = {
             "query": match,
             "guild": scope(guild_id),
             "movie_id": movie_id,
             "platform": platform,
             "cap": SEARCH_CAP + 1,
-            "terms": self._dialect.text_list([self._dialect.search_terms(w) for w in words]),
+            "terms": self._dialect.text_list(terms),
             "common": COMMON_WORD,
         }
         async with self._db.transaction(write=False) as s:

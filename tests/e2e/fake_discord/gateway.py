@@ -22,6 +22,7 @@ from aiohttp import WSMsgType, web
 
 from tests.e2e.fake_discord import payloads
 from tests.e2e.fake_discord.recorder import Call, Recorder
+from tests.e2e.fake_discord.responses import encode
 from tests.e2e.fake_discord.validate import Problem
 from tests.e2e.fake_discord.world import World
 
@@ -399,4 +400,4 @@ class Gateway:
     @staticmethod
     async def _send(socket: web.WebSocketResponse, frame: dict[str, Any]) -> None:
         if not socket.closed:
-            await socket.send_str(json.dumps(frame))
+            await socket.send_str(encode(frame).decode())

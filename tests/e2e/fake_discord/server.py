@@ -6,6 +6,7 @@ import json
 from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any
 
+import orjson
 from aiohttp import BodyPartReader, hdrs, web
 
 from tests.e2e.fake_discord import (
@@ -53,7 +54,7 @@ async def _read_body(request: web.Request, call: Call) -> None:
 def _response_json(response: web.StreamResponse) -> Any:
     body = getattr(response, "body", None)
     if isinstance(body, bytes) and response.content_type == "application/json":
-        return json.loads(body)
+        return orjson.loads(body)  # the fake's own encoding (responses.encode)
     return None
 
 

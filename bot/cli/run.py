@@ -66,7 +66,9 @@ async def _run_bot(settings: Settings) -> None:
         while True:
             # A client that has connected cannot change its intents, so a refusal of the
             # intent (close 4014) is met with a fresh client, on the same store.
-            bot = ReelBot(settings, store=store, message_content=message_content)
+            bot = ReelBot(
+                settings, store=store, message_content=message_content, whole_process=True
+            )
             running.append(bot)
             try:
                 async with bot:

@@ -82,16 +82,29 @@ class StoreCache:
         key: Hashable = None,
     ) -> T:
         """Return the ``kept`` value of ``guild`` (and ``key``): kept while valid, else loaded."""
+        entries = self._entries.setdefault(kept, OrderedDict())
+        at: _Key = (guild, key)
+        if at not in entries and (kept, at) not in self._loads:
+            # Nothing to serve or to join: the load reads the database now, which sees every
+            # commit, so there is nothing to catch up with first (a round trip on
+            # PostgreSQL). Its stamp, taken before it reads, can only be older than what it
+            # read: a commit not yet heard of makes the value stale when it is, never
+            # served stale.
+            return await self._load(kept, at, self._stamp(kept, guild), load)
         if not await self._db.caught_up():
             return await load()
         stamp = self._stamp(kept, guild)
-        entries = self._entries.setdefault(kept, OrderedDict())
-        at: _Key = (guild, key)
         entry = entries.get(at)
         if entry is not None and entry.stamp == stamp:
             entries.move_to_end(at)
             value: T = entry.value
             return value
+        return await self._load(kept, at, stamp, load)
+
+    async def _load(
+        self, kept: Kept, at: _Key, stamp: Stamp, load: Callable[[], Awaitable[T]]
+    ) -> T:
+        """Join the load of ``at`` under ``stamp``, or start it; keep what it returns."""
         pending = self._loads.get((kept, at))
         if pending is None or pending.stamp != stamp:
             pending = _Load(stamp, asyncio.ensure_future(load()))

@@ -31,6 +31,8 @@ import time
 from dataclasses import dataclass, field
 from typing import Any
 
+import psutil
+
 from benchmarks.bot_entry import NAME as CONSTANT_COMMAND
 from benchmarks.results import Row, median, ms, percentile, ratio_text, skipped
 from benchmarks.session import Context, ask
@@ -169,6 +171,8 @@ class Burst:
     others: list[str] = field(default_factory=list)
     """Replies that answer none of the commands sent (an error, say), shortened."""
     seconds: float = 0.0
+    cpu: dict[str, float] = field(default_factory=dict)
+    """CPU seconds each process (group) spent over the bursts: what the floor is made of."""
 
     @property
     def answered(self) -> str:
@@ -192,10 +196,37 @@ async def _burst(context: Context, commands: list[str], keys: list[str], result:
     """
     gc.collect()
     gc.disable()
+    before = _cpu_seconds(context)
     try:
         await _send_burst(context, commands, keys, result)
     finally:
         gc.enable()
+    for name, seconds in _cpu_seconds(context).items():
+        result.cpu[name] = result.cpu.get(name, 0.0) + seconds - before.get(name, 0.0)
+
+
+def _cpu_seconds(context: Context) -> dict[str, float]:
+    """Return the CPU seconds used so far by the bot, the harness (the fake Discord and
+    this driver) and, on PostgreSQL, the server's processes (its connections')."""
+    groups = {"bot": [psutil.Process(context.bot_pid)], "fake Discord": [psutil.Process()]}
+    if context.database_pid is not None:
+        server = psutil.Process(context.database_pid)
+        groups["PostgreSQL"] = [server, *server.children()]
+    return {name: sum(_used(process) for process in group) for name, group in groups.items()}
+
+
+def _used(process: psutil.Process) -> float:
+    try:
+        times = process.cpu_times()
+    except psutil.NoSuchProcess:
+        return 0.0  # a connection that closed during the burst
+    return float(times.user + times.system)
+
+
+def _per_command(burst: Burst) -> str:
+    """Return the CPU milliseconds per command of each group, "bot 1.2 / fake Discord 0.9"."""
+    count = max(1, burst.sent)
+    return " / ".join(f"{name} {seconds / count * 1000:.2f}" for name, seconds in burst.cpu.items())
 
 
 async def _send_burst(
@@ -416,6 +447,16 @@ async def measure(context: Context) -> list[Row]:
             f"{ms(max(ping_burst.latencies, default=float('nan')))}; "
             f"{len(ping_burst.latencies) / ping_burst.seconds:.0f}/s",
             ratio_text(median(burst.latencies), median(ping_burst.latencies)),
+            "-",
+            None,
+        ),
+        Row(
+            SECTION,
+            backend,
+            "burst: CPU ms per command",
+            _per_command(burst),
+            _per_command(ping_burst),
+            ratio_text(sum(burst.cpu.values()), sum(ping_burst.cpu.values())),
             "-",
             None,
         ),

@@ -28,7 +28,7 @@ from pathlib import Path
 import psutil
 
 from benchmarks.backends import Backends
-from benchmarks.results import CACHE, SQLITE, Row
+from benchmarks.results import CACHE, POSTGRESQL, SQLITE, Row
 from tests.e2e.fake_discord import BotProcess, Channel, FakeDiscord, Guild
 
 LARGE = 1_000_000
@@ -71,6 +71,12 @@ def memory_of(pid: int) -> Memory:
             if line.startswith("VmHWM:"):
                 peak = int(line.split()[1]) * 1024
     return Memory(rss, peak)
+
+
+def _server_pid(backends: Backends) -> int:
+    """Return the PostgreSQL server's process id (the first line of its postmaster.pid)."""
+    pid_file = backends.server.server.data / "postmaster.pid"
+    return int(pid_file.read_text().split()[0])
 
 
 def pid_of(bot: BotProcess) -> int:
@@ -120,6 +126,13 @@ class Context:
     startups: Startups
     idle: Memory | None = None
     burst_done: bool = False
+    database_pid: int | None = None
+    """The PostgreSQL server's main process (its connections are its children), if any."""
+
+    @property
+    def bot_pid(self) -> int:
+        """Return the bot's process id."""
+        return pid_of(self.bot)
 
 
 async def _run_backend(
@@ -184,6 +197,7 @@ async def _run_backend(
                     [(title, slug) for _, title, slug in database.data.movies[1:]],
                     startups,
                     memory_of(pid_of(large)),
+                    database_pid=_server_pid(backends) if backend == POSTGRESQL else None,
                 )
                 if want_latency:
                     rows += await latency.measure(context)

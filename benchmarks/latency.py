@@ -34,6 +34,7 @@ from typing import Any
 import psutil
 
 from benchmarks.bot_entry import NAME as CONSTANT_COMMAND
+from benchmarks.bot_entry import PAGE_COMMAND
 from benchmarks.results import Row, median, ms, percentile, ratio_text, skipped
 from benchmarks.session import Context, ask
 from tests.e2e.fake_discord import Channel, Upload
@@ -300,39 +301,59 @@ async def _send_burst(
 
 
 def _shown(payload: dict[str, Any]) -> list[str]:
-    """Return what identifies a reply: ``["ping"]`` for a pong, else its content and footers."""
+    """Return what identifies a reply: ``["ping"]`` for a pong, ``["page"]`` for the page of
+    12th Fail (which no burst of ``!reactions`` asks for), else its content and footers."""
     if _is_pong(payload):
         return ["ping"]
+    if _is_page(payload):
+        return ["page"]
     shown = [str(payload.get("content") or "")]
     return shown + [str((e.get("footer") or {}).get("text")) for e in payload.get("embeds") or []]
 
 
 def _answers(key: str, shown: list[str]) -> bool:
     """Tell whether a reply showing ``shown`` answers the command of ``key``."""
-    if key.startswith("ping "):
-        return shown == ["ping"]
+    if key.startswith(("ping ", "page ")):
+        return shown == [key.split()[0]]
     # The content starts "**Title** — reactions…"; footers "Title · 1 of N".
     return any(f"**{key}**" in s or s.startswith(f"{key} · ") for s in shown)
 
 
-async def _bursts(context: Context) -> tuple[Burst, Burst]:
-    """Run ping and reactions bursts alternately; return (reactions, pings)."""
+@dataclass
+class Bursts:
+    """The bursts of each kind of command, pooled over the rounds."""
+
+    reactions: Burst = field(default_factory=Burst)
+    pings: Burst = field(default_factory=Burst)
+    pages: Burst = field(default_factory=Burst)
+    """``!bench-page``: a page of five embeds sent, nothing read or rendered (the floor)."""
+
+
+async def _bursts(context: Context) -> Bursts:
+    """Run bursts of ``!ping``, ``!bench-page`` and ``!reactions`` in turn, each round."""
     total = BURST_CHANNELS * BURST_PER_CHANNEL
-    reactions, pings = Burst(), Burst()
+    bursts = Bursts()
     for round_ in range(BURST_ROUNDS):
-        await _burst(context, ["!ping"] * total, [f"ping {n}" for n in range(total)], pings)
+        await _burst(context, ["!ping"] * total, [f"ping {n}" for n in range(total)], bursts.pings)
+        pages = [f"!{PAGE_COMMAND}"] * total
+        await _burst(context, pages, [f"page {n}" for n in range(total)], bursts.pages)
         movies = random.Random(4 + round_).sample(context.slugs, total)
         commands = [f"!reactions {slug}" for _, slug in movies]
-        await _burst(context, commands, [title for title, _ in movies], reactions)
+        await _burst(context, commands, [title for title, _ in movies], bursts.reactions)
     context.burst_done = True
-    for name, burst in (("!reactions", reactions), ("!ping", pings)):
+    named = (
+        ("!reactions", bursts.reactions),
+        (f"!{PAGE_COMMAND}", bursts.pages),
+        ("!ping", bursts.pings),
+    )
+    for name, burst in named:
         print(
             f"  burst of {name}: {BURST_ROUNDS} × {total} from {BURST_CHANNELS} channels; "
             f"answered {burst.answered}; {len(burst.latencies) / burst.seconds:.0f} commands/s"
         )
         for reply in burst.others[:5]:
             print(f"    a reply answering none of them: {reply}")
-    return reactions, pings
+    return bursts
 
 
 async def run_bursts_only(context: Context) -> None:
@@ -358,11 +379,13 @@ async def measure(context: Context) -> list[Row]:
         f"  !ping while a 2 MB article was parsed: {len(while_parsing)} answered "
         f"in {parsing:.2f} s of parsing"
     )
-    burst, ping_burst = await _bursts(context)
+    bursts = await _bursts(context)
+    burst, ping_burst, page_burst = bursts.reactions, bursts.pings, bursts.pages
     total = BURST_CHANNELS * BURST_PER_CHANNEL
     ratio = median(reactions) / median(pings)
     ours_p99, constant_p99 = percentile(ours, 0.99), percentile(constant, 0.99)
     burst_p95, ping_p95 = percentile(burst.latencies, 0.95), percentile(ping_burst.latencies, 0.95)
+    page_p95 = percentile(page_burst.latencies, 0.95)
     none_lost = burst.clean and ping_burst.clean
     return [
         Row(
@@ -457,6 +480,17 @@ async def measure(context: Context) -> list[Row]:
             _per_command(burst),
             _per_command(ping_burst),
             ratio_text(sum(burst.cpu.values()), sum(ping_burst.cpu.values())),
+            "-",
+            None,
+        ),
+        Row(
+            SECTION,
+            backend,
+            f"burst: {total} !{PAGE_COMMAND} (12th Fail's page sent, not read or rendered) "
+            "vs !ping: p95; CPU ms per command",
+            f"{ms(page_p95)}; {_per_command(page_burst)} ({page_burst.answered})",
+            f"{ms(ping_p95)}; {_per_command(ping_burst)}",
+            ratio_text(page_p95, ping_p95),
             "-",
             None,
         ),

@@ -26,56 +26,58 @@ SELECT set_config('plan_cache_mode', 'force_custom_plan', true),
        set_config('cpu_index_tuple_cost', '0.02', true);
 
 -- name: visible_matches
--- The ids of the visible matches, at most :cap of them, in no order: LIMIT alone lets
--- the planner stop after :cap, which ordering them would not (search_newest orders).
--- ranked: up to :cap matches are always ranked here (rank_matches: ts_rank reads no other
--- reaction, so no word is too common to weigh).
-SELECT r.id, true AS ranked
-FROM reactions AS r
-WHERE r.search @@ plainto_tsquery('simple', :query::text)
-  AND (:platform::text IS NULL OR r.platform = :platform::text)
-  AND EXISTS (
-      SELECT 1 FROM article_reactions AS e
-      WHERE e.reaction_id = r.id AND e.guild_id IN (0, :guild)
-  )
-  AND NOT EXISTS (
-      SELECT 1 FROM reaction_state AS s
-      WHERE s.guild_id = :guild AND s.reaction_id = r.id AND s.hidden
-  )
-LIMIT :cap;
+-- The ids of the visible matches, at most :cap of them, best first: LIMIT alone lets the
+-- planner stop after :cap, which ordering them before it would not (search_newest
+-- orders), so the :cap found are ranked after it. ts_rank scores each match as it is
+-- found, reading no other reaction (unlike SQLite's bm25), so no word is too common to
+-- weigh, and rank_matches pages them without reading them again.
+-- ranked: up to :cap matches are always ranked (here).
+SELECT m.id, true AS ranked
+FROM (
+    SELECT r.id, ts_rank(r.search, plainto_tsquery('simple', :query::text)) AS score
+    FROM reactions AS r
+    WHERE r.search @@ plainto_tsquery('simple', :query::text)
+      AND (:platform::text IS NULL OR r.platform = :platform::text)
+      AND EXISTS (
+          SELECT 1 FROM article_reactions AS e
+          WHERE e.reaction_id = r.id AND e.guild_id IN (0, :guild)
+      )
+      AND NOT EXISTS (
+          SELECT 1 FROM reaction_state AS s
+          WHERE s.guild_id = :guild AND s.reaction_id = r.id AND s.hidden
+      )
+    LIMIT :cap
+) AS m
+ORDER BY m.score DESC, m.id;
 
 -- name: visible_matches_of_movie
--- One movie's visible matches, newest first, at most :cap (the planner reads the movie's
--- reactions, or the GIN index for a word rarer than the movie's reactions). ranked: as
--- visible_matches.
-SELECT r.id, true AS ranked
-FROM reactions AS r
-WHERE r.movie_id = :movie_id
-  AND r.search @@ plainto_tsquery('simple', :query::text)
-  AND (:platform::text IS NULL OR r.platform = :platform::text)
-  AND EXISTS (
-      SELECT 1 FROM article_reactions AS e
-      WHERE e.reaction_id = r.id AND e.guild_id IN (0, :guild)
-  )
-  AND NOT EXISTS (
-      SELECT 1 FROM reaction_state AS s
-      WHERE s.guild_id = :guild AND s.reaction_id = r.id AND s.hidden
-  )
-ORDER BY r.id DESC
-LIMIT :cap;
+-- One movie's newest visible matches, at most :cap (the planner reads the movie's
+-- reactions, or the GIN index for a word rarer than the movie's reactions), best first
+-- as visible_matches.
+SELECT m.id, true AS ranked
+FROM (
+    SELECT r.id, ts_rank(r.search, plainto_tsquery('simple', :query::text)) AS score
+    FROM reactions AS r
+    WHERE r.movie_id = :movie_id
+      AND r.search @@ plainto_tsquery('simple', :query::text)
+      AND (:platform::text IS NULL OR r.platform = :platform::text)
+      AND EXISTS (
+          SELECT 1 FROM article_reactions AS e
+          WHERE e.reaction_id = r.id AND e.guild_id IN (0, :guild)
+      )
+      AND NOT EXISTS (
+          SELECT 1 FROM reaction_state AS s
+          WHERE s.guild_id = :guild AND s.reaction_id = r.id AND s.hidden
+      )
+    ORDER BY r.id DESC
+    LIMIT :cap
+) AS m
+ORDER BY m.score DESC, m.id;
 
 -- name: rank_matches
 -- One page of the visible matches (:matches, their ids; at most SEARCH_CAP), best first:
--- ts_rank over every word. ts_rank scores each match on its own, reading no other
--- reaction (unlike SQLite's bm25), so no word is too common to weigh.
-WITH found (id, score) AS (
-    SELECT r.id, ts_rank(r.search, q)
-    FROM reactions AS r
-    CROSS JOIN plainto_tsquery('simple', :query::text) AS q
-    WHERE r.id = ANY (:matches::bigint[])
-    ORDER BY 2 DESC, r.id
-    LIMIT :limit OFFSET :offset
-)
+-- the listing ranked them as it found them (ts_rank over every word), so the page is
+-- their slice from :offset, read in that order.
 SELECT r.id, r.movie_id, r.platform, r.text, r.author_name, r.handle, r.date, r.url,
        EXISTS (
            SELECT 1 FROM article_reactions AS e JOIN articles AS a ON a.id = e.article_id
@@ -83,10 +85,14 @@ SELECT r.id, r.movie_id, r.platform, r.text, r.author_name, r.handle, r.date, r.
        ) AS spoiler,
        coalesce(s.featured, false) AS featured,
        false AS hidden
-FROM found
-JOIN reactions AS r ON r.id = found.id
+FROM (
+    SELECT value, key FROM unnest(:matches::bigint[]) WITH ORDINALITY AS m (value, key)
+    ORDER BY key
+    LIMIT :limit OFFSET :offset
+) AS c
+JOIN reactions AS r ON r.id = c.value
 LEFT JOIN reaction_state AS s ON s.guild_id = :guild AND s.reaction_id = r.id
-ORDER BY found.score DESC, found.id;
+ORDER BY c.key;
 
 -- name: reactions_by_ids
 -- The reactions of one page (:ids), in its order, with the guild's flags.

@@ -16,7 +16,7 @@ from bot.services import reading
 from bot.services.searches import keep_search, kept_search, search_key
 from bot.store import Store
 from bot.store.repos import search as search_repo
-from bot.store.repos.search import KEEP_SEARCHES
+from bot.store.repos.search import KEEP_SEARCHES, SearchShares
 from tests.unit.store_builders import article, post
 
 GUILD = 111
@@ -256,3 +256,64 @@ async def test_one_movies_matches_are_capped_and_ranked_on_their_own(store: Stor
     assert (few.total, few.capped) == (4, False)
     assert texts(few)[0] == "popcorn popcorn"
     assert {r.movie_id for r in few.reactions} == {fail}
+
+
+# PostgreSQL lists a search's matches by walking the newest reactions or through the index,
+# picked from the shares of reactions its statistics give each word and platform. Shares
+# only pick the way: right or wrong (or none, as on SQLite), the same matches are found.
+
+COMMON = SearchShares(
+    words={"popcorn": 0.99, "zebra": 0.9},
+    platforms={"twitter": 1.0, "bluesky": 0.9},
+    reactions=1e9,
+    read_at=0.0,
+)
+SHARES = {
+    "none": (SearchShares(words={}, platforms={}, reactions=0.0, read_at=0.0), 4),
+    # Every search walks; the newest reactions hold all the matches (the table is small).
+    "all common": (COMMON, 4),
+    # Every search walks, gives up among the newest reactions and lists through the index.
+    "all common, few among the newest": (COMMON, 0.5),
+    # With zebra, zebra is looked up in the index and popcorn checked on the rows found.
+    "mostly popcorn": (
+        SearchShares(
+            words={"popcorn": 0.99, "zebra": 0.01}, platforms={}, reactions=1e9, read_at=0.0
+        ),
+        4,
+    ),
+}
+
+
+@pytest.mark.parametrize(("shares", "walk_span"), list(SHARES.values()), ids=list(SHARES))
+async def test_the_statistics_pick_how_matches_are_listed_never_which(
+    store: Store, monkeypatch: pytest.MonkeyPatch, shares: SearchShares, walk_span: float
+) -> None:
+    monkeypatch.setattr(
+        search_repo.SearchShares, "from_rows", classmethod(lambda cls, rows, read_at: shares)
+    )
+    monkeypatch.setattr(search_repo, "WALK_SPAN", walk_span)
+    zebras = [post("popcorn zebra zebra", "a"), post("zebra popcorn and more", "b")]
+    await store.ingest_article(article(*zebras, post("zebra alone", "c")), content_hash="z")
+    await posts_with(store, "popcorn", SEARCH_CAP - 4)
+    await posts_with(store, "popcorn", 3, start=5000, guild_id=GUILD, platform="bluesky")
+    await posts_with(store, "popcorn", 2, start=7000, guild_id=OTHER_GUILD)
+    secret = article(post("popcorn zebra secret", "d"))
+    await store.ingest_article(secret, content_hash="secret", guild_id=OTHER_GUILD)
+    own = await store.search_reactions("popcorn", GUILD, platform="bluesky", offset=0, limit=5)
+    await store.set_reaction_state(GUILD, own.reactions[2].id, hidden=True)
+
+    counted = await store.search_reactions("popcorn", GUILD, offset=0, limit=1)
+    zebra = await store.search_reactions("popcorn zebra", GUILD, offset=0, limit=5)
+    bluesky = await store.search_reactions("popcorn", GUILD, platform="bluesky", offset=0, limit=5)
+    await store.ingest_article(article(post("popcorn once more", "e")), content_hash="more")
+    newest = await store.search_reactions("popcorn", GUILD, offset=0, limit=3)
+
+    # The server sees 1,000 (2 zebras, 996 numbers, 2 of its own 3 bluesky posts: the
+    # newest is hidden; the other server's 3 are its own): no more, so they are ranked.
+    assert texts(own)[2] == "popcorn number 5002"
+    assert (counted.total, counted.capped) == (SEARCH_CAP, False)
+    assert texts(zebra) == ["popcorn zebra zebra", "zebra popcorn and more"]
+    assert (zebra.total, zebra.capped) == (2, False)
+    assert texts(bluesky) == ["popcorn number 5000", "popcorn number 5001"]  # a tie: by age
+    assert (newest.total, newest.capped) == (SEARCH_CAP, True)
+    assert texts(newest) == ["popcorn once more", "popcorn number 5001", "popcorn number 5000"]

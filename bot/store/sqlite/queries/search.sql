@@ -29,6 +29,13 @@
 -- looking at the values bound to it, so there is nothing to set here.
 SELECT 1;
 
+-- name: search_shares
+-- The share of reactions holding each common word or posted on each platform, for
+-- PostgreSQL's choice of how to list matches. SQLite keeps no such statistics and needs
+-- none (FTS5 hands matches over in rowid order and LIMIT stops the walk, whatever the
+-- words): no rows.
+SELECT NULL AS kind, NULL AS value, NULL AS share, NULL AS reactions WHERE 0;
+
 -- name: visible_matches
 -- The ids of the visible matches, at most :cap of them, in FTS5's own (ascending) order:
 -- it finds the rows holding every word fastest that way (measured: 3 ms, not 12, for two

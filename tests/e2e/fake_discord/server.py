@@ -50,10 +50,10 @@ async def _read_body(request: web.Request, call: Call) -> None:
         call.json = text
 
 
-def _response_json(response: web.StreamResponse) -> Any:
+def _response_json(response: web.StreamResponse) -> bytes | None:
     body = getattr(response, "body", None)
     if isinstance(body, bytes) and response.content_type == "application/json":
-        return json.loads(body)
+        return body
     return None
 
 
@@ -96,7 +96,7 @@ def recording_middleware(fake: FakeDiscord) -> Any:
             fake.violate(Problem("fake.error", f"the fake crashed: {error!r}"), call)
             response = responses.discord_error(500, "500: Internal Server Error")
         call.status = response.status
-        call.response = _response_json(response)
+        call.response_body = _response_json(response)
         fake.recorder.record(call)
         await fake.held(call)
         return response

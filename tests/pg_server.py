@@ -226,13 +226,35 @@ def _start() -> PostgresServer:
         os.chown(folder, user.pw_uid, user.pw_gid)
     server = PostgresServer(bindir=bindir, folder=folder, port=free_port(), run_as=run_as)
     try:
-        server.start()
+        _start_on_a_free_port(server)
     except BaseException:
         shutil.rmtree(folder, ignore_errors=True)
         raise
     # pytest_sessionfinish stops it; this covers a run that ends without one.
     atexit.register(stop_shared_server)
     return server
+
+
+def _start_on_a_free_port(server: PostgresServer, attempts: int = 5) -> None:
+    """Start the server, on another free port each time the one chosen was taken.
+
+    `free_port` only says a port was free a moment ago: another process (another test
+    worker's server, or any connection's ephemeral port) may bind it first.
+    """
+    log = server.folder / "log"
+    for attempt in range(1, attempts + 1):
+        logged = log.stat().st_size if log.exists() else 0
+        try:
+            server.start()
+            return
+        except RuntimeError:
+            if attempt == attempts or not log.exists():
+                raise
+            with log.open("rb") as written:
+                written.seek(logged)
+                if b"Address already in use" not in written.read():
+                    raise
+            server.port = free_port()
 
 
 _shared: PostgresServer | None = None

@@ -117,12 +117,15 @@ async def bot_process(
 @pytest.fixture(autouse=True)
 def _fail_on_violations(request: pytest.FixtureRequest) -> Iterator[None]:
     """Fail the running test (at teardown) if the bot broke a rule while it ran."""
+    if "fake_discord" not in request.fixturenames:
+        yield
+        return
+    # Asked for now, so a fake of the test's own (function scope) is still open at teardown.
+    fake: FakeDiscord = request.getfixturevalue("fake_discord")
     yield
-    if "fake_discord" in request.fixturenames:
-        fake: FakeDiscord = request.getfixturevalue("fake_discord")
-        found = fake.drain_violations()
-        if found:
-            pytest.fail(format_violations(found), pytrace=False)
+    found = fake.drain_violations()
+    if found:
+        pytest.fail(format_violations(found), pytrace=False)
 
 
 @pytest.fixture(autouse=True)

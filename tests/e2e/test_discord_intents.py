@@ -2,7 +2,7 @@
 
 The fake's "developer portal" leaves the intent off for this module: an IDENTIFY that asks
 for it is closed with 4014, and guild messages arrive without content unless they mention
-the bot. Each test starts its own bot process.
+the bot. Each test starts its own bot process, against a fake Discord of its own.
 """
 
 from __future__ import annotations
@@ -13,7 +13,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import pytest_asyncio
 
+from tests.e2e.conftest import format_violations
 from tests.e2e.fake_discord import BotProcess, Channel, FakeDiscord, Guild, payloads
 from tests.e2e.fake_discord.recorder import Call
 from tests.e2e.helpers import interaction_data, obeying_discord
@@ -23,9 +25,24 @@ pytestmark = [pytest.mark.e2e, pytest.mark.asyncio(loop_scope="module")]
 CONTENT = payloads.MESSAGE_CONTENT_INTENT
 
 
-@pytest.fixture(scope="module")
-def message_content_enabled() -> bool:
-    return False
+@pytest_asyncio.fixture(loop_scope="module")
+async def fake_discord() -> AsyncIterator[FakeDiscord]:
+    """Give the test a fake Discord (an application) of its own, the intent left off.
+
+    Its bot, on a database of its own, cannot know when another test's bot identified: on
+    a fake of its own none did, so it need not wait out that one's 5 s session start window.
+    """
+    async with FakeDiscord(message_content=False) as fake:
+        yield fake
+    leftovers = fake.drain_violations()
+    if leftovers:
+        pytest.fail(format_violations(leftovers), pytrace=False)
+
+
+@pytest_asyncio.fixture(loop_scope="module")
+async def guild(fake_discord: FakeDiscord) -> Guild:
+    """Create the test's guild (its id is the bot's DEV_GUILD_ID)."""
+    return await fake_discord.driver.create_guild("Reel Test Guild")
 
 
 def identify_without_content(call: Call) -> bool:
@@ -39,8 +56,6 @@ async def running(
     fake: FakeDiscord, guild: Guild, workdir: Path, env: Mapping[str, str] | None = None
 ) -> AsyncIterator[BotProcess]:
     bot = BotProcess(fake, guild, workdir, extra_env=env)
-    # Each test's bot has a database of its own: it cannot know when the last one identified.
-    await fake.gateway.session_start_limit.window_passed()
     try:
         await bot.start()
         yield bot

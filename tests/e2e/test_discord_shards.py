@@ -1,6 +1,6 @@
 """Issue 12 finding 13: sharding. The fake recommends two shards and holds two guilds, one
 on each (``(guild_id >> 22) % 2``); each test starts its own bot process (an AutoShardedBot
-with SHARD_COUNT/SHARD_IDS).
+with SHARD_COUNT/SHARD_IDS) against a fake Discord of its own.
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 import pytest_asyncio
 
+from tests.e2e.conftest import format_violations
 from tests.e2e.fake_discord import BotProcess, FakeDiscord, Guild
 from tests.e2e.fake_discord.gateway import shard_of
 from tests.e2e.fake_discord.recorder import Call
@@ -23,15 +24,29 @@ pytestmark = [pytest.mark.e2e, pytest.mark.asyncio(loop_scope="module")]
 SHARDS = 2
 
 
-@pytest_asyncio.fixture(scope="module", loop_scope="module")
+@pytest_asyncio.fixture(loop_scope="module")
 async def fake_discord() -> AsyncIterator[FakeDiscord]:
+    """Give the test a fake Discord (an application) of its own.
+
+    Its bot, on a database of its own, cannot know when another test's bot identified: on
+    a fake of its own none did, so it need not wait out that one's 5 s session start window.
+    """
     async with FakeDiscord(recommended_shards=SHARDS) as fake:
         yield fake
+    leftovers = fake.drain_violations()
+    if leftovers:
+        pytest.fail(format_violations(leftovers), pytrace=False)
 
 
-@pytest_asyncio.fixture(scope="module", loop_scope="module")
+@pytest_asyncio.fixture(loop_scope="module")
+async def guild(fake_discord: FakeDiscord) -> Guild:
+    """Create the test's guild (its id is the bot's DEV_GUILD_ID)."""
+    return await fake_discord.driver.create_guild("Reel Test Guild")
+
+
+@pytest_asyncio.fixture(loop_scope="module")
 async def other_guild(fake_discord: FakeDiscord, guild: Guild) -> Guild:
-    """A second guild, on the other shard than the module's (dev) guild."""
+    """A second guild, on the other shard than the test's (dev) guild."""
     while True:
         found = await fake_discord.driver.create_guild("Other Shard")
         if shard_of(found.id, SHARDS) != shard_of(guild.id, SHARDS):
@@ -51,8 +66,6 @@ async def running(
     fake: FakeDiscord, guild: Guild, workdir: Path, env: Mapping[str, str] | None = None
 ) -> AsyncIterator[BotProcess]:
     bot = BotProcess(fake, guild, workdir, extra_env=env)
-    # Each test's bot has a database of its own: it cannot know when the last one identified.
-    await fake.gateway.session_start_limit.window_passed()
     try:
         await bot.start(timeout=30)
         yield bot

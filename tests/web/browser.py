@@ -92,14 +92,13 @@ class Browser:
     async def navigate(self, css: str) -> None:
         """Click what matches ``css`` and wait for the next page to load."""
         from selenium.webdriver.common.by import By
-        from selenium.webdriver.support import expected_conditions
         from selenium.webdriver.support.wait import WebDriverWait
 
         def go() -> None:
             old = self.driver.find_element(By.TAG_NAME, "html")
             self._click(self.driver.find_element(By.CSS_SELECTOR, css))
             wait = WebDriverWait(self.driver, 30)
-            wait.until(expected_conditions.staleness_of(old))
+            wait.until(lambda _: _is_stale(old))
             wait.until(lambda d: d.execute_script("return document.readyState") == "complete")
 
         await self.run(go)
@@ -133,3 +132,23 @@ class Browser:
     def quit(self) -> None:
         """Close the browser."""
         self.driver.quit()
+
+
+def _is_stale(element: Any) -> bool:
+    """Tell whether ``element`` is gone from the page (what Selenium's ``staleness_of`` asks).
+
+    While the next page replaces the old one, chromedriver sometimes answers an old node with
+    "Node with given id does not belong to the document" instead of a stale element reference:
+    the same fact, which ``staleness_of`` raises on (SeleniumHQ/selenium#15401).
+    """
+    from selenium.common.exceptions import StaleElementReferenceException, WebDriverException
+
+    try:
+        element.is_enabled()
+    except StaleElementReferenceException:
+        return True
+    except WebDriverException as error:
+        if "does not belong to the document" in str(error.msg):
+            return True
+        raise
+    return False

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+import functools
+import json
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -39,8 +41,14 @@ class Call:
     files: list[RecordedFile] = field(default_factory=list)
     headers: dict[str, str] = field(default_factory=dict)
     status: int = 0
-    response: Any = None
+    response_body: bytes | None = None
+    """The JSON body the fake answered with, if it answered JSON (parsed by `response`)."""
     at: float = 0.0
+
+    @functools.cached_property
+    def response(self) -> Any:
+        """Return the fake's JSON answer, parsed (on first use: most are never read), or None."""
+        return None if self.response_body is None else json.loads(self.response_body)
 
     @property
     def ok(self) -> bool:

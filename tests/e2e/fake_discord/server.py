@@ -6,7 +6,6 @@ import json
 from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any
 
-import orjson
 from aiohttp import BodyPartReader, hdrs, web
 
 from tests.e2e.fake_discord import (
@@ -51,10 +50,10 @@ async def _read_body(request: web.Request, call: Call) -> None:
         call.json = text
 
 
-def _response_json(response: web.StreamResponse) -> Any:
+def _response_json(response: web.StreamResponse) -> bytes | None:
     body = getattr(response, "body", None)
     if isinstance(body, bytes) and response.content_type == "application/json":
-        return orjson.loads(body)  # the fake's own encoding (responses.encode)
+        return body
     return None
 
 
@@ -97,7 +96,7 @@ def recording_middleware(fake: FakeDiscord) -> Any:
             fake.violate(Problem("fake.error", f"the fake crashed: {error!r}"), call)
             response = responses.discord_error(500, "500: Internal Server Error")
         call.status = response.status
-        call.response = _response_json(response)
+        call.response_body = _response_json(response)
         fake.recorder.record(call)
         await fake.held(call)
         return response

@@ -36,7 +36,15 @@ RETRY_MOST = 30.0
 SYNC_TIMEOUT = 2.0
 """Seconds the round trip of `caught_up` may take before the connection counts as lost."""
 _SYNC = "SELECT 1"
-_TROUBLE = (asyncpg.PostgresError, asyncpg.InterfaceError, OSError, TimeoutError)
+# InternalClientError: "another operation is in progress" when the server drops the
+# connection in the middle of a round trip; it is not an InterfaceError.
+_TROUBLE = (
+    asyncpg.PostgresError,
+    asyncpg.InterfaceError,
+    asyncpg.InternalClientError,
+    OSError,
+    TimeoutError,
+)
 
 
 class ChangeListener:

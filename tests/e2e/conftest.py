@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import sys
 from collections.abc import AsyncIterator, Callable, Iterator, Sequence
+from contextlib import asynccontextmanager
 from typing import Any
 
 import pytest
@@ -58,16 +59,24 @@ def message_content_enabled() -> bool:
     return MESSAGE_CONTENT
 
 
-@pytest_asyncio.fixture(scope="module", loop_scope="module")
-async def fake_discord(message_content_enabled: bool) -> AsyncIterator[FakeDiscord]:
-    """Start the fake Discord for this module; leftover violations fail the module teardown."""
-    async with FakeDiscord(message_content=message_content_enabled) as fake:
-        if not MESSAGE_CONTENT:
-            fake.driver.on_hidden_content = _skipper(fake)
+@asynccontextmanager
+async def checked_fake(**options: Any) -> AsyncIterator[FakeDiscord]:
+    """Run a fake Discord (``options`` as `FakeDiscord` takes them); violations still
+    recorded once it has closed (the bot's last requests) fail the fixture's teardown."""
+    async with FakeDiscord(**options) as fake:
         yield fake
     leftovers = fake.drain_violations()
     if leftovers:
         pytest.fail(format_violations(leftovers), pytrace=False)
+
+
+@pytest_asyncio.fixture(scope="module", loop_scope="module")
+async def fake_discord(message_content_enabled: bool) -> AsyncIterator[FakeDiscord]:
+    """Start the fake Discord for this module; leftover violations fail the module teardown."""
+    async with checked_fake(message_content=message_content_enabled) as fake:
+        if not MESSAGE_CONTENT:
+            fake.driver.on_hidden_content = _skipper(fake)
+        yield fake
 
 
 @pytest_asyncio.fixture(scope="module", loop_scope="module")

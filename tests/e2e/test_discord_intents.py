@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 import pytest_asyncio
 
-from tests.e2e.conftest import format_violations
+from tests.e2e.conftest import checked_fake
 from tests.e2e.fake_discord import BotProcess, Channel, FakeDiscord, Guild, payloads
 from tests.e2e.fake_discord.recorder import Call
 from tests.e2e.helpers import interaction_data, obeying_discord
@@ -32,11 +32,8 @@ async def fake_discord() -> AsyncIterator[FakeDiscord]:
     Its bot, on a database of its own, cannot know when another test's bot identified: on
     a fake of its own none did, so it need not wait out that one's 5 s session start window.
     """
-    async with FakeDiscord(message_content=False) as fake:
+    async with checked_fake(message_content=False) as fake:
         yield fake
-    leftovers = fake.drain_violations()
-    if leftovers:
-        pytest.fail(format_violations(leftovers), pytrace=False)
 
 
 @pytest_asyncio.fixture(loop_scope="module")

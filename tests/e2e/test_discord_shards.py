@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 import pytest_asyncio
 
-from tests.e2e.conftest import format_violations
+from tests.e2e.conftest import checked_fake
 from tests.e2e.fake_discord import BotProcess, FakeDiscord, Guild
 from tests.e2e.fake_discord.gateway import shard_of
 from tests.e2e.fake_discord.recorder import Call
@@ -31,11 +31,8 @@ async def fake_discord() -> AsyncIterator[FakeDiscord]:
     Its bot, on a database of its own, cannot know when another test's bot identified: on
     a fake of its own none did, so it need not wait out that one's 5 s session start window.
     """
-    async with FakeDiscord(recommended_shards=SHARDS) as fake:
+    async with checked_fake(recommended_shards=SHARDS) as fake:
         yield fake
-    leftovers = fake.drain_violations()
-    if leftovers:
-        pytest.fail(format_violations(leftovers), pytrace=False)
 
 
 @pytest_asyncio.fixture(loop_scope="module")

@@ -57,7 +57,12 @@ class _Entry:
 @dataclass(slots=True)
 class _Load:
     stamp: Stamp
-    task: asyncio.Task[Any]
+    result: asyncio.Future[Any]
+    """The loaded value, the load's error, or `_GAVE_UP`."""
+
+
+_GAVE_UP = object()
+"""What a load whose caller was cancelled gives those who joined it: load again."""
 
 
 class StoreCache:
@@ -90,7 +95,7 @@ class StoreCache:
             # PostgreSQL). Its stamp, taken before it reads, can only be older than what it
             # read: a commit not yet heard of makes the value stale when it is, never
             # served stale.
-            return await self._load(kept, at, self._stamp(kept, guild), load)
+            return await self._load_here(kept, at, self._stamp(kept, guild), load)
         if not await self._db.caught_up():
             return await load()
         stamp = self._stamp(kept, guild)
@@ -99,33 +104,49 @@ class StoreCache:
             entries.move_to_end(at)
             value: T = entry.value
             return value
-        return await self._load(kept, at, stamp, load)
-
-    async def _load(
-        self, kept: Kept, at: _Key, stamp: Stamp, load: Callable[[], Awaitable[T]]
-    ) -> T:
-        """Join the load of ``at`` under ``stamp``, or start it; keep what it returns."""
         pending = self._loads.get((kept, at))
         if pending is None or pending.stamp != stamp:
-            pending = _Load(stamp, asyncio.ensure_future(load()))
-            pending.task.add_done_callback(self._finished(kept, at, pending))
-            self._loads[(kept, at)] = pending
-        # Shielded: a caller that gives up leaves the load to the others waiting on it.
-        loaded: T = await asyncio.shield(pending.task)
-        return loaded
+            return await self._load_here(kept, at, stamp, load)
+        # Shielded: a caller that gives up leaves the others waiting on the load.
+        loaded = await asyncio.shield(pending.result)
+        if loaded is _GAVE_UP:
+            return await self.get(kept, guild, load, key=key)
+        joined: T = loaded
+        return joined
 
-    def _finished(self, kept: Kept, at: _Key, load: _Load) -> Callable[[asyncio.Task[Any]], None]:
-        def keep(task: asyncio.Task[Any]) -> None:
-            if self._loads.get((kept, at)) is load:
-                del self._loads[(kept, at)]
-            if task.cancelled() or task.exception() is not None:
-                return  # each waiter has the error; nothing is kept
-            if self._stamp(kept, at[0]) != load.stamp:
-                return  # a write landed while it was read: stale already
+    async def _load_here(
+        self, kept: Kept, at: _Key, stamp: Stamp, load: Callable[[], Awaitable[T]]
+    ) -> T:
+        """Load ``at`` in the caller's own task, and keep it; callers meanwhile join it.
+
+        No task of its own: on a busy bot most loads are misses nobody joins, and a task
+        and its shield cost two turns of the event loop, more than a SQLite page read
+        (issue 15). If the caller is cancelled, whoever joined loads again.
+        """
+        pending = _Load(stamp, asyncio.get_running_loop().create_future())
+        self._loads[(kept, at)] = pending
+        try:
+            value = await load()
+        except BaseException as error:
+            self._forget(kept, at, pending)
+            if isinstance(error, asyncio.CancelledError):
+                pending.result.set_result(_GAVE_UP)
+            else:
+                pending.result.set_exception(error)
+                # Retrieved here: whoever joined gets the error, and nobody may have.
+                pending.result.exception()
+            raise
+        self._forget(kept, at, pending)
+        pending.result.set_result(value)
+        if self._stamp(kept, at[0]) == stamp:  # else a write landed while it was read
             entries = self._entries.setdefault(kept, OrderedDict())
-            entries[at] = _Entry(load.stamp, task.result())
+            entries[at] = _Entry(stamp, value)
             entries.move_to_end(at)
             while len(entries) > kept.most:
                 entries.popitem(last=False)
+        return value
 
-        return keep
+    def _forget(self, kept: Kept, at: _Key, load: _Load) -> None:
+        """Drop ``load`` from the pending loads (unless a newer one took its place)."""
+        if self._loads.get((kept, at)) is load:
+            del self._loads[(kept, at)]

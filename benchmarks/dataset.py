@@ -9,8 +9,9 @@ an alias. Text is drawn from a Zipf-distributed vocabulary, so common words are 
 
 The schema comes from the real migrations (``open_sqlite_store``); the generated rows go
 into the real tables with plain ``sqlite3`` ``executemany`` and the schema's own triggers
-left in place, so the FTS index and ``global_sources`` are kept exactly as the store
-keeps them. A database is built under a temporary name and renamed when complete.
+left in place, so the FTS index and the counts (``global_sources``, ``global_spoilers``)
+are kept exactly as the store keeps them. A database is built under a temporary name and
+renamed when complete.
 """
 
 from __future__ import annotations
@@ -249,6 +250,8 @@ def _movie_rows(
             article_id += 1
             guild = GUILD if rng.random() < GUILD_ARTICLE_SHARE else 0
             content_hash = hashlib.sha256(f"bench-article-{article_id}".encode()).hexdigest()
+            published = _date(rng)
+            spoiler = int(rng.random() < 0.3)
             rows["articles"].append(
                 (
                     article_id,
@@ -257,8 +260,8 @@ def _movie_rows(
                     movie_id,
                     f"How the internet reacted to {title}",
                     f"https://news.example/{slug}/{article_id}",
-                    _date(rng),
-                    int(rng.random() < 0.3),
+                    published,
+                    spoiler,
                 )
             )
             for position in range(size):
@@ -288,7 +291,7 @@ def _movie_rows(
                     )
                 )
                 rows["article_reactions"].append(
-                    (article_id, position, reaction_id, movie_id, guild)
+                    (article_id, position, reaction_id, movie_id, guild, spoiler)
                 )
                 visible.append(reaction_id)
         if rng.random() < CURATED_MOVIE_SHARE and len(visible) >= 2:
@@ -312,8 +315,8 @@ _INSERTS = {
         "date, url, post_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
     ),
     "article_reactions": (
-        "INSERT INTO article_reactions (article_id, position, reaction_id, movie_id, guild_id) "
-        "VALUES (?, ?, ?, ?, ?)"
+        "INSERT INTO article_reactions (article_id, position, reaction_id, movie_id, guild_id, "
+        "spoiler) VALUES (?, ?, ?, ?, ?, ?)"
     ),
     "reaction_state": (
         "INSERT INTO reaction_state (guild_id, reaction_id, hidden, hidden_reason, featured) "

@@ -95,8 +95,8 @@ _REACTION = (
     "url, post_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
 )
 _LINK = (
-    "INSERT INTO article_reactions (article_id, position, reaction_id, movie_id, guild_id) "
-    "VALUES (?, ?, ?, ?, ?)"
+    "INSERT INTO article_reactions (article_id, position, reaction_id, movie_id, guild_id, "
+    "spoiler) VALUES (?, ?, ?, ?, ?, ?)"
 )
 
 
@@ -148,7 +148,9 @@ def prepared_chunks(articles: list[tuple[Article, str]]) -> list[Rows]:
                     reaction.post_id,
                 )
             )
-            rows["article_reactions"].append((article_id, position, reaction_id, movie_id, 0))
+            rows["article_reactions"].append(
+                (article_id, position, reaction_id, movie_id, 0, article.spoiler)
+            )
     return chunks
 
 
@@ -174,12 +176,13 @@ class SqliteWriter:
 
     async def write(self, rows: Rows) -> float:
         articles = [(*row[:-1], int(row[-1])) for row in rows["articles"]]
+        links = [(*row[:-1], int(row[-1])) for row in rows["article_reactions"]]
         started = time.perf_counter()
         self.connection.execute("BEGIN IMMEDIATE")
         self.connection.executemany(_MOVIE, rows["movies"])
         self.connection.executemany(_ARTICLE, articles)
         self.connection.executemany(_REACTION, rows["reactions"])
-        self.connection.executemany(_LINK, rows["article_reactions"])
+        self.connection.executemany(_LINK, links)
         self.connection.execute("COMMIT")
         return time.perf_counter() - started
 
@@ -202,7 +205,14 @@ _COLUMNS = {
         "url",
         "post_id",
     ),
-    "article_reactions": ("article_id", "position", "reaction_id", "movie_id", "guild_id"),
+    "article_reactions": (
+        "article_id",
+        "position",
+        "reaction_id",
+        "movie_id",
+        "guild_id",
+        "spoiler",
+    ),
 }
 """The COPY baseline's columns; an article's guild_id takes its default, 0 (global)."""
 

@@ -59,6 +59,23 @@ async def texts(store: Store, movie_id: int, guild_id: int | None) -> list[str]:
     return [reaction.text for reaction in page.reactions]
 
 
+async def spoilers(store: Store, movie_id: int, guild_id: int | None) -> dict[str, bool]:
+    """Return whether each of a movie's visible reactions is a spoiler for the guild, by text.
+
+    Read from a page, from a look-up of each reaction and from a search for each text, which
+    must agree: each reads the flag with its own statement.
+    """
+    page = await store.reaction_page(movie_id, guild_id, offset=0, limit=100)
+    flags = {reaction.text: reaction.spoiler for reaction in page.reactions}
+    for reaction in page.reactions:
+        looked_up = await store.get_reaction(reaction.id, guild_id)
+        assert looked_up is not None
+        found = await store.search_reactions(reaction.text, guild_id, offset=0, limit=100)
+        searched = {match.text: match.spoiler for match in found.reactions}
+        assert (looked_up.spoiler, searched[reaction.text]) == (reaction.spoiler,) * 2, reaction
+    return flags
+
+
 async def ids_by_text(store: Store, movie_id: int, guild_id: int | None) -> dict[str, int]:
     """Return the ids of a movie's visible reactions, by text."""
     page = await store.reaction_page(movie_id, guild_id, offset=0, limit=100)

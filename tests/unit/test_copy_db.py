@@ -10,9 +10,10 @@ import pytest
 from bot.domain.records import AuditInfo
 from bot.store import Store, open_sqlite_store
 from bot.store.postgres import open_postgres_store
+from bot.store.postgres.copy import copy_sqlite_to_postgres
 from bot.store.postgres.migrate import postgres_migrations
 from tests.pg_server import PostgresServer
-from tests.unit.store_builders import article, post, texts
+from tests.unit.store_builders import article, post, spoilers, texts
 from tests.unit.test_cli_errors import run_cli
 
 GUILD = 111
@@ -92,6 +93,42 @@ async def views(store: Store, movie_id: int) -> tuple[object, ...]:
         await store.list_articles(GUILD, offset=0, limit=10),
         await store.search_reactions("loved", GUILD, offset=0, limit=10),
     )
+
+
+async def test_copy_db_keeps_the_spoiler_flags_and_their_counts(
+    pg_server: PostgresServer, tmp_path: Path
+) -> None:
+    source_path = tmp_path / "reel.db"
+    source = await open_sqlite_store(source_path)
+    try:
+        shared, own = post("Shared ending", "s"), post("Own take", "o")
+        await source.ingest_article(article(shared, post("Plain praise", "p")), content_hash="g")
+        spoiling = [
+            await source.ingest_article(article(shared, spoiler=True), content_hash=f"s{n}")
+            for n in range(2)
+        ]
+        await source.ingest_article(
+            article(shared, own, spoiler=True), content_hash="mine", guild_id=GUILD
+        )
+        movie_id = spoiling[0].movie.id
+        before = [await spoilers(source, movie_id, viewer) for viewer in (None, GUILD)]
+    finally:
+        await source.close()
+    url = await pg_server.create_database(migrated=False)
+
+    await copy_sqlite_to_postgres(source_path, url, lambda _rows: None)
+
+    copy = await open_postgres_store(url)
+    try:
+        assert [await spoilers(copy, movie_id, viewer) for viewer in (None, GUILD)] == before
+        assert before[0] == {"Shared ending": True, "Plain praise": False}
+        # Counted once, as the links arrived: both spoiler articles gone, the flag goes too.
+        for stored in spoiling:
+            await copy.remove_article(stored.article_id, None, include_global=True)
+        assert await spoilers(copy, movie_id, None) == {**before[0], "Shared ending": False}
+        assert await spoilers(copy, movie_id, GUILD) == before[1]
+    finally:
+        await copy.close()
 
 
 async def test_copy_db_refuses_a_target_with_rows(

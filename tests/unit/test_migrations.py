@@ -14,6 +14,7 @@ import pytest
 from bot.domain.errors import StoreError
 from bot.store import open_sqlite_store
 from bot.store.sqlite.migrate import Migration, check_numbering, load_migrations, migrate
+from tests.unit.store_builders import spoilers
 
 REAL = load_migrations()
 LATEST = len(REAL)
@@ -247,3 +248,45 @@ async def test_movie_global_reactions_are_counted_for_existing_rows(
 
     async with connection.execute("SELECT id, global_reactions FROM movies ORDER BY id") as rows:
         assert [tuple(row) for row in await rows.fetchall()] == [(1, 2), (2, 0)]
+
+
+async def test_spoiler_flags_and_counts_are_filled_for_existing_rows(
+    tmp_path: Path, connection: aiosqlite.Connection
+) -> None:
+    # A database from before 0010: post 1 is quoted by two global spoiler articles and a
+    # plain one, post 2 by the plain one only, post 3 by guild 7's spoiler article, which
+    # also quotes post 2; post 4 by guild 8's plain article.
+    await migrate(connection, [m for m in REAL if m.version < 10])
+    await connection.executescript(
+        """
+        INSERT INTO movies (id, title, slug) VALUES (1, 'One', 'one');
+        INSERT INTO articles (id, guild_id, content_hash, movie_id, spoiler)
+        VALUES (1, 0, 'spoiler', 1, 1), (2, 0, 'again', 1, 1), (3, 0, 'plain', 1, 0),
+               (4, 7, 'own', 1, 1), (5, 8, 'theirs', 1, 0);
+        INSERT INTO reactions (id, movie_id, key_hash, platform, text)
+        VALUES (1, 1, randomblob(32), 'x', 'twice'), (2, 1, randomblob(32), 'x', 'plain'),
+               (3, 1, randomblob(32), 'x', 'own'), (4, 1, randomblob(32), 'x', 'theirs');
+        INSERT INTO article_reactions (article_id, position, reaction_id, movie_id, guild_id)
+        VALUES (1, 0, 1, 1, 0), (2, 0, 1, 1, 0), (3, 0, 1, 1, 0), (3, 1, 2, 1, 0),
+               (4, 0, 3, 1, 7), (4, 1, 2, 1, 7), (5, 0, 4, 1, 8);
+        """
+    )
+
+    await migrate(connection, REAL)
+    await connection.close()
+
+    store = await open_sqlite_store(tmp_path / "m.db")
+    try:
+        everywhere = {"twice": True, "plain": False}
+        assert await spoilers(store, 1, None) == everywhere
+        assert await spoilers(store, 1, 7) == {**everywhere, "own": True, "plain": True}
+        assert await spoilers(store, 1, 8) == {**everywhere, "theirs": False}
+        # What the triggers take away on removal is what the backfill put there.
+        await store.remove_article(1, None, include_global=True)
+        assert await spoilers(store, 1, None) == everywhere
+        await store.remove_article(2, None, include_global=True)
+        assert await spoilers(store, 1, None) == {"twice": False, "plain": False}
+        await store.remove_article(4, 7)
+        assert await spoilers(store, 1, 7) == {"twice": False, "plain": False}
+    finally:
+        await store.close()

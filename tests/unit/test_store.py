@@ -12,10 +12,11 @@ import pytest
 from bot.domain.errors import InvalidInput, UnknownMovie
 from bot.domain.records import StoreCounts
 from bot.store import Store
-from tests.unit.store_builders import article, post, texts
+from tests.unit.store_builders import article, post, spoilers, texts
 
 GUILD = 111
 OTHER_GUILD = 222
+VIEWERS = (None, GUILD, OTHER_GUILD)
 
 
 SEED = article(
@@ -117,6 +118,62 @@ async def test_spoiler_ignores_sources_the_guild_cannot_see(store: Store) -> Non
     in_guild = await store.reaction_page(first.movie.id, GUILD, offset=0, limit=10)
     assert [r.spoiler for r in in_other.reactions] == [False]
     assert [r.spoiler for r in in_guild.reactions] == [True]
+
+
+async def test_spoiler_flags_follow_the_articles_added_and_removed(store: Store) -> None:
+    shared, plain, own = (
+        post("Shared ending", "s"),
+        post("Plain praise", "p"),
+        post("Own take", "o"),
+    )
+    first = await store.ingest_article(article(shared, plain), content_hash="plain")
+    movie_id = first.movie.id
+
+    async def seen() -> tuple[dict[str, bool], ...]:
+        return tuple([await spoilers(store, movie_id, viewer) for viewer in VIEWERS])
+
+    everywhere = {"Shared ending": False, "Plain praise": False}
+    assert await seen() == (everywhere, everywhere, everywhere)
+
+    # The guild's own articles: its spoiler one makes a spoiler there, not for the other
+    # guild or no guild; its plain one, none.
+    await store.ingest_article(article(plain), content_hash="ours", guild_id=GUILD)
+    mine = await store.ingest_article(
+        article(shared, own, spoiler=True), content_hash="mine", guild_id=GUILD
+    )
+    in_guild = {**everywhere, "Shared ending": True, "Own take": True}
+    assert await seen() == (everywhere, in_guild, everywhere)
+
+    # Two global spoiler articles and a plain one quote the shared post: a spoiler everywhere.
+    spoiling = [
+        await store.ingest_article(article(shared, spoiler=True), content_hash=f"spoiler {n}")
+        for n in range(2)
+    ]
+    await store.ingest_article(article(shared), content_hash="plain again")
+    elsewhere = {**everywhere, "Shared ending": True}
+    assert await seen() == (elsewhere, {**in_guild, "Shared ending": True}, elsewhere)
+
+    # Removed one by one: the flag stays while a spoiler article is left, then goes back.
+    await store.remove_article(spoiling[0].article_id, None, include_global=True)
+    assert await seen() == (elsewhere, in_guild, elsewhere)
+    await store.remove_article(spoiling[1].article_id, None, include_global=True)
+    assert await seen() == (everywhere, in_guild, everywhere)
+    await store.remove_article(mine.article_id, GUILD)
+    assert await seen() == (everywhere, everywhere, everywhere)
+
+
+async def test_a_post_removed_and_quoted_again_starts_without_spoilers(store: Store) -> None:
+    gone = await store.ingest_article(
+        article(post("Twist revealed", "t"), spoiler=True), content_hash="spoiler"
+    )
+    assert await spoilers(store, gone.movie.id, None) == {"Twist revealed": True}
+
+    await store.remove_article(gone.article_id, None, include_global=True)
+    again = await store.ingest_article(article(post("Twist revealed", "t")), content_hash="plain")
+
+    assert (await store.counts()).reactions == 1
+    for viewer in VIEWERS:
+        assert await spoilers(store, again.movie.id, viewer) == {"Twist revealed": False}
 
 
 async def test_a_post_repeated_in_one_article_is_stored_once(store: Store) -> None:

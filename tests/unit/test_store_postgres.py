@@ -25,7 +25,7 @@ from bot.store.postgres import PostgresDatabase, open_postgres_store
 from bot.store.postgres.database import safe_url
 from bot.store.postgres.migrate import postgres_migrations
 from tests.pg_server import BINDIR_VARIABLE, PostgresServer
-from tests.unit.store_builders import article, post, texts
+from tests.unit.store_builders import article, post, spoilers, texts
 
 GUILD = 111
 REPO = Path(__file__).resolve().parents[2]
@@ -143,6 +143,81 @@ async def test_two_processes_starting_together_migrate_once(pg_server: PostgresS
     # Each migration once, in order: no process applied one a second time.
     expected = [(migration.version, migration.name) for migration in postgres_migrations()]
     assert [(row["version"], row["name"]) for row in applied] == expected
+
+
+async def test_spoiler_flags_and_counts_are_filled_for_existing_rows(
+    pg_server: PostgresServer,
+) -> None:
+    # A database from before 0005, as tests/unit/test_migrations.py's SQLite one: post 1 is
+    # quoted by two global spoiler articles and a plain one, post 2 by the plain one only,
+    # post 3 by guild 7's spoiler article, which also quotes post 2; post 4 by guild 8's.
+    url = await pg_server.create_database(migrated=False)
+    await (await open_postgres_store(url, migrations=postgres_migrations()[:4])).close()
+    connection = await asyncpg.connect(url)
+    try:
+        await connection.execute(
+            """
+            INSERT INTO movies (id, title, slug) VALUES (1, 'One', 'one');
+            INSERT INTO articles (id, guild_id, content_hash, movie_id, spoiler)
+            VALUES (1, 0, 'spoiler', 1, true), (2, 0, 'again', 1, true),
+                   (3, 0, 'plain', 1, false), (4, 7, 'own', 1, true), (5, 8, 'theirs', 1, false);
+            INSERT INTO reactions (id, movie_id, key_hash, platform, text)
+            SELECT id, 1, sha256(text::bytea), 'x', text
+            FROM (VALUES (1, 'twice'), (2, 'plain'), (3, 'own'), (4, 'theirs')) AS p (id, text);
+            INSERT INTO article_reactions (article_id, position, reaction_id, movie_id, guild_id)
+            VALUES (1, 0, 1, 1, 0), (2, 0, 1, 1, 0), (3, 0, 1, 1, 0), (3, 1, 2, 1, 0),
+                   (4, 0, 3, 1, 7), (4, 1, 2, 1, 7), (5, 0, 4, 1, 8);
+            """
+        )
+    finally:
+        await connection.close()
+
+    store = await open_postgres_store(url)
+    try:
+        assert (await store.check()).problems == ()
+        everywhere = {"twice": True, "plain": False}
+        assert await spoilers(store, 1, None) == everywhere
+        assert await spoilers(store, 1, 7) == {**everywhere, "own": True, "plain": True}
+        assert await spoilers(store, 1, 8) == {**everywhere, "theirs": False}
+        # What the trigger takes away on removal is what the backfill put there.
+        await store.remove_article(1, None, include_global=True)
+        assert await spoilers(store, 1, None) == everywhere
+        await store.remove_article(2, None, include_global=True)
+        assert await spoilers(store, 1, None) == {"twice": False, "plain": False}
+        await store.remove_article(4, 7)
+        assert await spoilers(store, 1, 7) == {"twice": False, "plain": False}
+    finally:
+        await store.close()
+
+
+async def test_a_link_without_its_spoiler_flag_is_refused(pg_store: Store) -> None:
+    await pg_store.ingest_article(article(post("Kept")), content_hash="kept")
+    database = pg_store.database
+    assert isinstance(database, PostgresDatabase)
+
+    async with database.pool.acquire() as connection:
+        with pytest.raises(asyncpg.NotNullViolationError, match="spoiler"):
+            await connection.execute(
+                "INSERT INTO article_reactions (article_id, position, reaction_id, movie_id, "
+                "guild_id) VALUES (1, 1, 1, 1, 0)"
+            )
+
+
+async def test_check_reports_spoiler_counts_and_flags_that_disagree(pg_store: Store) -> None:
+    await pg_store.ingest_article(article(post("One"), post("Two")), content_hash="plain")
+    database = pg_store.database
+    assert isinstance(database, PostgresDatabase)
+    async with database.pool.acquire() as connection:
+        # Nothing writes these but the trigger and an article's insert: made wrong by hand.
+        await connection.execute("UPDATE reactions SET global_spoilers = 1 WHERE id = 1")
+        await connection.execute("UPDATE articles SET spoiler = true WHERE id = 1")
+
+    problems = (await pg_store.check()).problems
+
+    assert problems == (
+        "reaction 1 counts 1 global sources and 1 global spoilers but has 1 and 0",
+        "article 1 is a spoiler but its links say otherwise",
+    )
 
 
 async def test_a_database_newer_than_the_code_is_refused(pg_server: PostgresServer) -> None:

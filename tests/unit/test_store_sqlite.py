@@ -170,6 +170,27 @@ async def test_deleting_an_article_updates_what_guilds_see(store: Store, tmp_pat
     assert await store.list_movies(OTHER_GUILD) == []
 
 
+@pytest.mark.parametrize("spoiler", [0, 1], ids=["plain", "spoiler"])
+async def test_a_link_whose_spoiler_flag_is_not_its_articles_is_refused(
+    store: Store, tmp_path: Path, spoiler: int
+) -> None:
+    result = await store.ingest_article(
+        article(post("Kept"), spoiler=bool(spoiler)), content_hash="kept"
+    )
+    link = (
+        "INSERT INTO article_reactions (article_id, position, reaction_id, movie_id, guild_id, "
+        "spoiler) VALUES (?, 1, 1, ?, 0, ?)"
+    )
+
+    with (
+        sqlite3.connect(db_path(tmp_path)) as connection,
+        pytest.raises(sqlite3.IntegrityError, match="spoiler must be its article's"),
+    ):
+        connection.execute(link, (result.article_id, result.movie.id, 1 - spoiler))
+
+    assert query(db_path(tmp_path), "SELECT count(*) FROM article_reactions") == [(1,)]
+
+
 async def test_known_reaction_count_predicts_ingest_and_writes_nothing(
     store: Store, tmp_path: Path
 ) -> None:

@@ -109,3 +109,35 @@ async def test_due_schedules_read_the_partial_index(store: Store, tmp_path: Path
     steps = plan(db_path(tmp_path), statement_sql("due_schedules"), {"now": "x"})
 
     assert steps == ["SEARCH schedules USING INDEX schedules_due (next_run_at<?)"]
+
+
+@pytest.mark.parametrize(
+    "statement",
+    [
+        "reaction_page",
+        "select_reaction_for_guild",
+        "rank_matches",
+        "reactions_by_ids",
+        "search_newest",
+    ],
+)
+async def test_spoiler_flag_reads_no_article(store: Store, tmp_path: Path, statement: str) -> None:
+    await store.ingest_article(SEED, content_hash="seed")
+    params = {
+        **PAGE,
+        "default_size": 5,
+        "reaction_id": 1,
+        "ids": "[1]",
+        "matches": "[1]",
+        "terms": '["first"]',
+        "common": 2000,
+        "query": '"first"',
+        "platform": None,
+    }
+
+    steps = plan(db_path(tmp_path), statement_sql(statement), params)
+
+    # The guild's own spoiler links: one seek, reading the link only where one is found.
+    seek = "SEARCH e USING INDEX article_reactions_reaction (reaction_id=? AND guild_id=?)"
+    assert seek in steps
+    assert not [step for step in steps if step.startswith("SEARCH a USING INTEGER PRIMARY KEY")]

@@ -39,7 +39,8 @@ def _table(name: str, columns: str, times: str = "", flags: str = "", *, identit
 
 
 # In dependency order: a row's foreign keys point at tables above it. reactions leaves out
-# global_sources: the trigger on article_reactions counts it again as the links arrive.
+# global_sources and global_spoilers: the trigger on article_reactions counts them again as
+# the links arrive, each with its article's spoiler flag.
 TABLES = (
     _table("movies", "id title slug created_at", "created_at", identity=True),
     _table(
@@ -62,7 +63,10 @@ TABLES = (
         identity=True,
     ),
     _table(
-        "article_reactions", "article_id position reaction_id movie_id guild_id", identity=False
+        "article_reactions",
+        "article_id position reaction_id movie_id guild_id spoiler",
+        flags="spoiler",
+        identity=False,
     ),
     _table(
         "reaction_state",

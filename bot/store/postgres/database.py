@@ -328,15 +328,29 @@ class PostgresDatabase:
         )
 
     async def integrity_problems(self) -> list[str]:
-        """Return the reactions whose count of global sources disagrees with their links."""
+        """Return the kept counts and copied flags that disagree with what they are kept from.
+
+        A reaction's counts of global sources and global spoilers against its global links,
+        and each link's spoiler flag against its article's.
+        """
         try:
             async with self._pool.acquire(timeout=CONNECT_TIMEOUT) as connection:
-                rows = await connection.fetch(_GLOBAL_SOURCES_CHECK)
+                counts = await connection.fetch(_GLOBAL_COUNTS_CHECK)
+                links = await connection.fetch(_LINK_SPOILER_CHECK)
         except _DRIVER_ERRORS as error:
             return [one_line(error)]
         return [
-            f"reaction {row['id']} counts {row['stored']} global sources but has {row['real']}"
-            for row in rows
+            *(
+                f"reaction {row['id']} counts {row['sources']} global sources and "
+                f"{row['spoilers']} global spoilers but has {row['real_sources']} and "
+                f"{row['real_spoilers']}"
+                for row in counts
+            ),
+            *(
+                f"article {row['article_id']} is{'' if row['spoiler'] else ' not'} a spoiler "
+                "but its links say otherwise"
+                for row in links
+            ),
         ]
 
     async def schema_version(self) -> int:
@@ -363,13 +377,24 @@ class PostgresDatabase:
             self._pool.terminate()
 
 
-_GLOBAL_SOURCES_CHECK = """
-SELECT r.id, r.global_sources AS stored, count(ar.article_id) AS real
+_GLOBAL_COUNTS_CHECK = """
+SELECT r.id, r.global_sources AS sources, r.global_spoilers AS spoilers,
+       count(ar.article_id) AS real_sources,
+       count(ar.article_id) FILTER (WHERE ar.spoiler) AS real_spoilers
 FROM reactions AS r
 LEFT JOIN article_reactions AS ar ON ar.reaction_id = r.id AND ar.guild_id = 0
 GROUP BY r.id
 HAVING r.global_sources <> count(ar.article_id)
+    OR r.global_spoilers <> count(ar.article_id) FILTER (WHERE ar.spoiler)
 ORDER BY r.id
+LIMIT 20
+"""
+_LINK_SPOILER_CHECK = """
+SELECT DISTINCT a.id AS article_id, a.spoiler
+FROM articles AS a
+JOIN article_reactions AS ar ON ar.article_id = a.id
+WHERE ar.spoiler <> a.spoiler
+ORDER BY a.id
 LIMIT 20
 """
 

@@ -85,7 +85,9 @@ class ArticleRepo(StoreBase):
             if article_row is None:  # pragma: no cover - INSERT ... RETURNING always returns
                 raise StoreError("inserting the article returned no id")
             article_id = int(article_row["id"])
-            known = await self._store_posts(s, staged, article_id, movie.id, guild)
+            known = await self._store_posts(
+                s, staged, article_id, movie.id, guild, spoiler=article.spoiler
+            )
             if audit is not None:
                 target = article_target(article_id, article.title)
                 await self._audit(s, guild, audit, AuditAction.ARTICLE_ADD, target, audit.reason)
@@ -110,6 +112,8 @@ class ArticleRepo(StoreBase):
         article_id: int,
         movie_id: int,
         guild: int,
+        *,
+        spoiler: bool,
     ) -> int:
         """Stage the posts, store the new ones, link all; return how many were known.
 
@@ -122,7 +126,13 @@ class ArticleRepo(StoreBase):
         known = await s.scalar("count_known_staged", {"movie_id": movie_id})
         await s.run("insert_new_reactions", {"movie_id": movie_id})
         await s.run(
-            "insert_links", {"article_id": article_id, "movie_id": movie_id, "guild": guild}
+            "insert_links",
+            {
+                "article_id": article_id,
+                "movie_id": movie_id,
+                "guild": guild,
+                "spoiler": self._dialect.flag(spoiler),
+            },
         )
         await s.run("clear_staging")
         return known

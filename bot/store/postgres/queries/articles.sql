@@ -56,13 +56,17 @@ WHERE NOT EXISTS (
 ORDER BY s.position;
 
 -- name: insert_links!
-INSERT INTO article_reactions (article_id, position, reaction_id, movie_id, guild_id)
+-- Each link carries its article's spoiler flag (migration 0005): the read statements
+-- and the spoiler count's trigger take it from there.
+INSERT INTO article_reactions
+    (article_id, position, reaction_id, movie_id, guild_id, spoiler)
 SELECT :article_id,
        s.position,
        (SELECT r.id FROM reactions AS r
         WHERE r.movie_id = :movie_id AND r.key_hash = s.key_hash),
        :movie_id,
-       :guild
+       :guild,
+       :spoiler
 FROM pg_temp.ingest_staging AS s;
 
 -- name: reaction_known

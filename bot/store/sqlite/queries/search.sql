@@ -23,6 +23,8 @@
 -- ones, so only rare words can rank cheaply. When every word is common, the matches come
 -- newest first, as past :cap (two words in 30,000-80,000 reactions each that share under
 -- 1,000: ranking them cost 14 ms of a 25 ms search at 1M).
+--
+-- A match is a spoiler as a page's reaction is (reading.sql).
 
 -- name: plan_search_for_its_words!
 -- PostgreSQL's statement sets how a search is planned; SQLite plans a statement without
@@ -116,10 +118,10 @@ found (id, score) AS (
     LIMIT :limit OFFSET :offset
 )
 SELECT r.id, r.movie_id, r.platform, r.text, r.author_name, r.handle, r.date, r.url,
-       EXISTS (
-           SELECT 1 FROM article_reactions AS e JOIN articles AS a ON a.id = e.article_id
-           WHERE e.reaction_id = r.id AND e.guild_id IN (0, :guild) AND a.spoiler = 1
-       ) AS spoiler,
+       r.global_spoilers > 0 OR (:guild <> 0 AND EXISTS (
+           SELECT 1 FROM article_reactions AS e
+           WHERE e.reaction_id = r.id AND e.guild_id = :guild AND e.spoiler = 1
+       )) AS spoiler,
        coalesce(s.featured, 0) AS featured,
        0 AS hidden
 FROM found
@@ -130,10 +132,10 @@ ORDER BY found.score, found.id;
 -- name: reactions_by_ids
 -- The reactions of one page (:ids, JSON), in its order, with the guild's flags.
 SELECT r.id, r.movie_id, r.platform, r.text, r.author_name, r.handle, r.date, r.url,
-       EXISTS (
-           SELECT 1 FROM article_reactions AS e JOIN articles AS a ON a.id = e.article_id
-           WHERE e.reaction_id = r.id AND e.guild_id IN (0, :guild) AND a.spoiler = 1
-       ) AS spoiler,
+       r.global_spoilers > 0 OR (:guild <> 0 AND EXISTS (
+           SELECT 1 FROM article_reactions AS e
+           WHERE e.reaction_id = r.id AND e.guild_id = :guild AND e.spoiler = 1
+       )) AS spoiler,
        coalesce(s.featured, 0) AS featured,
        0 AS hidden
 FROM json_each(:ids) AS c
@@ -164,10 +166,10 @@ WITH found (id) AS (
     LIMIT :limit OFFSET :offset
 )
 SELECT r.id, r.movie_id, r.platform, r.text, r.author_name, r.handle, r.date, r.url,
-       EXISTS (
-           SELECT 1 FROM article_reactions AS e JOIN articles AS a ON a.id = e.article_id
-           WHERE e.reaction_id = r.id AND e.guild_id IN (0, :guild) AND a.spoiler = 1
-       ) AS spoiler,
+       r.global_spoilers > 0 OR (:guild <> 0 AND EXISTS (
+           SELECT 1 FROM article_reactions AS e
+           WHERE e.reaction_id = r.id AND e.guild_id = :guild AND e.spoiler = 1
+       )) AS spoiler,
        coalesce(s.featured, 0) AS featured,
        0 AS hidden
 FROM found

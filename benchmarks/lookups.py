@@ -166,6 +166,7 @@ def page_plan(path: str, movie_id: int) -> list[str]:
     # Every parameter any version of those statements names; sqlite3 ignores the others.
     params = {
         "movie_id": movie_id,
+        "slug": None,
         "guild": GUILD,
         "offset": 0,
         "limit": 5,

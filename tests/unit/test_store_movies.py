@@ -146,3 +146,43 @@ async def test_movie_names_lists_titles_and_visible_aliases(store: Store) -> Non
     assert [name for _, name in in_guild] == ["12th Fail", "Twelfth Fail", "Manoj"]
     assert {movie.id for movie, _ in in_guild} == {result.movie.id}
     assert [name for _, name in elsewhere] == ["12th Fail", "Twelfth Fail"]
+
+
+async def test_a_page_by_name_finds_the_movie_find_movie_finds(store: Store) -> None:
+    """The page statement looks the name up itself: it must rank names as find_movie does."""
+    fail = (await store.ingest_article(SEED, content_hash="fail")).movie
+    dune = (await store.ingest_article(article(post("Sand"), movie="Dune"), content_hash="d")).movie
+    own = article(post("Cricket"), movie="Lagaan")
+    lagaan = (await store.ingest_article(own, content_hash="l", guild_id=GUILD)).movie
+    other = article(post("Gabbar"), movie="Sholay")
+    await store.ingest_article(other, content_hash="s", guild_id=OTHER_GUILD)
+    # "Arrakis": Dune's earlier title in GUILD (rank 3) beats 12th Fail's global alias (4).
+    await store.rename_movie(dune.id, GUILD, "Arrakis")
+    await store.rename_movie(dune.id, GUILD, "Spice Planet")
+    assert await store.add_alias(fail.id, "Arrakis")
+    # "Desert": Lagaan's alias in GUILD (rank 2) beats 12th Fail's global alias (4).
+    assert await store.add_alias(lagaan.id, "Desert", guild_id=GUILD)
+    assert await store.add_alias(fail.id, "Desert")
+    names = ["12th fail", "Dune", "arrakis", "spice planet", "desert", "lagaan", "Sholay", "x"]
+
+    for guild in (GUILD, OTHER_GUILD, None):
+        for name in names:
+            found = await store.find_movie(name, guild)
+            read = await store.guild_page_by_name(name, guild, page=1)
+            assert (read.page.movie if read else None) == found, (name, guild)
+
+    expected = {
+        "arrakis": (dune.id, fail.id),
+        "desert": (lagaan.id, fail.id),
+        "spice planet": (dune.id, None),
+        "lagaan": (lagaan.id, None),
+    }
+    for name, (in_guild, elsewhere) in expected.items():
+        here = await store.guild_page_by_name(name, GUILD, page=1)
+        there = await store.guild_page_by_name(name, OTHER_GUILD, page=1)
+        assert (here.page.movie.id if here else None) == in_guild, name
+        assert (there.page.movie.id if there else None) == elsewhere, name
+    shown = await store.guild_page_by_name("arrakis", GUILD, page=1)
+    assert shown is not None
+    assert shown.page.movie.title == "Spice Planet"
+    assert [reaction.text for reaction in shown.page.reactions] == ["Sand"]

@@ -34,7 +34,7 @@ def backend() -> str:
     return "sqlite"
 
 
-PAGE = {"movie_id": 1, "guild": GUILD, "offset": None, "limit": None, "page": 1}
+PAGE = {"movie_id": 1, "slug": None, "guild": GUILD, "offset": None, "limit": None, "page": 1}
 # The tables that grow with the collection, by the names the page statement gives them.
 BIG_TABLE = re.compile(r"^SCAN (?:r|ar|e|s|a|reactions|article_reactions|reaction_state)\b")
 

@@ -71,23 +71,21 @@ class ReadingRepo(StoreBase):
     ) -> GuildPage | None:
         """Return page ``page`` of the movie ``key`` names (as `find_movie`), or None.
 
-        What ``!reactions 12th fail`` asks: kept in memory like `guild_page`, by the name's
-        slug, so that a member asking again costs one look-up, not two.
+        What ``!reactions 12th fail`` asks: the name is looked up by the page's own
+        statement (one statement, one round trip), and the page kept in memory like
+        `guild_page`, by the name's slug.
         """
         slug = slugify(key)
         if not slug:
             return None
         page = min(max(page, 1), MAX_PAGE_NUMBER)
-        guild = scope(guild_id)
-
-        async def load() -> GuildPage | None:
-            movie = await self._find_movie(slug, guild)
-            if movie is None:
-                return None
-            return await self._page(movie.id, guild_id, offset=None, limit=None, page=page)
-
         # Keyed by the slug (a str), apart from guild_page's keys (by the movie's id).
-        return await self._cache.get(PAGES, guild, load, key=(slug, page))
+        return await self._cache.get(
+            PAGES,
+            scope(guild_id),
+            lambda: self._read_page(None, slug, guild_id, offset=None, limit=None, page=page),
+            key=(slug, page),
+        )
 
     async def _page(
         self,
@@ -98,11 +96,35 @@ class ReadingRepo(StoreBase):
         limit: int | None,
         page: int | None,
     ) -> GuildPage:
+        """Read a page of the movie ``movie_id``; UnknownMovie when no movie has the id."""
+        read = await self._read_page(
+            movie_id, None, guild_id, offset=offset, limit=limit, page=page
+        )
+        if read is None:
+            raise UnknownMovie(str(movie_id))
+        return read
+
+    async def _read_page(
+        self,
+        movie_id: int | None,
+        slug: str | None,
+        guild_id: int | None,
+        *,
+        offset: int | None,
+        limit: int | None,
+        page: int | None,
+    ) -> GuildPage | None:
+        """Read a page of the movie ``movie_id``, else of the one ``slug`` names.
+
+        The name is found as `find_movie` finds it, by the page's own statement. None
+        when there is no such movie.
+        """
         guild = scope(guild_id)
         rows = await self._db.read(
             "reaction_page",
             {
                 "movie_id": movie_id,
+                "slug": slug,
                 "guild": guild,
                 "offset": offset,
                 "limit": limit,
@@ -112,7 +134,7 @@ class ReadingRepo(StoreBase):
         )
         header = rows[0]
         if header["movie_id"] is None:
-            raise UnknownMovie(str(movie_id))
+            return None
         movie = Movie(
             id=header["movie_id"],
             title=header["title"],

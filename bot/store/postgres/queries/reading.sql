@@ -16,11 +16,38 @@
 -- One page of a movie as a guild sees it, in one statement (its own snapshot): the movie
 -- under the guild's title, the guild's settings, the total, and the page's reactions,
 -- one row each, after a header that is there even when the page is empty (the reaction
--- columns are then NULL). The page is :offset/:limit, or with both NULL page :page of the
--- guild's page size (:default_size when it set none).
+-- columns are then NULL; the movie's are NULL when no movie is found). The page is
+-- :offset/:limit, or with both NULL page :page of the guild's page size (:default_size
+-- when it set none).
 -- Every term reads an index range of the movie (or of the guild's rows of the movie in
 -- reaction_state_movie), so the cost follows the movie and the page, not the collection.
 WITH
+-- The movie: :movie_id, or when it is NULL the one :slug names in the guild, found as
+-- find_movie (movies.sql) finds it, so that a name costs no round trip of its own (issue
+-- 15). Each (SELECT id FROM target) below is computed once.
+target AS (
+    SELECT :movie_id::bigint AS id WHERE :movie_id::bigint IS NOT NULL
+    UNION ALL
+    (SELECT found.id
+     FROM (
+         SELECT m.id AS id, 0 AS rank FROM movies AS m WHERE m.slug = :slug::text
+         UNION ALL
+         SELECT n.movie_id, CASE WHEN n.current THEN 1 ELSE 3 END
+         FROM movie_titles AS n
+         WHERE n.guild_id = :guild AND n.title_slug = :slug::text
+         UNION ALL
+         SELECT a.movie_id, CASE WHEN a.guild_id = 0 THEN 4 ELSE 2 END
+         FROM movie_aliases AS a
+         WHERE a.alias_slug = :slug::text AND a.guild_id IN (0, :guild)
+     ) AS found
+     WHERE :movie_id::bigint IS NULL
+       AND EXISTS (
+           SELECT 1 FROM articles AS v
+           WHERE v.movie_id = found.id AND v.guild_id IN (0, :guild)
+       )
+     ORDER BY found.rank
+     LIMIT 1)
+),
 header AS (
     SELECT coalesce(:limit::integer, g.page_size, :default_size::integer) AS size,
            coalesce(:offset::integer, (:page::integer - 1)
@@ -29,10 +56,11 @@ header AS (
            m.id AS movie_id, coalesce(t.title, m.title) AS title, m.slug,
            (SELECT coalesce(json_agg(x.alias ORDER BY x.id), '[]')::text
             FROM movie_aliases AS x
-            WHERE x.movie_id = :movie_id AND x.guild_id IN (0, :guild)) AS aliases
+            WHERE x.movie_id = (SELECT id FROM target)
+              AND x.guild_id IN (0, :guild)) AS aliases
     FROM (SELECT 1) AS one
     LEFT JOIN guild_settings AS g ON g.guild_id = :guild
-    LEFT JOIN movies AS m ON m.id = :movie_id
+    LEFT JOIN movies AS m ON m.id = (SELECT id FROM target)
     LEFT JOIN movie_titles AS t ON t.guild_id = :guild AND t.movie_id = m.id AND t.current
 ),
 -- Each featured post at its first visible link.
@@ -40,8 +68,8 @@ featured AS (
     SELECT DISTINCT ON (s.reaction_id) s.reaction_id AS id, ar.article_id, ar.position
     FROM reaction_state AS s
     JOIN article_reactions AS ar ON ar.reaction_id = s.reaction_id
-    WHERE s.guild_id = :guild AND s.movie_id = :movie_id AND s.featured AND NOT s.hidden
-      AND ar.guild_id IN (0, :guild)
+    WHERE s.guild_id = :guild AND s.movie_id = (SELECT id FROM target)
+      AND s.featured AND NOT s.hidden AND ar.guild_id IN (0, :guild)
     ORDER BY s.reaction_id, ar.article_id, ar.position
 ),
 -- Visible reactions of the movie = those a global article quotes (reactions_movie_global)
@@ -49,17 +77,18 @@ featured AS (
 counts AS (
     SELECT
         (SELECT count(*) FROM reactions AS r
-         WHERE r.movie_id = :movie_id AND r.global_sources > 0)
+         WHERE r.movie_id = (SELECT id FROM target) AND r.global_sources > 0)
       + (SELECT count(DISTINCT ar.reaction_id)
          FROM articles AS a
          JOIN article_reactions AS ar ON ar.article_id = a.id
          JOIN reactions AS r ON r.id = ar.reaction_id
-         WHERE :guild::bigint <> 0 AND a.movie_id = :movie_id AND a.guild_id = :guild
+         WHERE :guild::bigint <> 0 AND a.movie_id = (SELECT id FROM target)
+           AND a.guild_id = :guild
            AND r.global_sources = 0)
       - (SELECT count(*)
          FROM reaction_state AS s
          JOIN reactions AS r ON r.id = s.reaction_id
-         WHERE s.guild_id = :guild AND s.movie_id = :movie_id AND s.hidden
+         WHERE s.guild_id = :guild AND s.movie_id = (SELECT id FROM target) AND s.hidden
            AND (r.global_sources > 0 OR EXISTS (
                SELECT 1 FROM article_reactions AS e
                WHERE e.reaction_id = r.id AND e.guild_id = :guild
@@ -76,7 +105,7 @@ page AS (
     UNION ALL
     (SELECT 1, ar.reaction_id, ar.article_id, ar.position
      FROM article_reactions AS ar
-     WHERE ar.movie_id = :movie_id
+     WHERE ar.movie_id = (SELECT id FROM target)
        AND ar.guild_id IN (0, :guild)
        AND NOT EXISTS (
            SELECT 1 FROM article_reactions AS e

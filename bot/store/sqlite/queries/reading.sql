@@ -24,14 +24,43 @@
 -- One page of a movie as a guild sees it, in one statement (its own snapshot): the movie
 -- under the guild's title, the guild's settings, the total, and the page's reactions,
 -- one row each, after a header that is there even when the page is empty (the reaction
--- columns are then NULL). The page is :offset/:limit, or with both NULL page :page of the
--- guild's page size (:default_size when it set none).
+-- columns are then NULL; the movie's are NULL when no movie is found). The page is
+-- :offset/:limit, or with both NULL page :page of the guild's page size (:default_size
+-- when it set none).
 -- Every term reads an index range of the movie (or of the guild's rows of the movie in
 -- reaction_state_movie), so the cost follows the movie and the page, not the collection.
 -- `featured` keeps each featured post at its first visible link; ``ar.position`` is a
 -- bare column beside the single min() aggregate, so SQLite takes it from the row holding
 -- that minimum (https://sqlite.org/lang_select.html#bareagg).
 WITH
+-- The movie: :movie_id, or when it is NULL the one :slug names in the guild, found as
+-- find_movie (movies.sql) finds it, so that a name costs no statement of its own (issue
+-- 15). Each (SELECT id FROM target) below is computed once.
+target (id) AS (
+    SELECT :movie_id WHERE :movie_id IS NOT NULL
+    UNION ALL
+    SELECT * FROM (
+        SELECT found.id
+        FROM (
+            SELECT m.id AS id, 0 AS rank FROM movies AS m WHERE m.slug = :slug
+            UNION ALL
+            SELECT n.movie_id, CASE WHEN n.current = 1 THEN 1 ELSE 3 END
+            FROM movie_titles AS n
+            WHERE n.guild_id = :guild AND n.title_slug = :slug
+            UNION ALL
+            SELECT a.movie_id, CASE WHEN a.guild_id = 0 THEN 4 ELSE 2 END
+            FROM movie_aliases AS a
+            WHERE a.alias_slug = :slug AND a.guild_id IN (0, :guild)
+        ) AS found
+        WHERE EXISTS (
+            SELECT 1 FROM articles AS v
+            WHERE v.movie_id = found.id AND v.guild_id IN (0, :guild)
+        )
+        ORDER BY found.rank
+        LIMIT 1
+    )
+    WHERE :movie_id IS NULL
+),
 header AS (
     SELECT coalesce(:limit, g.page_size, :default_size) AS size,
            coalesce(:offset, (:page - 1) * coalesce(:limit, g.page_size, :default_size)) AS skip,
@@ -39,19 +68,20 @@ header AS (
            m.id AS movie_id, coalesce(t.title, m.title) AS title, m.slug,
            (SELECT json_group_array(alias) FROM (
                 SELECT alias FROM movie_aliases
-                WHERE movie_id = :movie_id AND guild_id IN (0, :guild)
+                WHERE movie_id = (SELECT id FROM target) AND guild_id IN (0, :guild)
                 ORDER BY id
             )) AS aliases
     FROM (SELECT 1) AS one
     LEFT JOIN guild_settings AS g ON g.guild_id = :guild
-    LEFT JOIN movies AS m ON m.id = :movie_id
+    LEFT JOIN movies AS m ON m.id = (SELECT id FROM target)
     LEFT JOIN movie_titles AS t ON t.guild_id = :guild AND t.movie_id = m.id AND t.current = 1
 ),
 featured (id, first_article, first_position) AS (
     SELECT s.reaction_id, min(ar.article_id), ar.position
     FROM reaction_state AS s
     CROSS JOIN article_reactions AS ar ON ar.reaction_id = s.reaction_id
-    WHERE s.guild_id = :guild AND s.movie_id = :movie_id AND s.featured = 1 AND s.hidden = 0
+    WHERE s.guild_id = :guild AND s.movie_id = (SELECT id FROM target)
+      AND s.featured = 1 AND s.hidden = 0
       AND ar.guild_id IN (0, :guild)
     GROUP BY s.reaction_id
 ),
@@ -61,17 +91,17 @@ featured (id, first_article, first_position) AS (
 -- https://sqlite.org/partialindex.html#queries_using_partial_indexes) - those it hid.
 counts (total, featured) AS (
     SELECT
-        (SELECT m.global_reactions FROM movies AS m WHERE m.id = :movie_id)
+        (SELECT m.global_reactions FROM movies AS m WHERE m.id = (SELECT id FROM target))
       + (SELECT count(DISTINCT ar.reaction_id)
          FROM articles AS a
          CROSS JOIN article_reactions AS ar ON ar.article_id = a.id
          CROSS JOIN reactions AS r ON r.id = ar.reaction_id
-         WHERE a.guild_id = :guild AND a.guild_id <> 0 AND a.movie_id = :movie_id
+         WHERE a.guild_id = :guild AND a.guild_id <> 0 AND a.movie_id = (SELECT id FROM target)
            AND r.global_sources = 0)
       - (SELECT count(*)
          FROM reaction_state AS s
          CROSS JOIN reactions AS r ON r.id = s.reaction_id
-         WHERE s.guild_id = :guild AND s.movie_id = :movie_id AND s.hidden = 1
+         WHERE s.guild_id = :guild AND s.movie_id = (SELECT id FROM target) AND s.hidden = 1
            AND (r.global_sources > 0 OR EXISTS (
                SELECT 1 FROM article_reactions AS e
                WHERE e.reaction_id = r.id AND e.guild_id = :guild
@@ -91,7 +121,7 @@ page (part, id, article_id, position) AS (
     SELECT * FROM (
         SELECT 1, ar.reaction_id, ar.article_id, ar.position
         FROM article_reactions AS ar
-        WHERE ar.movie_id = :movie_id
+        WHERE ar.movie_id = (SELECT id FROM target)
           AND ar.guild_id IN (0, :guild)
           AND NOT EXISTS (
               SELECT 1 FROM article_reactions AS e

@@ -30,7 +30,7 @@ _LIST_START = re.compile(r"\s*(?:\d+\.|\+)")
 # instead: the link still works and nothing can close the `||` early.
 _URL_UNSAFE = "|*~`<>[]()\\_"
 _MENTION = re.compile(r"@(?=everyone|here|[!&]?\d)", re.IGNORECASE)
-_URL_MENTION = re.compile(r"@(?=everyone|here)", re.IGNORECASE)
+_MASS_MENTION = re.compile(r"@(?=everyone|here)", re.IGNORECASE)
 # Discord's client splits lines on all of these (JavaScript line terminators).
 _LINE_BREAK = re.compile("\r\n?|[\u2028\u2029]")
 # Direction overrides and isolates can make text read as something else (a fake
@@ -88,7 +88,7 @@ _LINK_UNSAFE_CODES = _percent("()[]*~`|<>\\")
 
 
 def _escape_text_url(url: str) -> str:
-    return _replace_each(_URL_MENTION.sub("%40", url), _URL_UNSAFE_CODES)
+    return _replace_each(_MASS_MENTION.sub("%40", url), _URL_UNSAFE_CODES)
 
 
 def _escape_plain(text: str) -> str:
@@ -131,8 +131,9 @@ def plain(text: str) -> str:
     Backslashes would show there, so a zero-width space breaks the syntax instead.
     """
     line = one_line(text)
-    # The syntax needs one of these in the text; most names have none (issue 15).
-    if "<" in line or "](" in line or "@" in line:
+    # The syntax needs one of these in the text; most names have none, and a handle's "@"
+    # matters only before "everyone" or "here" (issue 15).
+    if "<" in line or "](" in line or ("@" in line and _MASS_MENTION.search(line)):
         return _PLAIN_SYNTAX.sub(ZERO_WIDTH_SPACE, line)
     return line
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -133,7 +134,13 @@ def author_line(reaction: StoredReaction) -> str:
     return line[:MAX_AUTHOR]
 
 
+@functools.lru_cache(maxsize=4096)
 def _timestamp(date: str | None) -> dt.datetime | None:
+    """Return a post's date as an embed timestamp (UTC), or None if it is not an ISO date.
+
+    Cached: posts share dates (1M of the benchmark's fall on 3,800), and parsing with
+    ``replace(tzinfo=…)`` costs ten times a look-up (issue 15). Datetimes are immutable.
+    """
     if not date:
         return None
     try:

@@ -16,6 +16,7 @@ from bot.domain.markdown import (
     MAX_HANDLE,
     MAX_TITLE_FOOTER,
     MAX_TITLE_HEADER,
+    disarm,
     escape,
     link_target,
     one_line,
@@ -117,7 +118,7 @@ def _profile_url(reaction: StoredReaction, url: str | None) -> str | None:
 def platform_label(reaction: StoredReaction) -> str:
     """Return the name of the post's platform as people know it ("X", "Bluesky")."""
     platform = platforms.get(reaction.platform)
-    return platform.label if platform else plain(shorten(one_line(reaction.platform), 32))
+    return platform.label if platform else disarm(shorten(one_line(reaction.platform), 32))
 
 
 def author_line(reaction: StoredReaction) -> str:
@@ -127,7 +128,7 @@ def author_line(reaction: StoredReaction) -> str:
     """
     name = plain(reaction.author_name or "")
     known = one_line(shorten(reaction.handle or "", MAX_HANDLE))
-    handle = plain(f"(@{known})") if known else ""
+    handle = disarm(f"(@{known})") if known else ""
     line = f"{name} {handle}".strip() or "Unknown author"
     if len(line) > MAX_AUTHOR:
         line = name[: MAX_AUTHOR - len(handle) - 2].rstrip() + ELLIPSIS + " " + handle
@@ -172,7 +173,7 @@ def reaction_embed(
 
 def _footer_title(movie: Movie) -> str:
     """Return the movie's title as a footer shows it: one plain line, shortened."""
-    return plain(shorten(one_line(movie.title), MAX_TITLE_FOOTER))
+    return disarm(shorten(one_line(movie.title), MAX_TITLE_FOOTER))
 
 
 def _embed(

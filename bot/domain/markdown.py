@@ -130,7 +130,14 @@ def plain(text: str) -> str:
 
     Backslashes would show there, so a zero-width space breaks the syntax instead.
     """
-    line = one_line(text)
+    return disarm(one_line(text))
+
+
+def disarm(line: str) -> str:
+    """`plain` of text already on one line: `one_line`'s, shortened or put in brackets.
+
+    Cleaning and folding such text again would change nothing, at a cost (issue 15).
+    """
     # The syntax needs one of these in the text; most names have none, and a handle's "@"
     # matters only before "everyone" or "here" (issue 15).
     if "<" in line or "](" in line or ("@" in line and _MASS_MENTION.search(line)):

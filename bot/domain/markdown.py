@@ -17,17 +17,20 @@ ZERO_WIDTH_SPACE = "\u200b"
 
 # Like Discord's autolink: a URL does not end in punctuation that closes a sentence.
 _URL = re.compile(r"https?://[^\s<>\"]*[^\s<>\".,:;'\")\]!?]")
-# Every character that Discord markdown gives a meaning. A backslash before ASCII
-# punctuation is hidden by Discord, so escaping them all changes nothing a reader sees.
-_MARKDOWN = re.compile(r"([\\*_~`|>\[\]()<#\-])")
+# Every character that Discord markdown gives a meaning, each with its escape. A backslash
+# before ASCII punctuation is hidden by Discord, so escaping them all changes nothing a
+# reader sees. The backslash comes first: the ones added for the others stay single.
+_MARKDOWN_ESCAPES = tuple((char, "\\" + char) for char in "\\*_~`|>[]()<#-")
 # Lists ("1. ", "+ ") only start a line; escaping the marker there is invisible too.
 _NUMBERED_LIST = re.compile(r"^(\s*\d+)\.", re.MULTILINE)
 _PLUS_LIST = re.compile(r"^(\s*)\+", re.MULTILINE)
+# Either marker at the very start of a text: in text on one line, the only place for one.
+_LIST_START = re.compile(r"\s*(?:\d+\.|\+)")
 # In a URL, characters that could end a spoiler or start markup are percent-encoded
 # instead: the link still works and nothing can close the `||` early.
 _URL_UNSAFE = "|*~`<>[]()\\_"
 _MENTION = re.compile(r"@(?=everyone|here|[!&]?\d)", re.IGNORECASE)
-_URL_MENTION = re.compile(r"@(?=everyone|here)", re.IGNORECASE)
+_MASS_MENTION = re.compile(r"@(?=everyone|here)", re.IGNORECASE)
 # Discord's client splits lines on all of these (JavaScript line terminators).
 _LINE_BREAK = re.compile("\r\n?|[\u2028\u2029]")
 # Direction overrides and isolates can make text read as something else (a fake
@@ -61,10 +64,23 @@ def _clean(text: str) -> str:
     return _INVISIBLE.sub("", _LINE_BREAK.sub("\n", text))
 
 
-def _percent(unsafe: str) -> dict[int, str]:
-    """Return a str.translate table percent-encoding the characters of ``unsafe``."""
+def _replace_each(text: str, replacements: tuple[tuple[str, str], ...]) -> str:
+    """Replace every character of ``replacements`` in ``text`` by its replacement, in order.
+
+    Not str.translate: with replacements longer than one character it looks up every
+    character of the text in the table (a KeyError for each one it keeps), several times
+    slower than a scan per character for the few that most texts hold (issue 15).
+    """
+    for char, replacement in replacements:
+        if char in text:
+            text = text.replace(char, replacement)
+    return text
+
+
+def _percent(unsafe: str) -> tuple[tuple[str, str], ...]:
+    """Return `_replace_each` replacements percent-encoding the characters of ``unsafe``."""
     # By hand: urllib's quote never encodes "_" or "~", which are markdown here.
-    return {ord(ch): f"%{ord(ch):02X}" for ch in unsafe}
+    return tuple((char, f"%{ord(char):02X}") for char in unsafe)
 
 
 _URL_UNSAFE_CODES = _percent(_URL_UNSAFE)
@@ -72,17 +88,19 @@ _LINK_UNSAFE_CODES = _percent("()[]*~`|<>\\")
 
 
 def _escape_text_url(url: str) -> str:
-    return _URL_MENTION.sub("%40", url).translate(_URL_UNSAFE_CODES)
+    return _replace_each(_MASS_MENTION.sub("%40", url), _URL_UNSAFE_CODES)
 
 
 def _escape_plain(text: str) -> str:
-    escaped = _MARKDOWN.sub(r"\\\1", text)
-    # Each rule needs its character in the text: scanning for it first is much cheaper
-    # than trying the line-anchored patterns at every position (issue 15).
-    if "." in escaped:
-        escaped = _NUMBERED_LIST.sub(r"\1\\.", escaped)
-    if "+" in escaped:
-        escaped = _PLUS_LIST.sub(r"\1\\+", escaped)
+    escaped = _replace_each(text, _MARKDOWN_ESCAPES)
+    # Trying the line-anchored patterns at every position costs more than all the rest,
+    # and most texts need neither (issue 15): a list starts a line, so in text on one line
+    # it can only be at the start; and each rule needs its character in the text.
+    if "\n" in escaped or _LIST_START.match(escaped):
+        if "." in escaped:
+            escaped = _NUMBERED_LIST.sub(r"\1\\.", escaped)
+        if "+" in escaped:
+            escaped = _PLUS_LIST.sub(r"\1\\+", escaped)
     if "@" in escaped:
         escaped = _MENTION.sub("@" + ZERO_WIDTH_SPACE, escaped)
     return escaped
@@ -95,6 +113,8 @@ def escape(text: str) -> str:
     percent-encoded; direction overrides and control characters are dropped.
     """
     text = _clean(text)
+    if "://" not in text:  # every link has it, most posts have none (issue 15)
+        return _escape_plain(text)
     parts: list[str] = []
     last = 0
     for match in _URL.finditer(text):
@@ -110,9 +130,17 @@ def plain(text: str) -> str:
 
     Backslashes would show there, so a zero-width space breaks the syntax instead.
     """
-    line = one_line(text)
-    # The syntax needs one of these in the text; most names have none (issue 15).
-    if "<" in line or "](" in line or "@" in line:
+    return disarm(one_line(text))
+
+
+def disarm(line: str) -> str:
+    """`plain` of text already on one line: `one_line`'s, shortened or put in brackets.
+
+    Cleaning and folding such text again would change nothing, at a cost (issue 15).
+    """
+    # The syntax needs one of these in the text; most names have none, and a handle's "@"
+    # matters only before "everyone" or "here" (issue 15).
+    if "<" in line or "](" in line or ("@" in line and _MASS_MENTION.search(line)):
         return _PLAIN_SYNTAX.sub(ZERO_WIDTH_SPACE, line)
     return line
 
@@ -191,4 +219,4 @@ def _normalized_url(raw: str) -> str | None:
 
 def link_target(url: str) -> str:
     """Percent-encode what could end a masked link's target or start markup in it."""
-    return url.translate(_LINK_UNSAFE_CODES)
+    return _replace_each(url, _LINK_UNSAFE_CODES)

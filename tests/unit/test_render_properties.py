@@ -30,7 +30,7 @@ from bot.discord_ui.render import (
     render_page,
     render_search,
 )
-from bot.domain.markdown import _normalized_url, escape, safe_url
+from bot.domain.markdown import _normalized_url, disarm, escape, one_line, plain, safe_url, shorten
 from bot.domain.records import Movie, ReactionPage, SearchPage, StoredReaction
 from tests.e2e.fake_discord.validate import message_problems
 
@@ -265,6 +265,18 @@ def flags_for(spoilers: bool | list[bool], count: int) -> list[bool]:
 @example(text="@\u202eeveryone <@&123> [x](https://e.com) https://x.com/a||b")
 def test_escaped_text_has_nothing_live_in_it(text: str) -> None:
     assert markdown_problems(escape(text)) == []
+
+
+@PROPERTY
+@given(text=texts, limit=st.integers(min_value=1, max_value=300))
+@example(text=" a  b \u2028 c\u202e ", limit=4)
+def test_a_shortened_line_is_still_one_line_so_disarm_is_plain(text: str, limit: int) -> None:
+    # The renderer disarms shortened lines and bracketed handles without folding them
+    # again: that must give what plain would.
+    line = shorten(one_line(text), limit)
+    for shown_as_is in (line, f"(@{line})"):
+        assert one_line(shown_as_is) == shown_as_is
+        assert disarm(shown_as_is) == plain(shown_as_is)
 
 
 NO_URL_PIECES = [piece for piece in NASTY if "://" not in piece]

@@ -9,7 +9,7 @@ an alias. Text is drawn from a Zipf-distributed vocabulary, so common words are 
 
 The schema comes from the real migrations (``open_sqlite_store``); the generated rows go
 into the real tables with plain ``sqlite3`` ``executemany`` and the schema's own triggers
-left in place, so the FTS index and the counts (``global_sources``, ``global_spoilers``)
+left in place, so the FTS index and the counts (``global_sources``, ``global_reactions``)
 are kept exactly as the store keeps them. A database is built under a temporary name and
 renamed when complete.
 """

@@ -95,9 +95,7 @@ async def views(store: Store, movie_id: int) -> tuple[object, ...]:
     )
 
 
-async def test_copy_db_keeps_the_spoiler_flags_and_their_counts(
-    pg_server: PostgresServer, tmp_path: Path
-) -> None:
+async def test_copy_db_keeps_the_spoiler_flags(pg_server: PostgresServer, tmp_path: Path) -> None:
     source_path = tmp_path / "reel.db"
     source = await open_sqlite_store(source_path)
     try:
@@ -122,7 +120,7 @@ async def test_copy_db_keeps_the_spoiler_flags_and_their_counts(
     try:
         assert [await spoilers(copy, movie_id, viewer) for viewer in (None, GUILD)] == before
         assert before[0] == {"Shared ending": True, "Plain praise": False}
-        # Counted once, as the links arrived: both spoiler articles gone, the flag goes too.
+        # The links carry their flags: both spoiler articles gone, the flag goes too.
         for stored in spoiling:
             await copy.remove_article(stored.article_id, None, include_global=True)
         assert await spoilers(copy, movie_id, None) == {**before[0], "Shared ending": False}

@@ -250,7 +250,7 @@ async def test_movie_global_reactions_are_counted_for_existing_rows(
         assert [tuple(row) for row in await rows.fetchall()] == [(1, 2), (2, 0)]
 
 
-async def test_spoiler_flags_and_counts_are_filled_for_existing_rows(
+async def test_spoiler_flags_are_filled_for_existing_rows(
     tmp_path: Path, connection: aiosqlite.Connection
 ) -> None:
     # A database from before 0010: post 1 is quoted by two global spoiler articles and a
@@ -281,7 +281,7 @@ async def test_spoiler_flags_and_counts_are_filled_for_existing_rows(
         assert await spoilers(store, 1, None) == everywhere
         assert await spoilers(store, 1, 7) == {**everywhere, "own": True, "plain": True}
         assert await spoilers(store, 1, 8) == {**everywhere, "theirs": False}
-        # What the triggers take away on removal is what the backfill put there.
+        # Removing the spoiler articles takes their flags with them.
         await store.remove_article(1, None, include_global=True)
         assert await spoilers(store, 1, None) == everywhere
         await store.remove_article(2, None, include_global=True)

@@ -145,7 +145,7 @@ async def test_two_processes_starting_together_migrate_once(pg_server: PostgresS
     assert [(row["version"], row["name"]) for row in applied] == expected
 
 
-async def test_spoiler_flags_and_counts_are_filled_for_existing_rows(
+async def test_spoiler_flags_are_filled_for_existing_rows(
     pg_server: PostgresServer,
 ) -> None:
     # A database from before 0005, as tests/unit/test_migrations.py's SQLite one: post 1 is
@@ -179,7 +179,7 @@ async def test_spoiler_flags_and_counts_are_filled_for_existing_rows(
         assert await spoilers(store, 1, None) == everywhere
         assert await spoilers(store, 1, 7) == {**everywhere, "own": True, "plain": True}
         assert await spoilers(store, 1, 8) == {**everywhere, "theirs": False}
-        # What the trigger takes away on removal is what the backfill put there.
+        # Removing the spoiler articles takes their flags with them.
         await store.remove_article(1, None, include_global=True)
         assert await spoilers(store, 1, None) == everywhere
         await store.remove_article(2, None, include_global=True)
@@ -203,21 +203,17 @@ async def test_a_link_without_its_spoiler_flag_is_refused(pg_store: Store) -> No
             )
 
 
-async def test_check_reports_spoiler_counts_and_flags_that_disagree(pg_store: Store) -> None:
+async def test_check_reports_spoiler_flags_that_disagree(pg_store: Store) -> None:
     await pg_store.ingest_article(article(post("One"), post("Two")), content_hash="plain")
     database = pg_store.database
     assert isinstance(database, PostgresDatabase)
     async with database.pool.acquire() as connection:
-        # Nothing writes these but the trigger and an article's insert: made wrong by hand.
-        await connection.execute("UPDATE reactions SET global_spoilers = 1 WHERE id = 1")
+        # Nothing writes these but an article's insert: made wrong by hand.
         await connection.execute("UPDATE articles SET spoiler = true WHERE id = 1")
 
     problems = (await pg_store.check()).problems
 
-    assert problems == (
-        "reaction 1 counts 1 global sources and 1 global spoilers but has 1 and 0",
-        "article 1 is a spoiler but its links say otherwise",
-    )
+    assert problems == ("article 1 is a spoiler but its links say otherwise",)
 
 
 async def test_a_database_newer_than_the_code_is_refused(pg_server: PostgresServer) -> None:

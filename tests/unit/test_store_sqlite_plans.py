@@ -137,7 +137,10 @@ async def test_spoiler_flag_reads_no_article(store: Store, tmp_path: Path, state
 
     steps = plan(db_path(tmp_path), statement_sql(statement), params)
 
-    # The guild's own spoiler links: one seek, reading the link only where one is found.
-    seek = "SEARCH e USING INDEX article_reactions_reaction (reaction_id=? AND guild_id=?)"
+    # The post's spoiler links, global or the guild's: seeks in their own covering index.
+    seek = (
+        "SEARCH e USING COVERING INDEX article_reactions_spoiler "
+        "(reaction_id=? AND guild_id=? AND spoiler=?)"
+    )
     assert seek in steps
     assert not [step for step in steps if step.startswith("SEARCH a USING INTEGER PRIMARY KEY")]

@@ -39,8 +39,7 @@ def _table(name: str, columns: str, times: str = "", flags: str = "", *, identit
 
 
 # In dependency order: a row's foreign keys point at tables above it. reactions leaves out
-# global_sources and global_spoilers: the trigger on article_reactions counts them again as
-# the links arrive, each with its article's spoiler flag.
+# global_sources: the trigger on article_reactions counts it again as the links arrive.
 TABLES = (
     _table("movies", "id title slug created_at", "created_at", identity=True),
     _table(

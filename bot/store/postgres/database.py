@@ -328,22 +328,20 @@ class PostgresDatabase:
         )
 
     async def integrity_problems(self) -> list[str]:
-        """Return the kept counts and copied flags that disagree with what they are kept from.
+        """Return what the database keeps that disagrees with what it is kept from.
 
-        A reaction's counts of global sources and global spoilers against its global links,
-        and each link's spoiler flag against its article's.
+        A reaction's count of global sources against its global links, and each link's
+        spoiler flag against its article's.
         """
         try:
             async with self._pool.acquire(timeout=CONNECT_TIMEOUT) as connection:
-                counts = await connection.fetch(_GLOBAL_COUNTS_CHECK)
+                counts = await connection.fetch(_GLOBAL_SOURCES_CHECK)
                 links = await connection.fetch(_LINK_SPOILER_CHECK)
         except _DRIVER_ERRORS as error:
             return [one_line(error)]
         return [
             *(
-                f"reaction {row['id']} counts {row['sources']} global sources and "
-                f"{row['spoilers']} global spoilers but has {row['real_sources']} and "
-                f"{row['real_spoilers']}"
+                f"reaction {row['id']} counts {row['stored']} global sources but has {row['real']}"
                 for row in counts
             ),
             *(
@@ -377,15 +375,12 @@ class PostgresDatabase:
             self._pool.terminate()
 
 
-_GLOBAL_COUNTS_CHECK = """
-SELECT r.id, r.global_sources AS sources, r.global_spoilers AS spoilers,
-       count(ar.article_id) AS real_sources,
-       count(ar.article_id) FILTER (WHERE ar.spoiler) AS real_spoilers
+_GLOBAL_SOURCES_CHECK = """
+SELECT r.id, r.global_sources AS stored, count(ar.article_id) AS real
 FROM reactions AS r
 LEFT JOIN article_reactions AS ar ON ar.reaction_id = r.id AND ar.guild_id = 0
 GROUP BY r.id
 HAVING r.global_sources <> count(ar.article_id)
-    OR r.global_spoilers <> count(ar.article_id) FILTER (WHERE ar.spoiler)
 ORDER BY r.id
 LIMIT 20
 """

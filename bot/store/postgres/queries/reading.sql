@@ -8,9 +8,9 @@
 -- order along article_reactions_movie, each post kept only at its earliest visible link.
 --
 -- A reaction is a spoiler for a guild when an article the guild sees quoting it is marked
--- spoiler: a global one (reactions.global_spoilers, counted by triggers, migration 0005),
--- or one of the guild's own (its link's flag: one seek on article_reactions_reaction, which
--- finds nothing for most posts; none without a guild, whose visible links are all global).
+-- spoiler: each link carries its article's flag (migration 0005), so that is a seek for
+-- guild 0 and one for the guild in the small index article_reactions_spoiler (the
+-- links marked spoiler only), with no read of articles.
 
 -- name: reaction_page
 -- One page of a movie as a guild sees it, in one statement (its own snapshot): the movie
@@ -125,10 +125,10 @@ page AS (
 )
 SELECT h.*, c.total,
        r.id, r.platform, r.text, r.author_name, r.handle, r.date, r.url,
-       r.global_spoilers > 0 OR (:guild::bigint <> 0 AND EXISTS (
+       EXISTS (
            SELECT 1 FROM article_reactions AS e
-           WHERE e.reaction_id = r.id AND e.guild_id = :guild AND e.spoiler
-       )) AS spoiler,
+           WHERE e.reaction_id = r.id AND e.guild_id IN (0, :guild) AND e.spoiler
+       ) AS spoiler,
        p.part = 0 AS featured,
        false AS hidden
 FROM header AS h
@@ -140,10 +140,10 @@ ORDER BY p.part, p.article_id, p.position;
 -- name: select_reaction_for_guild
 -- One reaction with the guild's flags, hidden or not, if the guild can see a source of it.
 SELECT r.id, r.movie_id, r.platform, r.text, r.author_name, r.handle, r.date, r.url,
-       r.global_spoilers > 0 OR (:guild::bigint <> 0 AND EXISTS (
+       EXISTS (
            SELECT 1 FROM article_reactions AS e
-           WHERE e.reaction_id = r.id AND e.guild_id = :guild AND e.spoiler
-       )) AS spoiler,
+           WHERE e.reaction_id = r.id AND e.guild_id IN (0, :guild) AND e.spoiler
+       ) AS spoiler,
        coalesce(s.featured, false) AS featured,
        coalesce(s.hidden, false) AS hidden
 FROM reactions AS r

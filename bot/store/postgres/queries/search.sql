@@ -156,10 +156,10 @@ ORDER BY m.score DESC, m.id;
 -- the listing ranked them as it found them (ts_rank over every word), so the page is
 -- their slice from :offset, read in that order.
 SELECT r.id, r.movie_id, r.platform, r.text, r.author_name, r.handle, r.date, r.url,
-       r.global_spoilers > 0 OR (:guild::bigint <> 0 AND EXISTS (
+       EXISTS (
            SELECT 1 FROM article_reactions AS e
-           WHERE e.reaction_id = r.id AND e.guild_id = :guild AND e.spoiler
-       )) AS spoiler,
+           WHERE e.reaction_id = r.id AND e.guild_id IN (0, :guild) AND e.spoiler
+       ) AS spoiler,
        coalesce(s.featured, false) AS featured,
        false AS hidden
 FROM (
@@ -174,10 +174,10 @@ ORDER BY c.key;
 -- name: reactions_by_ids
 -- The reactions of one page (:ids), in its order, with the guild's flags.
 SELECT r.id, r.movie_id, r.platform, r.text, r.author_name, r.handle, r.date, r.url,
-       r.global_spoilers > 0 OR (:guild::bigint <> 0 AND EXISTS (
+       EXISTS (
            SELECT 1 FROM article_reactions AS e
-           WHERE e.reaction_id = r.id AND e.guild_id = :guild AND e.spoiler
-       )) AS spoiler,
+           WHERE e.reaction_id = r.id AND e.guild_id IN (0, :guild) AND e.spoiler
+       ) AS spoiler,
        coalesce(s.featured, false) AS featured,
        false AS hidden
 FROM unnest(:ids::bigint[]) WITH ORDINALITY AS c (value, key)
@@ -189,10 +189,10 @@ ORDER BY c.key;
 -- More than SEARCH_CAP visible matches in all movies: one page, newest (highest id)
 -- first, nothing scored.
 SELECT r.id, r.movie_id, r.platform, r.text, r.author_name, r.handle, r.date, r.url,
-       r.global_spoilers > 0 OR (:guild::bigint <> 0 AND EXISTS (
+       EXISTS (
            SELECT 1 FROM article_reactions AS e
-           WHERE e.reaction_id = r.id AND e.guild_id = :guild AND e.spoiler
-       )) AS spoiler,
+           WHERE e.reaction_id = r.id AND e.guild_id IN (0, :guild) AND e.spoiler
+       ) AS spoiler,
        coalesce(s.featured, false) AS featured,
        false AS hidden
 FROM reactions AS r

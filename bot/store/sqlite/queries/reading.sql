@@ -6,9 +6,9 @@
 -- these plans must start from the small side whatever ANALYZE statistics say.
 --
 -- A reaction is a spoiler for a guild when an article the guild sees quoting it is marked
--- spoiler: a global one (reactions.global_spoilers, counted by triggers, migration 0010),
--- or one of the guild's own (its link's flag: one seek on article_reactions_reaction, which
--- finds nothing for most posts; none without a guild, whose visible links are all global).
+-- spoiler: each link carries its article's flag (migration 0010), so that is a seek for
+-- guild 0 and one for the guild in the small index article_reactions_spoiler (the
+-- links marked spoiler only), with no read of articles.
 --
 -- Paging is split in two so that neither part sorts the movie's reactions:
 -- - the guild's featured reactions (a handful a moderator picked), ordered in full;
@@ -142,10 +142,10 @@ page (part, id, article_id, position) AS (
 )
 SELECT h.*, c.total,
        r.id, r.platform, r.text, r.author_name, r.handle, r.date, r.url,
-       r.global_spoilers > 0 OR (:guild <> 0 AND EXISTS (
+       EXISTS (
            SELECT 1 FROM article_reactions AS e
-           WHERE e.reaction_id = r.id AND e.guild_id = :guild AND e.spoiler = 1
-       )) AS spoiler,
+           WHERE e.reaction_id = r.id AND e.guild_id IN (0, :guild) AND e.spoiler = 1
+       ) AS spoiler,
        p.part = 0 AS featured,
        0 AS hidden
 FROM header AS h
@@ -157,10 +157,10 @@ ORDER BY p.part, p.article_id, p.position;
 -- name: select_reaction_for_guild
 -- One reaction with the guild's flags, hidden or not, if the guild can see a source of it.
 SELECT r.id, r.movie_id, r.platform, r.text, r.author_name, r.handle, r.date, r.url,
-       r.global_spoilers > 0 OR (:guild <> 0 AND EXISTS (
+       EXISTS (
            SELECT 1 FROM article_reactions AS e
-           WHERE e.reaction_id = r.id AND e.guild_id = :guild AND e.spoiler = 1
-       )) AS spoiler,
+           WHERE e.reaction_id = r.id AND e.guild_id IN (0, :guild) AND e.spoiler = 1
+       ) AS spoiler,
        coalesce(s.featured, 0) AS featured,
        coalesce(s.hidden, 0) AS hidden
 FROM reactions AS r

@@ -118,10 +118,10 @@ found (id, score) AS (
     LIMIT :limit OFFSET :offset
 )
 SELECT r.id, r.movie_id, r.platform, r.text, r.author_name, r.handle, r.date, r.url,
-       r.global_spoilers > 0 OR (:guild <> 0 AND EXISTS (
+       EXISTS (
            SELECT 1 FROM article_reactions AS e
-           WHERE e.reaction_id = r.id AND e.guild_id = :guild AND e.spoiler = 1
-       )) AS spoiler,
+           WHERE e.reaction_id = r.id AND e.guild_id IN (0, :guild) AND e.spoiler = 1
+       ) AS spoiler,
        coalesce(s.featured, 0) AS featured,
        0 AS hidden
 FROM found
@@ -132,10 +132,10 @@ ORDER BY found.score, found.id;
 -- name: reactions_by_ids
 -- The reactions of one page (:ids, JSON), in its order, with the guild's flags.
 SELECT r.id, r.movie_id, r.platform, r.text, r.author_name, r.handle, r.date, r.url,
-       r.global_spoilers > 0 OR (:guild <> 0 AND EXISTS (
+       EXISTS (
            SELECT 1 FROM article_reactions AS e
-           WHERE e.reaction_id = r.id AND e.guild_id = :guild AND e.spoiler = 1
-       )) AS spoiler,
+           WHERE e.reaction_id = r.id AND e.guild_id IN (0, :guild) AND e.spoiler = 1
+       ) AS spoiler,
        coalesce(s.featured, 0) AS featured,
        0 AS hidden
 FROM json_each(:ids) AS c
@@ -166,10 +166,10 @@ WITH found (id) AS (
     LIMIT :limit OFFSET :offset
 )
 SELECT r.id, r.movie_id, r.platform, r.text, r.author_name, r.handle, r.date, r.url,
-       r.global_spoilers > 0 OR (:guild <> 0 AND EXISTS (
+       EXISTS (
            SELECT 1 FROM article_reactions AS e
-           WHERE e.reaction_id = r.id AND e.guild_id = :guild AND e.spoiler = 1
-       )) AS spoiler,
+           WHERE e.reaction_id = r.id AND e.guild_id IN (0, :guild) AND e.spoiler = 1
+       ) AS spoiler,
        coalesce(s.featured, 0) AS featured,
        0 AS hidden
 FROM found

@@ -45,5 +45,5 @@ def identify_turns(store: ReactionStore) -> IdentifyTurns:
     """Return the turns the processes sharing ``store``'s database take to IDENTIFY."""
     database = store.database if isinstance(store, Store) else None
     if isinstance(database, PostgresDatabase):
-        return AdvisoryTurns(database.pool, hold=IDENTIFY_HOLD, fallback=ProcessTurns())
+        return AdvisoryTurns(database.pool, hold=IDENTIFY_HOLD, windows=ProcessTurns(store))
     return ProcessTurns(store)

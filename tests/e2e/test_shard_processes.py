@@ -316,10 +316,6 @@ async def test_every_slot_posts_once_even_when_a_process_is_killed_mid_post(
     for _ in range(3):
         await run_round(db, tally, all_ids, next(slots))
 
-    # Not within 5 s of a session start: a process killed then frees its turn to IDENTIFY
-    # early (the turn is an advisory lock, which dies with the process), and its restart
-    # would identify too soon. That is not what this test is about.
-    await fake_discord.gateway.session_start_limit.window_passed()
     # The victim's post reaches Discord, whose answer is held back; the process dies.
     held = fake_discord.hold_next(victim_posts)
     killed_slot = next(slots)

@@ -76,7 +76,7 @@ def short_turns(store: Store) -> AdvisoryTurns:
     """Return a process's turns with the tests' short hold."""
     database = store.database
     assert isinstance(database, PostgresDatabase)
-    return AdvisoryTurns(database.pool, hold=HOLD, fallback=ProcessTurns(hold=HOLD))
+    return AdvisoryTurns(database.pool, hold=HOLD, windows=ProcessTurns(store, hold=HOLD))
 
 
 def test_each_backend_gets_its_own_turns(store: Store, backend: str) -> None:
@@ -165,6 +165,28 @@ async def test_a_process_waiting_for_its_turn_can_give_up(
     assert await held_buckets(database_url) == set()
 
 
+async def test_a_process_killed_in_its_window_leaves_the_rest_of_it_to_wait(
+    processes: tuple[Store, Store], database_url: str
+) -> None:
+    # A killed process's lock dies with it at once; the window it began does not.
+    first, second = (short_turns(store) for store in processes)
+    loop = asyncio.get_running_loop()
+    await first.take(0)
+    taken_at = loop.time()
+    database = processes[0].database
+    assert isinstance(database, PostgresDatabase)
+    database.pool.terminate()  # as a SIGKILL ends its sessions
+    for task in list(first._holding):  # its keeper dies with the pool too
+        task.cancel()
+    while await held_buckets(database_url):  # noqa: ASYNC110 - a catalog to poll
+        await asyncio.sleep(0.02)
+
+    await second.take(0)
+
+    assert loop.time() - taken_at >= HOLD - EARLY
+    await second.close()
+
+
 async def test_without_the_database_turns_are_taken_within_the_process(
     database_url: str,
 ) -> None:
@@ -173,7 +195,7 @@ async def test_without_the_database_turns_are_taken_within_the_process(
     database = store.database
     assert isinstance(database, PostgresDatabase)
     hold = 0.3
-    turns = AdvisoryTurns(database.pool, hold=hold, fallback=ProcessTurns(hold=hold))
+    turns = AdvisoryTurns(database.pool, hold=hold, windows=ProcessTurns(hold=hold))
     loop = asyncio.get_running_loop()
 
     await turns.take(0)

@@ -3,7 +3,10 @@
 Each bucket is the session-level advisory lock ``(IDENTIFY_LOCK, bucket)``. A turn takes it
 on a connection of its own, which keeps it for the hold and then unlocks it, so a process
 on any machine waits in `pg_advisory_lock` until the bucket's last IDENTIFY is a window
-old. If the process dies, PostgreSQL ends its sessions and their locks with it.
+old. If the process dies, PostgreSQL ends its sessions and their locks with it: early, if
+it died within the window. So the lock's holder also waits for the end of the window kept
+in the database by the turn before (`ProcessTurns` with the store, as on SQLite), and
+keeps its own there: a process restarted at once waits for the rest of its old window.
 """
 
 from __future__ import annotations
@@ -34,17 +37,19 @@ _DRIVER_ERRORS = (asyncpg.PostgresError, asyncpg.InterfaceError, OSError, Timeou
 
 
 class AdvisoryTurns:
-    """Turns per bucket through advisory locks.
+    """Turns per bucket through advisory locks, and the windows kept in the database.
 
-    While the database cannot be reached the turn is taken within the process: the bot
-    must still connect to Discord without it.
+    ``windows`` are the turns within this process that keep each bucket's window in the
+    database: taken under the lock, they wait for the window of a holder that died early.
+    While the database cannot be reached they are the turn: the bot must still connect to
+    Discord without it.
     """
 
-    def __init__(self, pool: asyncpg.Pool, *, hold: float, fallback: IdentifyTurns) -> None:
+    def __init__(self, pool: asyncpg.Pool, *, hold: float, windows: IdentifyTurns) -> None:
         """Take turns on ``pool``'s database, holding each ``hold`` seconds."""
         self._pool = pool
         self._hold = hold
-        self._fallback = fallback
+        self._windows = windows
         self._holding: set[asyncio.Task[None]] = set()
 
     async def take(self, bucket: int) -> None:
@@ -65,6 +70,11 @@ class AdvisoryTurns:
             # whatever it was granted meanwhile.
             await self._pool.release(connection)
             raise
+        try:
+            await self._windows.take(bucket)
+        except BaseException:
+            await self._pool.release(connection)  # and with it the lock
+            raise
         task = asyncio.create_task(self._keep(connection, bucket))
         self._holding.add(task)
         task.add_done_callback(self._holding.discard)
@@ -74,7 +84,7 @@ class AdvisoryTurns:
             "Cannot take the turn to IDENTIFY in the database (%s); taking it in this process",
             one_line(error),
         )
-        await self._fallback.take(bucket)
+        await self._windows.take(bucket)
 
     async def _keep(self, connection: PoolConnectionProxy[asyncpg.Record], bucket: int) -> None:
         try:
@@ -91,4 +101,4 @@ class AdvisoryTurns:
         if self._holding:
             log.info("Waiting before stopping: Discord allows one IDENTIFY per 5 s")
             await asyncio.gather(*self._holding)
-        await self._fallback.close()
+        await self._windows.close()

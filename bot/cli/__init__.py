@@ -137,12 +137,16 @@ def build_parser(prog: str | None = None) -> argparse.ArgumentParser:
 
 def _dispatch(args: argparse.Namespace) -> int:
     """Run the chosen command; raises `CliError` and domain errors for main to report."""
-    from bot.cli import articles, operator, preview
+    # Each command imports what it needs: `parse` reads a file, and importing discord.py,
+    # aiohttp and asyncpg for it would take longer than the parse.
+    from bot.cli import articles
     from bot.cli.articles import print_json
-    from bot.cli.environment import load_settings
 
     if args.command == "parse":
         return articles.command_parse(args.path, args.movie)
+    from bot.cli import operator, preview
+    from bot.cli.environment import load_settings
+
     settings = load_settings(args.env_file)
     if args.command == "ingest":
         return asyncio.run(articles.command_ingest(settings, args.paths, args.movie))

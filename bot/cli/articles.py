@@ -13,7 +13,6 @@ from bot.config import Settings
 from bot.domain.errors import NoReactions, ParseError
 from bot.ingest.files import article_files, ingest_paths, read_article
 from bot.parsing import parse
-from bot.store import opened_store
 
 
 def print_json(data: Any) -> None:
@@ -62,6 +61,8 @@ async def command_ingest(settings: Settings, paths: list[Path], movie: str | Non
     Exits as `parse` would for the worst file: 2 if one could not be read, else 1 if
     one held no article, else 0.
     """
+    from bot.store import opened_store  # not imported by `parse`, which needs no store
+
     files = _files(paths)
     async with opened_store(settings) as store:
         with progress(len(files), "ingest", "file") as advance:

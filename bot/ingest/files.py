@@ -14,11 +14,14 @@ import stat
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from bot.domain.errors import NoReactions, ParseError, ReelError, UnreadableInput
 from bot.domain.records import IngestResult
 from bot.parsing import MAX_INPUT_BYTES, parse
-from bot.store.protocol import ReactionStore
+
+if TYPE_CHECKING:  # the store (asyncpg, discord.py's) is not imported to parse a file
+    from bot.store.protocol import ReactionStore
 
 ARTICLE_SUFFIXES = (".txt", ".html", ".htm")
 # An article is a web page; anything larger is not one (README, "Limits").

@@ -25,7 +25,7 @@ START = datetime(2024, 1, 31, 8, 30, tzinfo=UTC)
 
 def http_error(kind: type[discord.HTTPException], status: int) -> discord.HTTPException:
     response = SimpleNamespace(status=status, reason="refused")
-    return kind(response, {"message": "refused", "code": 0})  # type: ignore[arg-type]
+    return kind(response, {"message": "refused", "code": 0})
 
 
 class Channel(discord.abc.Messageable):
@@ -37,7 +37,7 @@ class Channel(discord.abc.Messageable):
         self.sent: list[Any] = []
         self.nonces: list[Any] = []
 
-    async def send(self, *args: Any, **kwargs: Any) -> Any:  # type: ignore[override]
+    async def send(self, *args: Any, **kwargs: Any) -> Any:
         await asyncio.sleep(self.delay)
         if self.error is not None:
             raise self.error

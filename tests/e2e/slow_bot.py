@@ -41,7 +41,7 @@ async def slow_ingest_article(self: Store, article: Any, *args: Any, **kwargs: A
 
 
 lookup.resolve_movie = slow_resolve_movie
-Store.ingest_article = slow_ingest_article  # type: ignore[method-assign]
+Store.ingest_article = slow_ingest_article  # type: ignore[method-assign,assignment]
 
 if __name__ == "__main__":
     runpy.run_module("bot", run_name="__main__", alter_sys=True)

@@ -54,7 +54,7 @@ async def answer(fake: FakeDiscord, guild: Guild, channel: Channel, command: str
     """Return what the bot answers to a prefix command: its content, else its first embed."""
     await fake.driver.send_message(channel, guild.member, command)
     reply = await fake.driver.wait_for(CREATE_MESSAGE)
-    return reply.json.get("content") or reply.json["embeds"][0]["description"]
+    return str(reply.json.get("content") or reply.json["embeds"][0]["description"])
 
 
 async def test_an_alias_the_cli_adds_is_used_by_the_next_command(

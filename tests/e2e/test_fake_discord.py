@@ -56,7 +56,7 @@ def x(length: int) -> str:
     return "x" * length
 
 
-NO_MENTIONS = {"allowed_mentions": {"parse": []}}
+NO_MENTIONS: dict[str, Any] = {"allowed_mentions": {"parse": []}}
 message, callback, mentions = (
     validate.message_problems,
     validate.callback_problems,
@@ -190,7 +190,8 @@ async def test_multipart_message_keeps_payload_and_files() -> None:
 
 
 async def receive(socket: aiohttp.ClientWebSocketResponse) -> dict[str, Any]:
-    return json.loads((await socket.receive(timeout=5)).data)
+    frame: dict[str, Any] = json.loads((await socket.receive(timeout=5)).data)
+    return frame
 
 
 async def test_gateway_identify_ready_and_resume_replays_missed_events() -> None:
@@ -274,7 +275,9 @@ class PageButton(
 
 
 class Feedback(discord.ui.Modal, title="Feedback"):
-    note = discord.ui.TextInput(label="Note", custom_id="feedback:note")
+    note: discord.ui.TextInput[Feedback] = discord.ui.TextInput(
+        label="Note", custom_id="feedback:note"
+    )
 
     async def on_submit(self, interaction: discord.Interaction) -> None:
         await interaction.response.send_message(f"noted: {self.note.value}", ephemeral=True)
@@ -378,7 +381,9 @@ async def test_client_logs_in_and_receives_guild_create(
     assert seen is not None
     assert seen.owner_id == guild.owner.id
     assert seen.get_channel(guild.channel.id) is not None
-    assert seen.get_role(guild.moderator_role.id).permissions.manage_messages
+    role = seen.get_role(guild.moderator_role.id)
+    assert role is not None
+    assert role.permissions.manage_messages
     synced = fake_discord.world.guild_commands[guild.id]
     assert {c["name"] for c in synced} == {"echo", "slow", "find", "feedback", "reel"}
 
@@ -512,4 +517,6 @@ async def test_client_resumes_and_gets_missed_events(
     resume = await driver.wait_for("WS RESUME")
     reply = await driver.wait_for("POST /channels/{id}/messages")
     assert reply.json["message_reference"]["message_id"] == int(missed["id"])
-    assert resume.json["session_id"] == fake_discord.gateway.current.id
+    current = fake_discord.gateway.current
+    assert current is not None
+    assert resume.json["session_id"] == current.id

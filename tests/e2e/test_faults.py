@@ -335,7 +335,7 @@ async def schedule_line(fake: FakeDiscord, guild: Guild, channel: Channel) -> st
     # By slash, so that it also runs without the Message Content intent.
     shown = await fake.driver.slash("schedule show", {}, guild.moderator, guild.channel)
     description = interaction_data((await shown.callback()).json)["embeds"][0]["description"]
-    lines = description.splitlines()
+    lines = str(description).splitlines()
     return next(line for line in lines if line.startswith(f"<#{channel.id}>"))
 
 

@@ -295,13 +295,14 @@ async def test_audit_lists_each_action(
     driver = fake_discord.driver
     page = await driver.slash("reactions", {"movie": "12thfail"}, guild.member, channel)
     shown = reaction_ids(interaction_data((await page.callback()).json))[-1]
-    for name, options in [
+    actions: list[tuple[str, dict[str, Any]]] = [
         ("reaction hide", {"reaction_id": shown, "reason": "spoils the ending"}),
         ("reaction unhide", {"reaction_id": shown}),
         ("reaction feature", {"reaction_id": shown}),
         ("reaction unfeature", {"reaction_id": shown}),
         ("settings page-size", {"size": 5}),
-    ]:
+    ]
+    for name, options in actions:
         done = await driver.slash(name, options, guild.moderator, channel)
         assert (await done.callback()).ok, name
     interaction = await fake_discord.driver.slash("audit", {"count": 25}, guild.moderator, channel)

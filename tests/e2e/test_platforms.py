@@ -40,7 +40,8 @@ async def slash_answer(
     handle = await fake.driver.slash(name, options, guild.member, channel)
     callback = (await handle.callback()).json
     if callback["type"] == 5:
-        return (await handle.original_edit()).json
+        edited: dict[str, Any] = (await handle.original_edit()).json
+        return edited
     return interaction_data(callback)
 
 

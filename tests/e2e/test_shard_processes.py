@@ -331,6 +331,7 @@ async def test_every_slot_posts_once_even_when_a_process_is_killed_mid_post(
     claim = await db.fetchrow(
         "SELECT claimed_by, next_run_at FROM schedules WHERE id = $1", victim_id
     )
+    assert claim is not None
     assert claim["claimed_by"] is not None  # claimed, posted, never recorded
     assert claim["next_run_at"] == killed_slot
 

@@ -36,7 +36,7 @@ def test_page_parses_to_expected(page: Path) -> None:
 
 
 def test_every_platform_with_embeds_has_a_fixture() -> None:
-    seen = set()
+    seen: set[str] = set()
     for page in PAGES:
         expected = json.loads(page.with_name(f"{page.stem}.expected.json").read_text("utf-8"))
         seen.update(r["platform"] for r in expected.get("reactions", []))

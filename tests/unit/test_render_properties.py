@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import os
 import re
+from collections.abc import Sequence
 from typing import Any
 
 import discord
@@ -183,7 +184,7 @@ def check_embed(embed: discord.Embed, *, spoiler: bool) -> None:
     check_url(embed.author.url)
 
 
-def check_message(content: str, embeds: list[discord.Embed]) -> None:
+def check_message(content: str, embeds: Sequence[discord.Embed]) -> None:
     """Assert the whole message fits Discord's limits (the fake Discord's own validator)."""
     payload: dict[str, Any] = {"content": content, "embeds": [e.to_dict() for e in embeds]}
     assert message_problems(payload) == []

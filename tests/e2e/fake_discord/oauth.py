@@ -37,6 +37,7 @@ from tests.e2e.fake_discord.models import Guild, Member, User
 
 if TYPE_CHECKING:
     from tests.e2e.fake_discord.fake import FakeDiscord
+    from tests.e2e.fake_discord.server import Handler
 
 API_PREFIX = "/api/v10"
 FAKE_CLIENT_SECRET = "fake-client-secret"  # noqa: S105 - the fake's own test value
@@ -163,7 +164,7 @@ class OAuthServer:
             user = self.bearer(request, "guilds")
         if isinstance(user, web.Response):
             return user
-        found = []
+        found: list[dict[str, Any]] = []
         after = int(request.query.get("after", "0") or 0)
         limit = min(int(request.query.get("limit", "200") or 200), 200)
         for guild in sorted(self.fake.world.guilds.values(), key=lambda g: g.id):
@@ -258,7 +259,7 @@ def user_token_middleware(fake: FakeDiscord) -> Any:
     server = OAuthServer.of(fake)
 
     @web.middleware
-    async def middleware(request: web.Request, handler: Any) -> web.StreamResponse:
+    async def middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
         bearer = request.headers.get("Authorization", "").startswith("Bearer ")
         if bearer and request.path == API_PREFIX + "/users/@me":
             user = server.bearer(request, "identify")

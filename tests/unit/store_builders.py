@@ -92,3 +92,23 @@ def break_statement(monkeypatch: pytest.MonkeyPatch, store: Store, name: str, sq
     database = store.database
     assert isinstance(database, SQLiteDatabase)
     monkeypatch.setitem(database.statements, name, Statement(name, sql))
+
+
+async def check_migrated_spoilers(store: Store) -> None:
+    """Check the spoiler flags of the database both spoiler migration tests write, then
+    that removing its spoiler articles takes their flags with them.
+
+    Movie 1: post "twice" quoted by global spoiler articles 1 and 2 and plain article 3,
+    "plain" by article 3 and guild 7's spoiler article 4, "own" by article 4 only, "theirs"
+    by guild 8's plain article 5.
+    """
+    everywhere = {"twice": True, "plain": False}
+    assert await spoilers(store, 1, None) == everywhere
+    assert await spoilers(store, 1, 7) == {**everywhere, "own": True, "plain": True}
+    assert await spoilers(store, 1, 8) == {**everywhere, "theirs": False}
+    await store.remove_article(1, None, include_global=True)
+    assert await spoilers(store, 1, None) == everywhere
+    await store.remove_article(2, None, include_global=True)
+    assert await spoilers(store, 1, None) == {"twice": False, "plain": False}
+    await store.remove_article(4, 7)
+    assert await spoilers(store, 1, 7) == {"twice": False, "plain": False}

@@ -50,13 +50,24 @@ def _cache() -> tuple[StoreCache, _Database]:
     return StoreCache(database), database  # type: ignore[arg-type]
 
 
+def _get(cache: StoreCache, load: _Loads) -> asyncio.Task[str]:
+    """Ask for the page the tests share, as a command would: in a task of its own."""
+    return asyncio.create_task(cache.get(PAGES, GUILD, load, key=1))
+
+
+async def _two_callers(cache: StoreCache, load: _Loads) -> tuple[asyncio.Task[str], ...]:
+    """Start a caller, then a second once the first's load has begun (so it joins it)."""
+    first = _get(cache, load)
+    await load.started.wait()
+    second = _get(cache, load)
+    await asyncio.sleep(0)
+    return first, second
+
+
 async def test_callers_that_miss_together_share_one_load() -> None:
     cache, _ = _cache()
     load = _Loads()
-    first = asyncio.create_task(cache.get(PAGES, GUILD, load, key=1))
-    await load.started.wait()
-    second = asyncio.create_task(cache.get(PAGES, GUILD, load, key=1))
-    await asyncio.sleep(0)
+    first, second = await _two_callers(cache, load)
     load.gate.set()
     assert await first == await second == "value 1"
     assert load.runs == 1
@@ -68,10 +79,7 @@ async def test_an_error_reaches_every_caller_and_nothing_is_kept() -> None:
     cache, _ = _cache()
     load = _Loads()
     load.error = LookupError("gone")
-    first = asyncio.create_task(cache.get(PAGES, GUILD, load, key=1))
-    await load.started.wait()
-    second = asyncio.create_task(cache.get(PAGES, GUILD, load, key=1))
-    await asyncio.sleep(0)
+    first, second = await _two_callers(cache, load)
     load.gate.set()
     for caller in (first, second):
         with pytest.raises(LookupError, match="gone"):
@@ -83,10 +91,7 @@ async def test_an_error_reaches_every_caller_and_nothing_is_kept() -> None:
 async def test_a_caller_that_gives_up_leaves_the_others_a_value() -> None:
     cache, _ = _cache()
     load = _Loads()
-    first = asyncio.create_task(cache.get(PAGES, GUILD, load, key=1))
-    await load.started.wait()
-    second = asyncio.create_task(cache.get(PAGES, GUILD, load, key=1))
-    await asyncio.sleep(0)
+    first, second = await _two_callers(cache, load)
     first.cancel()
     with pytest.raises(asyncio.CancelledError):
         await first
@@ -99,10 +104,7 @@ async def test_a_caller_that_gives_up_leaves_the_others_a_value() -> None:
 async def test_a_joiner_that_gives_up_leaves_the_load_going() -> None:
     cache, _ = _cache()
     load = _Loads()
-    first = asyncio.create_task(cache.get(PAGES, GUILD, load, key=1))
-    await load.started.wait()
-    second = asyncio.create_task(cache.get(PAGES, GUILD, load, key=1))
-    await asyncio.sleep(0)
+    first, second = await _two_callers(cache, load)
     second.cancel()
     with pytest.raises(asyncio.CancelledError):
         await second
@@ -114,7 +116,7 @@ async def test_a_joiner_that_gives_up_leaves_the_load_going() -> None:
 async def test_a_value_read_across_a_write_is_not_kept() -> None:
     cache, database = _cache()
     load = _Loads()
-    first = asyncio.create_task(cache.get(PAGES, GUILD, load, key=1))
+    first = _get(cache, load)
     await load.started.wait()
     database.changes.record([Change(View.DIRECTORY, GUILD)])
     load.gate.set()

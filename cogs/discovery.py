@@ -23,7 +23,7 @@ from bot.services.reading import (
     split_platform,
 )
 from cogs._choices import movie_choices
-from cogs._member import MemberCog, prefix_cooldown, reply_in_time, slash_cooldown
+from cogs._member import MemberCog, Text, prefix_cooldown, reply_in_time, slash_cooldown
 
 PLATFORM_CHOICES = [
     app_commands.Choice(name=platform.label, value=platform.name) for platform in PLATFORMS
@@ -85,7 +85,7 @@ class Discovery(MemberCog):
 
     @commands.command(name="search")
     @prefix_cooldown()
-    async def search_prefix(self, ctx: commands.Context[ReelBot], *, text: str) -> None:
+    async def search_prefix(self, ctx: commands.Context[ReelBot], *, text: Text) -> None:
         """Search the text and authors of all reactions: `search <words> [platform:bluesky]`.
 
         Best matches first. Past 1,000 matches the count reads "1,000+" and the newest 1,000

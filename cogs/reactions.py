@@ -18,7 +18,7 @@ from bot.domain.markdown import name_markdown
 from bot.domain.paging import MAX_PAGE_NUMBER
 from bot.services import reading
 from cogs._choices import movie_choices
-from cogs._member import MemberCog, prefix_cooldown, slash_cooldown
+from cogs._member import MemberCog, Text, prefix_cooldown, slash_cooldown
 
 _TRAILING_PAGE = re.compile(r"^(?P<query>.*?)\s+(?P<page>\d{1,6})$")
 
@@ -42,7 +42,7 @@ class Reactions(MemberCog):
 
     @commands.command(name="reactions", aliases=["r"])
     @prefix_cooldown()
-    async def reactions_prefix(self, ctx: commands.Context[ReelBot], *, movie: str) -> None:
+    async def reactions_prefix(self, ctx: commands.Context[ReelBot], *, movie: Text) -> None:
         """Show a movie's reactions, five at a time: `!reactions 12th fail [page]`."""
         query, page = split_page(movie)
         guild_id = ctx.guild.id if ctx.guild else None

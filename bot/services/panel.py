@@ -2,26 +2,21 @@
 
 Discord shows a handful of reactions a message; a moderator in a browser curates dozens at
 once. These readers add no rule: they page the store's own reading queries further, filter
-by platform, and name the reactions the server hid (from its audit trail) so they can be
-shown again.
+by platform, and page the reactions the server hides so they can be shown again.
 """
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
 from bot.domain.paging import checked_page, offset_of, page_count
-from bot.domain.records import AuditAction, Movie, StoredReaction
+from bot.domain.records import Movie, StoredReaction
 from bot.services.reading import checked_platform, search_query, spoiler_flags
 from bot.store.protocol import ReactionStore
 
 PANEL_PAGE_SIZE = 20
 PLATFORM_SCAN = 5000
 """How many of a movie's reactions a platform filter reads (the store has no such filter)."""
-HIDDEN_SCAN = 1000
-"""How many of the latest audit rows are read to find the server's hidden reactions."""
-_REACTION_TARGET = re.compile(r"^reaction:(\d+)")
 
 
 @dataclass(frozen=True, slots=True)
@@ -122,25 +117,32 @@ async def curation_page(
     )
 
 
-async def hidden_reactions(
-    store: ReactionStore, guild_id: int, movie_id: int
-) -> list[StoredReaction]:
-    """Return the movie's reactions the server hides now, latest hidden first.
+@dataclass(frozen=True, slots=True)
+class HiddenPage:
+    """One page of the reactions a server hides in a movie, the most recently curated first."""
 
-    They are found through the audit trail's hide rows (the latest `HIDDEN_SCAN`), each
-    read back to check it is still hidden.
-    """
-    seen: set[int] = set()
-    hidden: list[StoredReaction] = []
-    for entry in await store.list_audit(guild_id, HIDDEN_SCAN):
-        match = _REACTION_TARGET.match(entry.target)
-        if entry.action != AuditAction.REACTION_HIDE or match is None:
-            continue
-        reaction_id = int(match.group(1))
-        if reaction_id in seen:
-            continue
-        seen.add(reaction_id)
-        reaction = await store.get_reaction(reaction_id, guild_id)
-        if reaction is not None and reaction.hidden and reaction.movie_id == movie_id:
-            hidden.append(reaction)
-    return hidden
+    reactions: tuple[StoredReaction, ...]
+    total: int
+    page: int
+    pages: int
+
+
+async def hidden_page(
+    store: ReactionStore,
+    guild_id: int,
+    movie_id: int,
+    page: int,
+    *,
+    per_page: int = PANEL_PAGE_SIZE,
+) -> HiddenPage:
+    """Return page ``page`` of the movie's reactions the server hides; past the end, the last."""
+    page = max(1, page)
+    reactions, total = await store.hidden_reactions(
+        movie_id, guild_id, offset=offset_of(page, per_page), limit=per_page
+    )
+    if total and not reactions:
+        page = checked_page(page, total, per_page, clamp=True, what="this list")
+        reactions, total = await store.hidden_reactions(
+            movie_id, guild_id, offset=offset_of(page, per_page), limit=per_page
+        )
+    return HiddenPage(tuple(reactions), total, page, page_count(total, per_page))

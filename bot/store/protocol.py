@@ -169,6 +169,11 @@ class CurationStore(Protocol):
     ) -> bool:
         """Hide/unhide or feature/unfeature a reaction in one guild; False if not visible."""
 
+    async def hidden_reactions(
+        self, movie_id: int, guild_id: int, *, offset: int, limit: int
+    ) -> tuple[list[StoredReaction], int]:
+        """Return a page of the movie's reactions the guild hides, and how many it hides."""
+
     async def add_alias(
         self,
         movie_id: int,

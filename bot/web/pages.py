@@ -110,16 +110,18 @@ async def reactions(request: web.Request) -> web.StreamResponse:
     if request.query.get("view") == "discord":
         return await _as_discord_shows_it(request, guild, movie)
     if request.query.get("view") == "hidden":
-        hidden = await panel_service.hidden_reactions(store, guild.id, movie.id)
-        cards = [_card(reaction, movie, None, None, True) for reaction in hidden]
+        hidden = await panel_service.hidden_page(
+            store, guild.id, movie.id, forms.page_number(request)
+        )
+        cards = [_card(reaction, movie, None, None, True) for reaction in hidden.reactions]
         return await render(
             request,
             "reactions.html",
             guild=guild,
             movie=movie,
             cards=cards,
-            content=f"{len(cards)} hidden reaction(s)",
-            pager=None,
+            content=f"{hidden.total:,} hidden reaction(s)",
+            pager=pager_row(hidden.page, hidden.pages),
             query="",
             platform="",
             platforms=[],

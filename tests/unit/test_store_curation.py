@@ -7,6 +7,7 @@ that server and that ids from elsewhere fail closed.
 
 from __future__ import annotations
 
+import asyncio
 from datetime import UTC, datetime, timedelta, timezone
 from typing import Any
 
@@ -340,6 +341,58 @@ async def test_get_reaction_returns_hidden_reactions_with_their_flags(store: Sto
     unhidden = await store.get_reaction(ids["Second"], GUILD)
     assert unhidden is not None
     assert not unhidden.hidden
+
+
+async def test_the_hidden_list_pages_what_the_guild_hides_in_a_movie_latest_first(
+    store: Store,
+) -> None:
+    glob = await store.ingest_article(SEED, content_hash="global")
+    other = await store.ingest_article(
+        article(post("Elsewhere", "e"), movie="Dunki"), content_hash="other"
+    )
+    ids = await ids_by_text(store, glob.movie.id, None)
+    elsewhere = (await ids_by_text(store, other.movie.id, None))["Elsewhere"]
+    for text in ("Third", "First!"):  # First! hidden last: listed first
+        await store.set_reaction_state(GUILD, ids[text], hidden=True, reason="spoils")
+        await asyncio.sleep(0.01)  # curation times differ (SQLite keeps milliseconds)
+    await store.set_reaction_state(GUILD, ids["Second"], featured=True)
+    await store.set_reaction_state(GUILD, elsewhere, hidden=True)
+    await store.set_reaction_state(OTHER_GUILD, ids["Second"], hidden=True)
+
+    listed, total = await store.hidden_reactions(glob.movie.id, GUILD, offset=0, limit=10)
+    assert [r.text for r in listed] == ["First!", "Third"]
+    assert total == 2
+    assert all(r.hidden and r.movie_id == glob.movie.id for r in listed)
+    second_page, total = await store.hidden_reactions(glob.movie.id, GUILD, offset=1, limit=1)
+    assert [r.text for r in second_page] == ["Third"]
+    assert total == 2
+    assert await store.hidden_reactions(glob.movie.id, GUILD, offset=5, limit=5) == ([], 2)
+    theirs, _ = await store.hidden_reactions(glob.movie.id, OTHER_GUILD, offset=0, limit=10)
+    assert [r.text for r in theirs] == ["Second"]
+
+    await store.set_reaction_state(GUILD, ids["First!"], hidden=False)
+    listed, total = await store.hidden_reactions(glob.movie.id, GUILD, offset=0, limit=10)
+    assert [r.text for r in listed] == ["Third"]
+    assert total == 1
+    with pytest.raises(InvalidInput, match="guild"):
+        await store.hidden_reactions(glob.movie.id, 0, offset=0, limit=10)
+
+
+async def test_the_hidden_list_leaves_out_what_the_guild_no_longer_sees(store: Store) -> None:
+    await store.ingest_article(
+        article(post("Shared", "s")), content_hash="theirs", guild_id=OTHER_GUILD
+    )
+    own = await store.ingest_article(
+        article(post("Shared", "s"), title="Another take"), content_hash="own", guild_id=GUILD
+    )
+    shared = (await ids_by_text(store, own.movie.id, GUILD))["Shared"]
+    await store.set_reaction_state(GUILD, shared, hidden=True)
+    assert (await store.hidden_reactions(own.movie.id, GUILD, offset=0, limit=10))[1] == 1
+
+    await store.remove_article(own.article_id, GUILD)  # the post stays, another server's
+
+    assert await store.get_reaction(shared, OTHER_GUILD) is not None
+    assert await store.hidden_reactions(own.movie.id, GUILD, offset=0, limit=10) == ([], 0)
 
 
 @pytest.mark.parametrize("guild_id", [0, -1], ids=["no-guild", "negative"])

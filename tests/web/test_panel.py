@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import html
 import re
 from urllib.parse import parse_qs, urlsplit
 
@@ -10,7 +11,7 @@ import aiohttp
 import pytest
 
 from bot.domain.models import Article, MovieRef, Reaction
-from bot.domain.records import SEARCH_CAP, GuildSettings
+from bot.domain.records import SEARCH_CAP, AuditInfo, GuildSettings
 from bot.services import reading
 from bot.web.security import RateLimiter
 from tests.web.harness import (
@@ -570,3 +571,30 @@ async def test_a_search_past_the_cap_reads_1000_plus_newest_first(world: World) 
     assert "1–20 of 1,000+, newest first" in found
     assert "1 of 1,000+" in found
     assert f"popcorn post {SEARCH_CAP}" in found
+
+
+async def test_the_hidden_view_pages_every_hidden_reaction_however_long_the_audit_trail(
+    world: World,
+) -> None:
+    movie = await movie_id(world.store, "moonlitharbour")
+    shown = (await world.store.reaction_page(movie, world.home.id, offset=0, limit=22)).reactions
+    buried, toggled, rest = shown[0], shown[1], shown[2:22]
+    moderator = AuditInfo(world.home.moderator.id)
+    await world.store.set_reaction_state(world.home.id, buried.id, hidden=True, audit=moderator)
+    for n in range(1001):  # a thousand later audit rows: the hide is no longer among them
+        await world.store.set_reaction_state(
+            world.home.id, toggled.id, featured=n % 2 == 0, audit=moderator
+        )
+    for reaction in rest:
+        await world.store.set_reaction_state(world.home.id, reaction.id, hidden=True)
+    async with panel_client(world) as client:
+        await log_in(client, world, world.home.moderator)
+        first = await (await client.get(f"/g/{world.home.id}/m/moonlitharbour?view=hidden")).text()
+        assert "21 hidden reaction(s)" in first
+        assert "page 1 of 2" in first
+        following = html.unescape(re.findall(r'rel="next" href="([^"]+)"', first)[0])
+        assert "view=hidden" in following
+        second = await (await client.get(following)).text()
+    listed = reaction_ids(first) + reaction_ids(second)
+    assert len(reaction_ids(first)) == 20
+    assert sorted(listed) == sorted([buried.id, *(r.id for r in rest)])

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from bot.domain.errors import Conflict, InvalidInput, UnknownMovie
 from bot.domain.models import slugify
-from bot.domain.records import AuditAction, AuditInfo, Movie
+from bot.domain.records import AuditAction, AuditInfo, Movie, StoredReaction
 from bot.store.repos.base import StoreBase
 from bot.store.rules import (
     GLOBAL_SCOPE,
     alias_target,
+    check_page,
     clean_name,
     guild_only,
     reaction_target,
@@ -66,6 +67,22 @@ class CurationRepo(StoreBase):
                     )
                     await self._audit(s, guild, audit, action, target, audit.reason)
         return True
+
+    async def hidden_reactions(
+        self, movie_id: int, guild_id: int, *, offset: int, limit: int
+    ) -> tuple[list[StoredReaction], int]:
+        """Return a page of the movie's reactions the guild hides, and how many it hides.
+
+        Only those the guild still sees (a source global or its own), the most recently
+        curated first, with the guild's flags.
+        """
+        check_page(offset, limit)
+        guild = guild_only(guild_id, "Hidden reactions")
+        params = {"guild": guild, "movie_id": movie_id}
+        async with self._db.transaction(write=False) as s:
+            total = await s.scalar("count_hidden", params)
+            rows = await s.all("select_hidden", {**params, "offset": offset, "limit": limit})
+        return [self._stored_reaction(row) for row in rows], total
 
     async def add_alias(
         self,

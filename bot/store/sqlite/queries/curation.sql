@@ -20,3 +20,33 @@ ON CONFLICT (guild_id, reaction_id) DO UPDATE SET
                          WHEN :hidden THEN :reason END,
     featured = coalesce(:featured, featured),
     updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now');
+
+-- name: count_hidden
+-- How many reactions of a movie the guild hides and still sees (a source global or its own):
+-- what the web panel's "Hidden" list pages through. reaction_state_movie reads the
+-- guild's rows of the movie, however many other rows the guild or its audit trail has.
+SELECT count(*)
+FROM reaction_state AS s
+WHERE s.guild_id = :guild AND s.movie_id = :movie_id AND s.hidden = 1
+  AND EXISTS (
+      SELECT 1 FROM article_reactions AS e
+      WHERE e.reaction_id = s.reaction_id AND e.guild_id IN (0, :guild)
+  );
+
+-- name: select_hidden
+-- A page of them, the most recently curated first.
+SELECT r.id, r.movie_id, r.platform, r.text, r.author_name, r.handle, r.date, r.url,
+       EXISTS (
+           SELECT 1 FROM article_reactions AS e
+           WHERE e.reaction_id = r.id AND e.guild_id IN (0, :guild) AND e.spoiler = 1
+       ) AS spoiler,
+       s.featured, s.hidden
+FROM reaction_state AS s
+CROSS JOIN reactions AS r ON r.id = s.reaction_id
+WHERE s.guild_id = :guild AND s.movie_id = :movie_id AND s.hidden = 1
+  AND EXISTS (
+      SELECT 1 FROM article_reactions AS e
+      WHERE e.reaction_id = r.id AND e.guild_id IN (0, :guild)
+  )
+ORDER BY s.updated_at DESC, s.reaction_id DESC
+LIMIT :limit OFFSET :offset;

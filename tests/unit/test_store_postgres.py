@@ -193,6 +193,18 @@ async def test_a_link_without_its_spoiler_flag_is_refused(pg_store: Store) -> No
             )
 
 
+async def test_no_trigram_index_is_kept_up_to_date_for_nothing(
+    pg_store: Store,
+) -> None:
+    database = pg_store.database
+    assert isinstance(database, PostgresDatabase)
+    async with database.pool.acquire() as connection:
+        trigram = await connection.fetch(
+            "SELECT indexname FROM pg_indexes WHERE indexdef LIKE '%gin_trgm_ops%'"
+        )
+    assert trigram == []  # names are ranked in memory (bot/store/directory.py)
+
+
 async def test_check_reports_spoiler_flags_that_disagree(pg_store: Store) -> None:
     await pg_store.ingest_article(article(post("One"), post("Two")), content_hash="plain")
     database = pg_store.database

@@ -7,7 +7,7 @@ Everything else in the store is written once over these three.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass
 from datetime import datetime
@@ -26,6 +26,9 @@ class Row(Protocol):
 
     def __getitem__(self, key: str | int, /) -> Any:
         """Return the value of a column."""
+
+    def keys(self) -> Iterable[str]:
+        """Return the column names, in order."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -82,7 +82,7 @@ class CurationRepo(StoreBase):
         async with self._db.transaction(write=False) as s:
             total = await s.scalar("count_hidden", params)
             rows = await s.all("select_hidden", {**params, "offset": offset, "limit": limit})
-        return [self._stored_reaction(row) for row in rows], total
+        return list(self._stored_reactions(rows)), total
 
     async def add_alias(
         self,

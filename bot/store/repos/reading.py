@@ -148,7 +148,7 @@ class ReadingRepo(StoreBase):
             settings=settings,
             page=ReactionPage(
                 movie=movie,
-                reactions=tuple(self._stored_reaction(row) for row in shown),
+                reactions=self._stored_reactions(shown),
                 offset=header["skip"],
                 total=header["total"],
             ),

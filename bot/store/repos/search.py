@@ -171,7 +171,7 @@ class SearchRepo(StoreBase):
                 rows = await s.all("reactions_by_ids", {"guild": params["guild"], "ids": ids})
         return SearchPage(
             query=query,
-            reactions=tuple(self._stored_reaction(row) for row in rows),
+            reactions=self._stored_reactions(rows),
             offset=offset,
             total=total,
             capped=capped,

@@ -145,4 +145,4 @@ async def hidden_page(
         reactions, total = await store.hidden_reactions(
             movie_id, guild_id, offset=offset_of(page, per_page), limit=per_page
         )
-    return HiddenPage(tuple(reactions), total, page, page_count(total, per_page))
+    return HiddenPage(reactions, total, page, page_count(total, per_page))

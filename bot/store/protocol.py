@@ -171,7 +171,7 @@ class CurationStore(Protocol):
 
     async def hidden_reactions(
         self, movie_id: int, guild_id: int, *, offset: int, limit: int
-    ) -> tuple[list[StoredReaction], int]:
+    ) -> tuple[tuple[StoredReaction, ...], int]:
         """Return a page of the movie's reactions the guild hides, and how many it hides."""
 
     async def add_alias(

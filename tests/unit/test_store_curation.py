@@ -366,7 +366,7 @@ async def test_the_hidden_list_pages_what_the_guild_hides_in_a_movie_latest_firs
     second_page, total = await store.hidden_reactions(glob.movie.id, GUILD, offset=1, limit=1)
     assert [r.text for r in second_page] == ["Third"]
     assert total == 2
-    assert await store.hidden_reactions(glob.movie.id, GUILD, offset=5, limit=5) == ([], 2)
+    assert await store.hidden_reactions(glob.movie.id, GUILD, offset=5, limit=5) == ((), 2)
     theirs, _ = await store.hidden_reactions(glob.movie.id, OTHER_GUILD, offset=0, limit=10)
     assert [r.text for r in theirs] == ["Second"]
 
@@ -392,7 +392,7 @@ async def test_the_hidden_list_leaves_out_what_the_guild_no_longer_sees(store: S
     await store.remove_article(own.article_id, GUILD)  # the post stays, another server's
 
     assert await store.get_reaction(shared, OTHER_GUILD) is not None
-    assert await store.hidden_reactions(own.movie.id, GUILD, offset=0, limit=10) == ([], 0)
+    assert await store.hidden_reactions(own.movie.id, GUILD, offset=0, limit=10) == ((), 0)
 
 
 @pytest.mark.parametrize("guild_id", [0, -1], ids=["no-guild", "negative"])

@@ -21,8 +21,17 @@ from bot.store.port import Database, Dialect, Row, Session
 from bot.store.rules import GLOBAL_SCOPE
 
 _REACTION_COLUMNS = (
-    *("id", "movie_id", "platform", "text", "author_name", "handle", "date", "url"),
-    *("spoiler", "featured", "hidden"),
+    "id",
+    "movie_id",
+    "platform",
+    "text",
+    "author_name",
+    "handle",
+    "date",
+    "url",
+    "spoiler",
+    "featured",
+    "hidden",
 )
 """The columns a reaction is read from, in `StoredReaction`'s order."""
 

@@ -70,7 +70,7 @@ class CurationRepo(StoreBase):
 
     async def hidden_reactions(
         self, movie_id: int, guild_id: int, *, offset: int, limit: int
-    ) -> tuple[list[StoredReaction], int]:
+    ) -> tuple[tuple[StoredReaction, ...], int]:
         """Return a page of the movie's reactions the guild hides, and how many it hides.
 
         Only those the guild still sees (a source global or its own), the most recently
@@ -82,7 +82,7 @@ class CurationRepo(StoreBase):
         async with self._db.transaction(write=False) as s:
             total = await s.scalar("count_hidden", params)
             rows = await s.all("select_hidden", {**params, "offset": offset, "limit": limit})
-        return list(self._stored_reactions(rows)), total
+        return self._stored_reactions(rows), total
 
     async def add_alias(
         self,

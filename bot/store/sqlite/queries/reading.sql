@@ -140,16 +140,14 @@ page (part, id, article_id, position) AS (
         OFFSET (SELECT max(0, h.skip - c.featured) FROM header AS h, counts AS c)
     )
 )
--- The reaction's columns come first: sqlite3.Row finds a column by name by comparing it
--- with each name in turn, and a page reads the reaction's columns five times as often.
-SELECT r.id, r.platform, r.text, r.author_name, r.handle, r.date, r.url,
+SELECT h.*, c.total,
+       r.id, r.platform, r.text, r.author_name, r.handle, r.date, r.url,
        EXISTS (
            SELECT 1 FROM article_reactions AS e
            WHERE e.reaction_id = r.id AND e.guild_id IN (0, :guild) AND e.spoiler = 1
        ) AS spoiler,
        p.part = 0 AS featured,
-       0 AS hidden,
-       h.*, c.total
+       0 AS hidden
 FROM header AS h
 CROSS JOIN counts AS c
 LEFT JOIN page AS p ON 1

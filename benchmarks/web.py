@@ -14,11 +14,12 @@ from __future__ import annotations
 import asyncio
 import random
 import time
-from typing import Any
+from pathlib import Path
 
 import aiohttp
 from aiohttp import web
 from aiohttp.test_utils import TestClient, TestServer
+from aiohttp.typedefs import Handler
 
 from benchmarks.backends import Backends
 from benchmarks.dataset import GUILD
@@ -49,12 +50,12 @@ class _Everyone:
 MOVIE_LIST_REQUESTS = 10
 
 
-async def _measure(path: Any, slugs: list[str]) -> tuple[list[float], list[float]]:
+async def _measure(path: Path, slugs: list[str]) -> tuple[list[float], list[float]]:
     timings: list[float] = []
     movie_list: list[float] = []
 
     @web.middleware
-    async def timed(request: web.Request, handler: Any) -> web.StreamResponse:
+    async def timed(request: web.Request, handler: Handler) -> web.StreamResponse:
         began = time.perf_counter()
         response = await handler(request)
         if isinstance(response, web.Response) and request.path.startswith("/g/"):

@@ -76,7 +76,8 @@ class StoreBase:
         """Return the reactions of one statement's rows, each column looked up by name once.
 
         sqlite3.Row finds a column by comparing names in turn: looked up per row and field,
-        that was most of what a page's posts cost in Python (issue 15).
+        that was a quarter of what a page's posts cost in Python (4.6 -> 3.4 us a post,
+        issue 15; building the frozen records is most of the rest).
         """
         if not rows:
             return ()
